@@ -1,0 +1,5 @@
+import { DashboardHome } from '@/components/dashboard/home';
+
+export default function DashboardPage() {
+  return <DashboardHome />;
+}

@@ -1,0 +1,119 @@
+// Installs and runs the embedded FerretDB (MongoDB wire protocol over SQLite).
+// Used by `npm start`, `npm test` and .ci/run. Node built-ins only: it runs before `npm ci`.
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+export const FERRETDB_VERSION = 'v1.24.2';
+const MODULE = 'github.com/FerretDB/FerretDB';
+const BIN = path.join(ROOT, '.tools', 'bin', 'ferretdb');
+const STAMP = path.join(ROOT, '.tools', 'bin', 'ferretdb.version');
+
+function log(msg) {
+  console.log(`[ferretdb] ${msg}`);
+}
+
+/**
+ * Builds FerretDB from the Go module proxy into .tools/bin when missing.
+ * `go install …@version` cannot be used: it asks the proxy for the module's
+ * version list (deprecation check), which this proxy refuses (403). So we
+ * download the exact version, stamp build/version/version.txt (which the
+ * FerretDB build expects to be generated), and `go build` it.
+ */
+export function ensureFerretDB() {
+  if (fs.existsSync(BIN) && fs.existsSync(STAMP) && fs.readFileSync(STAMP, 'utf8').trim() === FERRETDB_VERSION) return BIN;
+  try {
+    execFileSync('go', ['version'], { stdio: 'ignore' });
+  } catch {
+    throw new Error('Go is needed to build the embedded FerretDB (https://go.dev/dl); or set MONGODB_URI to an existing MongoDB.');
+  }
+  log(`building FerretDB ${FERRETDB_VERSION} from the Go module proxy (first run only, about 2 minutes)…`);
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ferretdb-dl-'));
+  const info = JSON.parse(
+    execFileSync('go', ['mod', 'download', '-json', `${MODULE}@${FERRETDB_VERSION}`], {
+      cwd: scratch,
+      encoding: 'utf8',
+      env: { ...process.env, GOFLAGS: '-mod=mod' },
+    }),
+  );
+  if (info.Error) throw new Error(`go mod download failed: ${info.Error}`);
+  const src = path.join(ROOT, '.tools', 'src', `ferretdb-${FERRETDB_VERSION}`);
+  fs.rmSync(src, { recursive: true, force: true });
+  fs.mkdirSync(path.dirname(src), { recursive: true });
+  fs.cpSync(info.Dir, src, { recursive: true });
+  execFileSync('chmod', ['-R', 'u+w', src]);
+  fs.writeFileSync(path.join(src, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
+  fs.mkdirSync(path.dirname(BIN), { recursive: true });
+  execFileSync('go', ['build', '-trimpath', '-o', BIN, './cmd/ferretdb'], {
+    cwd: src,
+    stdio: 'inherit',
+    env: { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=mod' },
+  });
+  fs.writeFileSync(STAMP, FERRETDB_VERSION);
+  fs.rmSync(scratch, { recursive: true, force: true });
+  log(`built ${path.relative(ROOT, BIN)}`);
+  return BIN;
+}
+
+function portOpen(port) {
+  return new Promise((resolve) => {
+    const s = net.connect({ host: '127.0.0.1', port }, () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.on('error', () => resolve(false));
+  });
+}
+
+/**
+ * Starts FerretDB on 127.0.0.1:port with its SQLite files in dataDir and waits until it
+ * accepts connections. Returns { uri, stop }. `fresh` wipes dataDir first (tests).
+ */
+export async function startFerretDB({ port = 27017, dataDir = path.join(ROOT, '.data', 'ferretdb'), fresh = false, logFile } = {}) {
+  const bin = ensureFerretDB();
+  if (await portOpen(port)) {
+    throw new Error(
+      `Port ${port} is already in use. Stop whatever listens there (an earlier FerretDB?), ` +
+        `or choose another port with FERRETDB_PORT, or point MONGODB_URI at an existing server.`,
+    );
+  }
+  if (fresh) fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.mkdirSync(dataDir, { recursive: true });
+  const out = fs.openSync(logFile ?? path.join(dataDir, 'ferretdb.log'), 'a');
+  const child = spawn(
+    bin,
+    [
+      '--handler=sqlite',
+      `--sqlite-url=file:${dataDir}/`,
+      `--listen-addr=127.0.0.1:${port}`,
+      `--state-dir=${dataDir}`,
+      '--debug-addr=-',
+      '--telemetry=disable',
+      '--log-level=warn',
+    ],
+    { stdio: ['ignore', out, out] },
+  );
+  let exited = null;
+  child.on('exit', (code) => (exited = code ?? -1));
+  const deadline = Date.now() + 30_000;
+  while (!(await portOpen(port))) {
+    if (exited !== null) throw new Error(`FerretDB exited with code ${exited}; see ${logFile ?? path.join(dataDir, 'ferretdb.log')}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error('FerretDB did not start within 30 s');
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  log(`listening on 127.0.0.1:${port} (data in ${path.relative(ROOT, dataDir) || dataDir})`);
+  const stop = () =>
+    new Promise((resolve) => {
+      if (exited !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
+    });
+  return { uri: `mongodb://127.0.0.1:${port}`, stop, child };
+}

@@ -1,0 +1,48 @@
+// `npm start`: set up and run A-Cube Admin.
+// Without MONGODB_URI: builds/starts the embedded FerretDB, loads demo data when the
+// database is empty, builds the app and serves it on http://localhost:3000.
+// With MONGODB_URI: uses that server; no demo data or demo accounts are ever created.
+import { ensureNodeModules, localSecret, mustRun, run, buildIsStale } from './lib/run.mjs';
+import { startFerretDB } from './lib/ferretdb.mjs';
+
+const port = Number(process.env.PORT || 3000);
+const embedded = !process.env.MONGODB_URI;
+let db = null;
+let shuttingDown = false;
+
+async function shutdown(code) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  if (db) await db.stop();
+  process.exit(code);
+}
+process.on('SIGINT', () => shutdown(130));
+process.on('SIGTERM', () => shutdown(143));
+
+try {
+  await ensureNodeModules();
+  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' };
+  if (embedded) {
+    db = await startFerretDB({ port: Number(process.env.FERRETDB_PORT || 27017) });
+    Object.assign(env, { MONGODB_URI: db.uri, MONGODB_DB: env.MONGODB_DB || 'acube', ACUBE_EMBEDDED: '1' });
+  }
+  env.NEXTAUTH_SECRET ||= localSecret();
+  env.NEXTAUTH_URL ||= `http://localhost:${port}`;
+
+  if (embedded) await mustRun('npx', ['tsx', 'scripts/seed.ts', '--if-empty', '--demo-admins'], { env });
+  if (buildIsStale('.next')) await mustRun('npx', ['next', 'build'], { env });
+  else console.log('[start] build is up to date');
+
+  console.log(`\nA-Cube Admin: http://localhost:${port}`);
+  if (embedded) {
+    console.log('Sign in as superadmin@acube.local (or admin@, content@, moderator@, analyst@, viewer@) with password acube-demo.');
+  } else {
+    console.log('Sign in with an operator account (create the first with: npm run admin:create -- --email you@example.org --role super_admin).');
+  }
+  console.log('Stop with Ctrl+C.\n');
+  const code = await run('npx', ['next', 'start', '-p', String(port)], { env });
+  await shutdown(code);
+} catch (e) {
+  console.error(`\n[start] ${e instanceof Error ? e.message : e}`);
+  await shutdown(1);
+}

@@ -1,0 +1,74 @@
+import type { Db, MongoClient } from 'mongodb';
+import { z } from 'zod';
+import { collections, type AdminDoc } from '../db/collections';
+import { writeAudit } from '../audit/service';
+import { dummyHash, verifyPassword } from './password';
+import { createSignInLimiter, pruneExpired, type SignInLimiter } from './rate-limit';
+
+export const CredentialsSchema = z.object({
+  email: z.string().trim().toLowerCase().email().max(254),
+  password: z.string().min(1).max(1024),
+});
+
+export type SignInResult =
+  | { ok: true; admin: AdminDoc }
+  | { ok: false; reason: 'invalid' | 'deactivated' | 'rate_limited'; retryAfter?: number };
+
+const limiters = new WeakMap<MongoClient, SignInLimiter>();
+let lastPrune = 0;
+
+/**
+ * Checks an email + password. Every outcome is audited; failures count against
+ * the per-email and per-IP limits; deactivated admins cannot sign in.
+ */
+export async function verifyCredentials(
+  db: Db,
+  client: MongoClient,
+  raw: unknown,
+  meta: { ip: string; userAgent: string | null },
+): Promise<SignInResult> {
+  const parsed = CredentialsSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, reason: 'invalid' };
+  const { email, password } = parsed.data;
+
+  let limiter = limiters.get(client);
+  if (!limiter) limiters.set(client, (limiter = createSignInLimiter(client, db.databaseName)));
+  if (Date.now() - lastPrune > 10 * 60_000) {
+    lastPrune = Date.now();
+    void pruneExpired(client, db.databaseName).catch(() => undefined);
+  }
+
+  const audit = (result: 'success' | 'failure', error: string | null, admin?: AdminDoc) =>
+    writeAudit(db, {
+      actor: admin ? { id: admin._id.toHexString(), email: admin.email, role: admin.role } : null,
+      action: 'auth.signIn',
+      target: { type: 'admin', id: admin?._id.toHexString(), label: email },
+      input: { email },
+      result,
+      error,
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+    });
+
+  const blocked = await limiter.blockedFor(email, meta.ip);
+  if (blocked > 0) {
+    await audit('failure', 'rate_limited');
+    return { ok: false, reason: 'rate_limited', retryAfter: blocked };
+  }
+
+  const admin = await collections.admins(db).findOne({ email });
+  const valid = await verifyPassword(admin?.passwordHash ?? (await dummyHash()), password);
+  if (!admin || !valid) {
+    await limiter.recordFailure(email, meta.ip);
+    await audit('failure', admin ? 'wrong_password' : 'unknown_email', admin ?? undefined);
+    return { ok: false, reason: 'invalid' };
+  }
+  if (admin.status !== 'active') {
+    await audit('failure', 'deactivated', admin);
+    return { ok: false, reason: 'deactivated' };
+  }
+  await limiter.reset(email);
+  await collections.admins(db).updateOne({ _id: admin._id }, { $set: { lastSignInAt: new Date() } });
+  await audit('success', null, admin);
+  return { ok: true, admin };
+}

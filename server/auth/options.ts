@@ -1,0 +1,63 @@
+import 'server-only';
+import type { AuthOptions } from 'next-auth';
+import CredentialsProvider from 'next-auth/providers/credentials';
+import { getDb, mongoClient } from '../db/client';
+import { env } from '../env';
+import { verifyCredentials } from './credentials';
+import type { SessionIdentity } from './session';
+
+function headerOf(headers: unknown, name: string): string | null {
+  if (!headers) return null;
+  if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name);
+  const v = (headers as Record<string, string | string[] | undefined>)[name];
+  return Array.isArray(v) ? v[0] ?? null : v ?? null;
+}
+
+export function clientIp(headers: unknown): string {
+  const fwd = headerOf(headers, 'x-forwarded-for');
+  return (fwd?.split(',')[0]?.trim() || headerOf(headers, 'x-real-ip') || 'unknown').slice(0, 64);
+}
+
+export const SIGNIN_ERRORS = {
+  invalid: 'Wrong email or password.',
+  deactivated: 'This account is deactivated. Ask a super admin to reactivate it.',
+  rate_limited: 'Too many failed attempts. Try again in a few minutes.',
+} as const;
+
+export const authOptions: AuthOptions = {
+  secret: env().NEXTAUTH_SECRET,
+  session: { strategy: 'jwt', maxAge: env().SESSION_MAX_AGE_HOURS * 3600 },
+  pages: { signIn: '/signin', error: '/signin' },
+  providers: [
+    CredentialsProvider({
+      id: 'credentials',
+      name: 'Email and password',
+      credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
+      async authorize(credentials, req) {
+        const db = await getDb();
+        const r = await verifyCredentials(db, mongoClient(), credentials, {
+          ip: clientIp(req?.headers),
+          userAgent: headerOf(req?.headers, 'user-agent'),
+        });
+        if (!r.ok) throw new Error(SIGNIN_ERRORS[r.reason]);
+        return { id: r.admin._id.toHexString(), email: r.admin.email, name: r.admin.name, sv: r.admin.sessionVersion };
+      },
+    }),
+  ],
+  callbacks: {
+    async jwt({ token, user }) {
+      if (user) {
+        token.adminId = user.id;
+        token.sv = (user as { sv?: number }).sv ?? 0;
+      }
+      return token;
+    },
+    async session({ session, token }) {
+      (session as unknown as { identity: SessionIdentity }).identity = {
+        adminId: String(token.adminId ?? ''),
+        sessionVersion: Number(token.sv ?? -1),
+      };
+      return session;
+    },
+  },
+};

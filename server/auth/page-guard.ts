@@ -1,0 +1,26 @@
+import 'server-only';
+import { redirect } from 'next/navigation';
+import { getDb } from '../db/client';
+import { canAny, SECTIONS, type SectionKey } from '../permissions';
+import { loadOperator, type Operator } from './session';
+import { sessionIdentity } from '../trpc/context';
+
+export type PageAccess = { kind: 'ok'; operator: Operator } | { kind: 'db-down'; message: string };
+
+/** For server pages: the signed-in operator (from the database), or a redirect to sign-in. */
+export async function pageOperator(): Promise<PageAccess> {
+  let db;
+  try {
+    db = await getDb();
+  } catch (e) {
+    return { kind: 'db-down', message: (e as Error).message };
+  }
+  const operator = await loadOperator(db, await sessionIdentity());
+  if (!operator) redirect('/signin');
+  return { kind: 'ok', operator };
+}
+
+export function sectionAllowed(operator: Operator, key: SectionKey): boolean {
+  const s = SECTIONS.find((x) => x.key === key)!;
+  return canAny(operator.role, s.anyOf);
+}

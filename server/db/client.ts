@@ -1,0 +1,52 @@
+import 'server-only';
+import { MongoClient, type Db } from 'mongodb';
+import { env } from '../env';
+import { ensureIndexes } from './indexes';
+
+/**
+ * One MongoClient per process (cached on globalThis so Next.js dev reloads and
+ * the several route bundles of a production server share it).
+ */
+interface DbGlobal {
+  __acubeMongo?: { client: MongoClient; ready?: Promise<Db> };
+}
+const g = globalThis as unknown as DbGlobal;
+
+export function mongoClient(): MongoClient {
+  if (!g.__acubeMongo) {
+    const client = new MongoClient(env().MONGODB_URI, {
+      // Fail fast and clearly when the database is down instead of hanging a request.
+      serverSelectionTimeoutMS: 5_000,
+      connectTimeoutMS: 5_000,
+      maxPoolSize: 20,
+      appName: 'acube-admin',
+    });
+    g.__acubeMongo = { client };
+  }
+  return g.__acubeMongo.client;
+}
+
+export class DatabaseUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super(`The database is unreachable (${env().MONGODB_URI.replace(/\/\/[^@/]*@/, '//***@')}): ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'DatabaseUnavailableError';
+  }
+}
+
+/** The app database, with indexes ensured once per process. */
+export async function getDb(): Promise<Db> {
+  const holder = (mongoClient(), g.__acubeMongo!);
+  if (!holder.ready) {
+    holder.ready = (async () => {
+      const db = holder.client.db(env().MONGODB_DB);
+      await db.command({ ping: 1 });
+      await ensureIndexes(db);
+      return db;
+    })().catch((e) => {
+      holder.ready = undefined; // retry on the next request
+      console.error('[db]', e instanceof Error ? e.message : e);
+      throw new DatabaseUnavailableError(e);
+    });
+  }
+  return holder.ready;
+}

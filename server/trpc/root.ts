@@ -1,0 +1,11 @@
+import { createCallerFactory, router } from './init';
+import { meRouter } from '../me/router';
+import { dashboardRouter } from '../dashboard/router';
+
+export const appRouter = router({
+  me: meRouter,
+  dashboard: dashboardRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);
