@@ -15,8 +15,19 @@ export const INDEXES: Record<string, IndexDescription[]> = {
   rate_limits: [{ key: { key: 1 }, name: 'key_unique', unique: true }],
 };
 
+/**
+ * Creates the indexes that are missing, by name. FerretDB v1.24 panics (and drops the
+ * connection) on a createIndexes naming several indexes that all exist already, so we
+ * list first and send only what is missing.
+ */
 export async function ensureIndexes(db: Db, which: Record<string, IndexDescription[]> = INDEXES): Promise<void> {
+  const existing = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
   for (const [name, specs] of Object.entries(which)) {
-    if (specs.length) await db.collection(name).createIndexes(specs);
+    if (!specs.length) continue;
+    const have = existing.has(name)
+      ? new Set((await db.collection(name).listIndexes().toArray()).map((i) => i.name as string))
+      : new Set<string>();
+    const missing = specs.filter((s) => !s.name || !have.has(s.name));
+    if (missing.length) await db.collection(name).createIndexes(missing);
   }
 }
