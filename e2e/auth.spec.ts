@@ -27,6 +27,7 @@ test('super admin and viewer see different sidebars; sign out ends the session',
   const viewerItems = await sidebarItems(page);
   expect(viewerItems).toEqual(['Dashboard', 'Search']);
   await expect(page.getByTestId('whoami-role')).toHaveText('Viewer');
+  await expect(page.getByTestId('count-tiles')).toContainText('Members');
   await page.screenshot({ path: '.data/test-results/dashboard-viewer.png', fullPage: true });
 
   // a section outside the role is refused by the server even when typed into the address bar
