@@ -1,6 +1,6 @@
 import 'server-only';
 import { redirect } from 'next/navigation';
-import { getDb } from '../db/client';
+import { getDb, isConnectionError } from '../db/client';
 import { canAny, SECTIONS, type SectionKey } from '../permissions';
 import { loadOperator, type Operator } from './session';
 import { sessionIdentity } from '../trpc/context';
@@ -9,14 +9,14 @@ export type PageAccess = { kind: 'ok'; operator: Operator } | { kind: 'db-down';
 
 /** For server pages: the signed-in operator (from the database), or a redirect to sign-in. */
 export async function pageOperator(): Promise<PageAccess> {
-  let db;
+  let operator;
   try {
-    db = await getDb();
+    operator = await loadOperator(await getDb(), await sessionIdentity());
   } catch (e) {
-    return { kind: 'db-down', message: (e as Error).message };
+    if (isConnectionError(e)) return { kind: 'db-down', message: (e as Error).message };
+    throw e;
   }
-  const operator = await loadOperator(db, await sessionIdentity());
-  if (!operator) redirect('/signin');
+  if (!operator) redirect('/signin'); // outside the try: redirect() works by throwing
   return { kind: 'ok', operator };
 }
 

@@ -2,6 +2,9 @@ import 'server-only';
 import { MongoClient, type Db } from 'mongodb';
 import { env } from '../env';
 import { ensureIndexes } from './indexes';
+import { DatabaseUnavailableError } from './connection-errors';
+
+export { DatabaseUnavailableError, isConnectionError } from './connection-errors';
 
 /**
  * One MongoClient per process (cached on globalThis so Next.js dev reloads and
@@ -26,13 +29,6 @@ export function mongoClient(): MongoClient {
   return g.__acubeMongo.client;
 }
 
-export class DatabaseUnavailableError extends Error {
-  constructor(cause: unknown) {
-    super(`The database is unreachable (${env().MONGODB_URI.replace(/\/\/[^@/]*@/, '//***@')}): ${cause instanceof Error ? cause.message : String(cause)}`);
-    this.name = 'DatabaseUnavailableError';
-  }
-}
-
 /** The app database, with indexes ensured once per process. */
 export async function getDb(): Promise<Db> {
   const holder = (mongoClient(), g.__acubeMongo!);
@@ -45,7 +41,7 @@ export async function getDb(): Promise<Db> {
     })().catch((e) => {
       holder.ready = undefined; // retry on the next request
       console.error('[db]', e instanceof Error ? e.message : e);
-      throw new DatabaseUnavailableError(e);
+      throw new DatabaseUnavailableError(env().MONGODB_URI, e);
     });
   }
   return holder.ready;

@@ -6,6 +6,7 @@ import { AppError, type AppErrorCode } from '../errors';
 import { writeAudit } from '../audit/service';
 import { loadOperator, type Operator, type SessionIdentity } from '../auth/session';
 import { can, type Permission } from '../permissions';
+import { isConnectionError } from '../db/connection-errors';
 
 /** What a procedure may add to its own audit entry (the target it touched, before/after). */
 export interface AuditNote {
@@ -87,7 +88,7 @@ const errors = t.middleware(async ({ ctx, next, path }) => {
     if (cause instanceof AppError) {
       throw new TRPCError({ code: APP_TO_TRPC[cause.code], message: cause.message, cause });
     }
-    if (cause && /ServerSelection|MongoNetwork|ECONNREFUSED/.test(`${cause.name} ${cause.message}`)) {
+    if (cause && isConnectionError(cause)) {
       throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'The database is unreachable.', cause });
     }
     if (res.error.code === 'INTERNAL_SERVER_ERROR') console.error(`[trpc] ${path}`, cause ?? res.error);

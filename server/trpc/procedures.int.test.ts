@@ -77,3 +77,24 @@ describe('dashboard.counts', () => {
     expect(content.find((c) => c.key === 'blogs')?.count).toBe(1);
   });
 });
+
+describe('database unreachable', () => {
+  it('answers SERVICE_UNAVAILABLE quickly instead of hanging, and the error is classified', async () => {
+    const { MongoClient } = await import('mongodb');
+    const { isConnectionError } = await import('../db/connection-errors');
+    const dead = new MongoClient('mongodb://127.0.0.1:9', { serverSelectionTimeoutMS: 500 });
+    const started = Date.now();
+    const a = { _id: new ObjectId(), sessionVersion: 0 } as never;
+    let caught: unknown;
+    try {
+      await callerFor(dead.db('nowhere'), a).me.get();
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(TRPCError);
+    expect((caught as TRPCError).code).toBe('SERVICE_UNAVAILABLE');
+    expect(isConnectionError((caught as TRPCError).cause)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    await dead.close();
+  });
+});
