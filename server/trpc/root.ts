@@ -1,10 +1,12 @@
 import { createCallerFactory, router } from './init';
 import { meRouter } from '../me/router';
 import { dashboardRouter } from '../dashboard/router';
+import { searchRouter } from '../search/router';
 
 export const appRouter = router({
   me: meRouter,
   dashboard: dashboardRouter,
+  search: searchRouter,
 });
 
 export type AppRouter = typeof appRouter;
