@@ -142,8 +142,8 @@ export async function exportResponse(db: Db, operator: Operator | null, collecti
               bytes += tail.byteLength;
               controller.enqueue(tail);
             }
+            await finish('completed'); // audited before the client sees the end of the file
             controller.close();
-            await finish('completed');
             return;
           }
           let text: string;
