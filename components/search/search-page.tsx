@@ -1,5 +1,5 @@
 'use client';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { skipToken, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useMemo, useState } from 'react';
 import { useTRPC } from '@/components/providers/trpc';
@@ -39,7 +39,7 @@ export function SearchPage({ canExport }: { canExport: boolean }) {
   const draftInfo = list.find((c) => c.key === draft.collection);
   const fields = info?.fields ?? [];
   const input = info ? { ...toSearchInput(urlState, fields), page: urlState.page, pageSize: urlState.pageSize } : null;
-  const results = useQuery({ ...trpc.search.query.queryOptions(input as never), enabled: !!input && !!params.get('q') });
+  const results = useQuery(trpc.search.query.queryOptions(input && params.get('q') ? (input as never) : skipToken));
 
   const push = (s: UiState) => router.push(`${pathname}?${stateToParams(s, list.find((c) => c.key === s.collection)?.fields ?? []).toString()}`);
   const run = (e?: React.FormEvent) => {
