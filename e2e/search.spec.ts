@@ -91,9 +91,9 @@ test('free-text search and saved searches', async ({ page }) => {
   expect(new Set(cities)).toEqual(new Set(['Mumbai']));
   await page.getByLabel('Saved search name').fill('Mumbai members');
   await page.getByRole('button', { name: 'Save', exact: true }).click();
-  await expect(page.getByRole('button', { name: /Mumbai members/ })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Mumbai members (Members)' })).toBeVisible();
   await page.goto('/search');
-  await page.getByRole('button', { name: /Mumbai members/ }).click();
+  await page.getByRole('button', { name: 'Mumbai members (Members)' }).click();
   await expect(page.getByLabel('Search words')).toHaveValue('mumbai');
   await expect(page.getByTestId('results')).toBeVisible();
 });
