@@ -34,6 +34,10 @@ export interface CollectionDef {
   titleField: string;
   defaultSort: { field: string; dir: 'asc' | 'desc' };
   fields: Record<string, FieldDef>;
+  /** System collection (the app's own, e.g. audit_logs): searchable and exportable, never seeded, fixed or backed up as platform data. */
+  system?: boolean;
+  /** Documents carry a `_kw` keyword array for free-text search (default true for platform collections). */
+  keywords?: boolean;
 }
 
 const ts = (label: string, extra: Partial<FieldDef> = {}): FieldDef => ({ type: 'date', label, sortable: true, ...extra });
@@ -245,8 +249,51 @@ export function isCollectionKey(k: string): k is CollectionKey {
   return Object.prototype.hasOwnProperty.call(defs, k);
 }
 
-export function personalFields(c: CollectionKey): string[] {
-  return Object.entries(REGISTRY[c].fields)
+/**
+ * System collections that search and export also serve (read-only). Dotted field names
+ * address nested values; they are allowed only because they are declared here.
+ */
+const systemDefs = {
+  audit_logs: {
+    key: 'audit_logs',
+    label: 'Audit log',
+    read: 'audit.read',
+    titleField: 'action',
+    defaultSort: { field: 'at', dir: 'desc' },
+    system: true,
+    keywords: false,
+    fields: {
+      at: ts('Time', { required: true }),
+      'actor.email': { type: 'string', label: 'Actor email', sortable: true },
+      'actor.role': { type: 'string', label: 'Actor role' },
+      action: { type: 'string', label: 'Action', sortable: true },
+      'target.type': { type: 'string', label: 'Target type' },
+      'target.id': { type: 'string', label: 'Target id' },
+      'target.label': { type: 'string', label: 'Target' },
+      result: { type: 'enum', label: 'Result', values: ['success', 'failure', 'denied'] },
+      error: { type: 'string', label: 'Error' },
+      ip: { type: 'string', label: 'IP address' },
+    },
+  },
+} as const satisfies Record<string, CollectionDef>;
+
+/** Every collection search and export may name: platform collections plus system ones. */
+export type SearchKey = CollectionKey | keyof typeof systemDefs;
+export const SEARCH_REGISTRY: Record<SearchKey, CollectionDef> = { ...defs, ...systemDefs };
+export const SEARCH_KEYS = Object.keys(SEARCH_REGISTRY) as SearchKey[];
+
+export function isSearchKey(k: string): k is SearchKey {
+  return Object.prototype.hasOwnProperty.call(SEARCH_REGISTRY, k);
+}
+
+/** Whether documents of this collection carry the `_kw` keyword array. */
+export function hasKeywords(c: SearchKey): boolean {
+  const d = SEARCH_REGISTRY[c];
+  return d.keywords !== false && Object.values(d.fields).some((f) => f.searchable);
+}
+
+export function personalFields(c: SearchKey): string[] {
+  return Object.entries(SEARCH_REGISTRY[c].fields)
     .filter(([, f]) => f.personal)
     .map(([name]) => name);
 }
@@ -254,7 +301,7 @@ export function personalFields(c: CollectionKey): string[] {
 export const MASK = '••••';
 
 /** Returns a copy with personal fields masked (keeps the field present, so tables show it is hidden). */
-export function maskDoc<T extends Record<string, unknown>>(c: CollectionKey, doc: T, canSeePersonal: boolean): T {
+export function maskDoc<T extends Record<string, unknown>>(c: SearchKey, doc: T, canSeePersonal: boolean): T {
   if (canSeePersonal) return doc;
   const out: Record<string, unknown> = { ...doc };
   for (const f of personalFields(c)) {

@@ -1,4 +1,5 @@
 import type { Db, IndexDescription } from 'mongodb';
+import { SEARCH_INDEXES } from '../search/indexes';
 
 /**
  * Index definitions, created idempotently at start. Each domain adds its own
@@ -13,6 +14,8 @@ export const INDEXES: Record<string, IndexDescription[]> = {
   ],
   roles: [{ key: { key: 1 }, name: 'key_unique', unique: true }],
   rate_limits: [{ key: { key: 1 }, name: 'key_unique', unique: true }],
+  ...SEARCH_INDEXES,
+  saved_searches: [{ key: { adminId: 1, name: 1 }, name: 'admin_name_unique', unique: true }],
 };
 
 /**

@@ -20,6 +20,8 @@
 import { ObjectId, type Collection, type Db, type Document } from 'mongodb';
 import { buckets, type Buckets } from '../lib/buckets';
 import { Rng, upperBound } from '../lib/prng';
+import { isSearchKey } from '../registry';
+import { withKeywords } from '../search/keywords';
 import {
   COLLECTIONS,
   LANGUAGES,
@@ -373,10 +375,11 @@ class BatchWriter<T extends Document> {
     private readonly batchSize: number,
     private readonly concurrency: number,
     private readonly onProgress?: (inserted: number) => void,
+    private readonly prepare: (doc: T) => T = (d) => d,
   ) {}
 
   async add(doc: T): Promise<void> {
-    this.buf.push(doc);
+    this.buf.push(this.prepare(doc));
     if (this.buf.length >= this.batchSize) await this.flush();
   }
 
@@ -563,7 +566,7 @@ export async function seedPlatform(db: Db, opts: SeedOptions, log?: (msg: string
         log(`  ${name}: ${n.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} (${((Date.now() - started) / 1000).toFixed(1)}s)`);
         next += step;
       }
-    });
+    }, (d) => (isSearchKey(name) ? withKeywords(name, d) : d));
   };
 
   const finish = async <T extends Document>(name: string, w: BatchWriter<T>, started: number) => {

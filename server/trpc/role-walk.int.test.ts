@@ -12,7 +12,14 @@ import { adminsForAllRoles, callerFor, openTestDb, type TestDb } from '../../tes
 import type { AdminDoc } from '../db/collections';
 
 /** Inputs for procedures that need one to do anything meaningful once allowed. Default: none. */
-export const WALK_INPUTS: Record<string, unknown> = {};
+export const WALK_INPUTS: Record<string, unknown> = {
+  // search.query / search.saved.create check the collection's own read permission in the service
+  // (no collection is readable by every role); search.int.test.ts walks role × collection.
+  'search.saved.delete': { id: '000000000000000000000000' },
+  'quality.check': { collection: 'contacts' },
+  'quality.preview': { collection: 'contacts' },
+  'quality.applyFixes': { collection: 'contacts' },
+};
 
 type AnyProc = { _def: { meta?: ProcedureMeta; type: string } };
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyProc>);

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TRPCError } from '@trpc/server';
+import { ObjectId } from 'mongodb';
+import { adminsForAllRoles, callerFor, openTestDb, type TestDb } from '../../test/db';
+import type { AdminDoc } from '../db/collections';
+import type { BuiltinRole } from '../permissions';
+import { withKeywords } from '../search/keywords';
+import { dataQualitySummary } from './service';
+
+let t: TestDb;
+let admins: Record<BuiltinRole, AdminDoc>;
+const u1 = new ObjectId('6600000a0000000000000001');
+const u2 = new ObjectId();
+const missingCreated = new ObjectId('650000000000000000000009');
+
+beforeAll(async () => {
+  t = await openTestDb('quality');
+  admins = await adminsForAllRoles(t.db);
+  await t.db.collection('users').insertMany([
+    withKeywords('users', { _id: u1, name: 'Good One', email: 'a@x.io', status: 'active', createdAt: new Date() }),
+    withKeywords('users', { _id: missingCreated, name: 'No Date', email: 'b@x.io', status: 'Active' }),
+    withKeywords('users', { _id: u2, name: 'Odd Status', email: 'c@x.io', status: 'suspended??', createdAt: new Date() }),
+  ]);
+  await t.db.collection('session_bookings').insertMany([
+    { userId: u1, psychologistId: new ObjectId(), scheduledAt: new Date(), status: 'CONFIRMED', createdAt: new Date() },
+    { userId: new ObjectId(), psychologistId: new ObjectId(), scheduledAt: new Date(), status: 'pending', createdAt: new Date() },
+  ]);
+});
+afterAll(() => t.drop());
+
+const as = (r: BuiltinRole) => callerFor(t.db, admins[r]);
+
+describe('data quality', () => {
+  it('lists missing required fields, unknown enum spellings and bad references with counts', async () => {
+    const r = await as('admin').quality.check({ collection: 'users' });
+    const byRule = Object.fromEntries(r.issues.map((i) => [`${i.rule}:${i.field}`, i]));
+    expect(byRule['missing_required:createdAt']).toMatchObject({ count: 1, fixable: 1, examples: [missingCreated.toHexString()] });
+    expect(byRule['unknown_enum:status']).toMatchObject({ count: 2, fixable: 1 });
+    const b = await as('admin').quality.check({ collection: 'session_bookings' });
+    const refs = b.issues.filter((i) => i.rule === 'bad_reference');
+    expect(refs.find((i) => i.field === 'userId')).toMatchObject({ count: 1, fixable: 0 });
+  });
+  it('previews then applies only the safe fixes, keeping _kw, and audits', async () => {
+    const plan = await as('super_admin').quality.preview({ collection: 'users' });
+    expect(plan.fixes.map((f) => [f.kind, f.from ?? null, f.to ?? null, f.count])).toEqual([
+      ['fill_createdAt', null, null, 1],
+      ['normalise_enum', 'Active', 'active', 1],
+    ]);
+    expect(plan.fixes[0]!.examples[0]!.after).toEqual(missingCreated.getTimestamp());
+    expect(await t.db.collection('users').findOne({ _id: missingCreated })).toMatchObject({ status: 'Active' }); // preview writes nothing
+    await as('super_admin').quality.applyFixes({ collection: 'users' });
+    const fixed = await t.db.collection('users').findOne({ _id: missingCreated });
+    expect(fixed).toMatchObject({ status: 'active', createdAt: missingCreated.getTimestamp(), _kw: expect.arrayContaining(['no', 'date']) });
+    expect(await t.db.collection('users').findOne({ _id: u2 })).toMatchObject({ status: 'suspended??' }); // not safe: untouched
+    const after = await as('admin').quality.check({ collection: 'users' });
+    expect(after.issues.map((i) => [i.rule, i.count, i.fixable])).toEqual([['unknown_enum', 1, 0]]);
+    const audit = await t.db.collection('audit_logs').findOne({ action: 'quality.applyFixes' });
+    expect(audit).toMatchObject({ result: 'success', target: { type: 'collection', id: 'users' } });
+  });
+  it('is permission-guarded and refuses system collections', async () => {
+    const e = await as('analyst').quality.check({ collection: 'users' }).catch((x: TRPCError) => x.code);
+    expect(e).toBe('FORBIDDEN');
+    const e2 = await as('admin').quality.check({ collection: 'audit_logs' }).catch((x: TRPCError) => x.code);
+    expect(e2).toBe('BAD_REQUEST');
+  });
+  it('summarises problems per collection', async () => {
+    const s = await dataQualitySummary(t.db);
+    expect(s.find((x) => x.collection === 'session_bookings')).toMatchObject({ problems: 4, fixable: 1 }) // CONFIRMED, 1 bad userId, 2 psychologistIds (none exist);
+    expect(s.find((x) => x.collection === 'blogs')).toMatchObject({ problems: 0 });
+  });
+});

@@ -1,0 +1,210 @@
+/**
+ * Search over the registry's collections: the only code that reads them for search,
+ * export and saved searches. Takes `db` as a parameter; throws AppError.
+ */
+import { ObjectId, type Db, type Document, type FindCursor } from 'mongodb';
+import { AppError } from '../errors';
+import { can, type ResolvedRole } from '../permissions';
+import { SEARCH_KEYS, SEARCH_REGISTRY, hasKeywords, isSearchKey, type FieldDef, type SearchKey } from '../registry';
+import { buildQuery, fieldDef, projectionFor, toRow, OPERATORS_BY_TYPE, ID_FIELD, type Row } from './filter';
+import { COUNT_CAP, SearchInput, type ExportQuery, type SearchInputParsed } from './schema';
+import type { z } from 'zod';
+
+export const canSeePersonal = (role: ResolvedRole) => can(role, 'data.personal.read');
+
+/** The collection, if it exists in the registry and the role may read it. */
+export function readableCollection(role: ResolvedRole, name: string): SearchKey {
+  if (!isSearchKey(name)) throw new AppError('BAD_REQUEST', `Unknown collection "${name.slice(0, 64)}".`, { collection: name.slice(0, 64) });
+  const def = SEARCH_REGISTRY[name];
+  if (!can(role, def.read)) throw new AppError('FORBIDDEN', `Your role (${role.label}) cannot read ${def.label} (needs "${def.read}").`);
+  return name;
+}
+
+export interface FieldInfo extends FieldDef {
+  name: string;
+  operators: readonly string[];
+  /** Personal field the caller cannot see: shown masked, not filterable or sortable. */
+  masked: boolean;
+}
+export interface CollectionInfo {
+  key: SearchKey;
+  label: string;
+  system: boolean;
+  keywords: boolean;
+  titleField: string;
+  defaultSort: { field: string; dir: 'asc' | 'desc' };
+  fields: FieldInfo[];
+}
+
+/** The registry as the caller's role sees it (only readable collections). */
+export function collectionsFor(role: ResolvedRole): CollectionInfo[] {
+  const personal = canSeePersonal(role);
+  return SEARCH_KEYS.filter((k) => can(role, SEARCH_REGISTRY[k].read)).map((k) => {
+    const d = SEARCH_REGISTRY[k];
+    return {
+      key: k,
+      label: d.label,
+      system: !!d.system,
+      keywords: hasKeywords(k),
+      titleField: d.titleField,
+      defaultSort: d.defaultSort,
+      fields: Object.entries(d.fields).map(([name, f]) => ({
+        ...f,
+        name,
+        operators: OPERATORS_BY_TYPE[f.type],
+        masked: !!f.personal && !personal,
+      })),
+    };
+  });
+}
+
+/** Validates export/search columns against the registry (default: every field). */
+export function resolveColumns(collection: SearchKey, columns?: string[] | null): string[] {
+  const all = Object.keys(SEARCH_REGISTRY[collection].fields);
+  if (!columns || columns.length === 0) return all;
+  const out: string[] = [];
+  for (const c of columns) {
+    if (c !== '_id' && !fieldDef(SEARCH_REGISTRY[collection], c)) {
+      throw new AppError('BAD_REQUEST', `Unknown column "${c.slice(0, 100)}" in ${collection}.`, { column: c.slice(0, 100) });
+    }
+    if (c !== '_id' && !out.includes(c)) out.push(c);
+  }
+  return out;
+}
+
+export interface SearchResult {
+  rows: Row[];
+  total: number;
+  /** True when the count stopped at COUNT_CAP (the real total is at least `total`). */
+  totalCapped: boolean;
+  /** False when the count was not asked for (count: 'none'); `total` is then -1. */
+  counted: boolean;
+  page: number;
+  pageSize: number;
+}
+
+/** `search.query`: one page of rows, with a capped (default), exact or no count. */
+export async function search(db: Db, role: ResolvedRole, raw: z.input<typeof SearchInput> | SearchInputParsed): Promise<SearchResult> {
+  const input = SearchInput.parse(raw);
+  const collection = readableCollection(role, input.collection);
+  const personal = canSeePersonal(role);
+  const q = buildQuery(collection, input, personal);
+  const coll = db.collection(collection);
+  const skip = (input.page - 1) * input.pageSize;
+  const rowsP = coll.find(q.filter, { projection: projectionFor(collection), sort: q.sort, skip, limit: input.pageSize }).toArray();
+  let countP: Promise<number> = Promise.resolve(-1);
+  if (input.count === 'exact') countP = coll.countDocuments(q.filter);
+  else if (input.count === 'capped') countP = coll.countDocuments(q.filter, { limit: COUNT_CAP + 1 });
+  const [docs, n] = await Promise.all([rowsP, countP]);
+  const capped = input.count === 'capped' && n > COUNT_CAP;
+  return {
+    rows: docs.map((d) => toRow(collection, d, personal)),
+    total: capped ? COUNT_CAP : n,
+    totalCapped: capped,
+    counted: input.count !== 'none',
+    page: input.page,
+    pageSize: input.pageSize,
+  };
+}
+
+export interface ExportCursor {
+  collection: SearchKey;
+  columns: string[];
+  personal: boolean;
+  cursor: FindCursor<Document>;
+  sortSpec: { field: string; dir: 'asc' | 'desc' }[];
+}
+
+/** Opens the cursor an export streams from: same validation, filter, sort and masking as `search`. */
+export function openExportCursor(db: Db, role: ResolvedRole, collectionName: string, query: ExportQuery, columns?: string[] | null): ExportCursor {
+  const collection = readableCollection(role, collectionName);
+  if (query.collection !== collection) {
+    throw new AppError('BAD_REQUEST', `The query names "${query.collection.slice(0, 64)}" but the URL names "${collection}".`);
+  }
+  const personal = canSeePersonal(role);
+  const q = buildQuery(collection, query, personal);
+  const cols = resolveColumns(collection, columns);
+  const cursor = db
+    .collection(collection)
+    .find(q.filter, { projection: projectionFor(collection, cols), sort: q.sort, batchSize: 1000 });
+  return { collection, columns: cols, personal, cursor, sortSpec: q.sortSpec };
+}
+
+export { toRow, ID_FIELD };
+
+// ---------------------------------------------------------------------------------------
+// Saved searches (per admin)
+// ---------------------------------------------------------------------------------------
+
+export interface SavedSearchDoc {
+  _id: ObjectId;
+  adminId: ObjectId;
+  name: string;
+  collection: string;
+  /** The validated search input, stored as JSON text (user values never become stored keys). */
+  query: string;
+  columns: string[] | null;
+  createdAt: Date;
+}
+
+const saved = (db: Db) => db.collection<SavedSearchDoc>('saved_searches');
+
+export interface SavedSearchDto {
+  id: string;
+  name: string;
+  collection: string;
+  collectionLabel: string;
+  query: Record<string, unknown>;
+  columns: string[] | null;
+  createdAt: Date;
+}
+
+export async function listSaved(db: Db, role: ResolvedRole, adminId: ObjectId): Promise<SavedSearchDto[]> {
+  const docs = await saved(db).find({ adminId }).sort({ createdAt: -1 }).limit(200).toArray();
+  return docs
+    .filter((d) => isSearchKey(d.collection) && can(role, SEARCH_REGISTRY[d.collection].read))
+    .map((d) => ({
+      id: d._id.toHexString(),
+      name: d.name,
+      collection: d.collection,
+      collectionLabel: SEARCH_REGISTRY[d.collection as SearchKey].label,
+      query: JSON.parse(d.query) as Record<string, unknown>,
+      columns: d.columns,
+      createdAt: d.createdAt,
+    }));
+}
+
+export async function createSaved(
+  db: Db,
+  role: ResolvedRole,
+  adminId: ObjectId,
+  input: { name: string; query: Omit<SearchInputParsed, 'page'> | Record<string, unknown>; columns?: string[] },
+): Promise<{ id: string }> {
+  const q = SearchInput.parse({ ...input.query, page: 1 });
+  const collection = readableCollection(role, q.collection);
+  buildQuery(collection, q, canSeePersonal(role)); // refuse to save a query that cannot run
+  const columns = input.columns ? resolveColumns(collection, input.columns) : null;
+  const { page: _p, ...rest } = q;
+  const doc: SavedSearchDoc = {
+    _id: new ObjectId(),
+    adminId,
+    name: input.name,
+    collection,
+    query: JSON.stringify(rest),
+    columns,
+    createdAt: new Date(),
+  };
+  try {
+    await saved(db).insertOne(doc);
+  } catch (e) {
+    if ((e as { code?: number }).code === 11000) throw new AppError('CONFLICT', `You already have a saved search named "${input.name}".`);
+    throw e;
+  }
+  return { id: doc._id.toHexString() };
+}
+
+export async function deleteSaved(db: Db, adminId: ObjectId, id: string): Promise<{ ok: true; name: string }> {
+  const doc = await saved(db).findOneAndDelete({ _id: new ObjectId(id), adminId });
+  if (!doc) throw new AppError('NOT_FOUND', 'No saved search of yours has this id.');
+  return { ok: true, name: doc.name };
+}
