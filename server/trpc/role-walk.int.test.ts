@@ -12,7 +12,16 @@ import { adminsForAllRoles, callerFor, openTestDb, type TestDb } from '../../tes
 import type { AdminDoc } from '../db/collections';
 
 /** Inputs for procedures that need one to do anything meaningful once allowed. Default: none. */
-export const WALK_INPUTS: Record<string, unknown> = {};
+export const WALK_INPUTS: Record<string, unknown> = {
+  'analytics.activeUsers': { from: '2026-01-01', to: '2026-01-31', interval: 'week' },
+  'analytics.retention': { from: '2026-01-01', to: '2026-01-31', interval: 'week' },
+  'analytics.lifecycle': { from: '2026-01-01', to: '2026-01-31', interval: 'week' },
+  'analytics.stickiness': { from: '2026-01-01', to: '2026-01-31', interval: 'week' },
+  'analytics.featureUsage': { from: '2026-01-01', to: '2026-01-31', interval: 'week' },
+  'analytics.atRisk': { asOf: '2026-01-31' },
+  'analytics.track': { events: [{ name: 'admin.walked' }] },
+  'analytics.keys.create': { name: 'walk key' },
+};
 
 type AnyProc = { _def: { meta?: ProcedureMeta; type: string } };
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyProc>);
