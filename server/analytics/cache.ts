@@ -5,6 +5,7 @@
  */
 import type { Db } from 'mongodb';
 import { LRUCache } from 'lru-cache';
+import { forgetMemberDirectory } from './members';
 
 export const CACHE_TTL_MS = 60_000;
 const cache = new LRUCache<string, { value: unknown }>({ max: 500, ttl: CACHE_TTL_MS });
@@ -23,6 +24,8 @@ export async function cached<T>(db: Db, name: string, input: unknown, compute: (
   return value;
 }
 
+/** Drops cached results and the member directory (tests, benchmarks' cold runs). */
 export function clearAnalyticsCache(): void {
   cache.clear();
+  forgetMemberDirectory();
 }

@@ -6,9 +6,10 @@
 import { MongoBulkWriteError, ObjectId, type Db, type IndexDescription } from 'mongodb';
 import { buckets } from '../lib/buckets';
 import { AppError } from '../errors';
-import { applyToRollup, ROLLUP, ROLLUP_INDEXES } from './rollup';
+import { applyToRollup, DAY_ACTIVE, DAY_EVENT_ACTIVE, ROLLUP, ROLLUP_INDEXES } from './rollup';
 import { incomingEvent, MAX_BATCH, MAX_FUTURE_MS } from './schema';
 import { API_KEY_INDEXES, API_KEYS } from './keys';
+import { existingMembers } from './members';
 
 export const EVENTS = 'activity_events';
 
@@ -18,6 +19,8 @@ export const ANALYTICS_INDEXES: Record<string, IndexDescription[]> = {
     { key: { userId: 1, ts: -1 }, name: 'userId_ts' },
   ],
   [ROLLUP]: ROLLUP_INDEXES,
+  [DAY_ACTIVE]: [{ key: { d: 1 }, name: 'd' }],
+  [DAY_EVENT_ACTIVE]: [{ key: { k: 1, d: 1 }, name: 'k_d' }],
   [API_KEYS]: API_KEY_INDEXES,
 };
 
@@ -96,10 +99,7 @@ export async function ingestEvents(db: Db, batch: unknown, opts: { now?: Date; c
 
   let candidates = good;
   if (opts.checkUsers !== false && candidates.length) {
-    const ids = [...new Set(candidates.map((g) => g.doc.userId.toHexString()))].map((h) => new ObjectId(h));
-    const known = new Set(
-      (await db.collection('users').find({ _id: { $in: ids } }, { projection: { _id: 1 } }).toArray()).map((u) => (u._id as ObjectId).toHexString()),
-    );
+    const known = await existingMembers(db, [...new Set(candidates.map((g) => g.doc.userId.toHexString()))]);
     candidates = candidates.filter((g) => {
       if (known.has(g.doc.userId.toHexString())) return true;
       rejected.push({ index: g.index, eventId: g.doc.eventId, reasons: ['userId: no member with this id'] });

@@ -10,6 +10,14 @@ import type { AnyBulkWriteOperation, Db, IndexDescription, ObjectId } from 'mong
 import { bumpGeneration } from './cache';
 
 export const ROLLUP = 'analytics_user_days';
+/**
+ * Day → active members, one document per UTC day ({ _id: day, m: [userHex…] }), and the same per
+ * event name in DAY_EVENT_ACTIVE ({ _id: 'day|name', d, k, m }). FerretDB v1 scans a whole collection
+ * for every query (it uses no secondary index for ranges), so the queries read these small
+ * collections (one document per day) instead of the large per-member-day one.
+ */
+export const DAY_ACTIVE = 'analytics_day_active';
+export const DAY_EVENT_ACTIVE = 'analytics_day_event_active';
 export const ROLLUP_INDEXES: IndexDescription[] = [
   { key: { d: 1 }, name: 'd' },
   { key: { u: 1, d: 1 }, name: 'u_d' },
@@ -50,6 +58,33 @@ export function foldEvents(events: Iterable<EventForRollup>): Map<string, { u: O
   return acc;
 }
 
+function foldDays(events: Iterable<EventForRollup>) {
+  const all = new Map<string, { d: string; k?: string; m: Set<string> }>();
+  const byName = new Map<string, { d: string; k?: string; m: Set<string> }>();
+  for (const ev of events) {
+    const u = ev.userId.toHexString();
+    let a = all.get(ev.day);
+    if (!a) all.set(ev.day, (a = { d: ev.day, m: new Set() }));
+    a.m.add(u);
+    const k = encodeName(ev.name);
+    const id = `${ev.day}|${k}`;
+    let b = byName.get(id);
+    if (!b) byName.set(id, (b = { d: ev.day, k, m: new Set() }));
+    b.m.add(u);
+  }
+  return { all, byName };
+}
+
+function dayOps(m: Map<string, { d: string; k?: string; m: Set<string> }>): AnyBulkWriteOperation[] {
+  return [...m].map(([id, v]) => ({
+    updateOne: {
+      filter: { _id: id as never },
+      update: { $addToSet: { m: { $each: [...v.m] } }, $setOnInsert: v.k ? { d: v.d, k: v.k } : { d: v.d } },
+      upsert: true,
+    },
+  }));
+}
+
 /** Adds freshly stored events to the rollup. */
 export async function applyToRollup(db: Db, events: EventForRollup[]): Promise<number> {
   if (!events.length) return 0;
@@ -66,6 +101,8 @@ export async function applyToRollup(db: Db, events: EventForRollup[]): Promise<n
     });
   }
   await db.collection<RollupDoc>(ROLLUP).bulkWrite(ops, { ordered: false });
+  await db.collection(DAY_ACTIVE).bulkWrite(dayOps(foldDays(events).all), { ordered: false });
+  await db.collection(DAY_EVENT_ACTIVE).bulkWrite(dayOps(foldDays(events).byName), { ordered: false });
   bumpGeneration(db);
   return ops.length;
 }
@@ -110,8 +147,34 @@ export async function rebuildRollup(db: Db, onProgress?: (msg: string) => void):
   }
   if (batch.length) await coll.insertMany(batch, { ordered: false });
   await coll.createIndexes(ROLLUP_INDEXES);
-  await db.collection(ROLLUP).drop().catch(() => undefined);
-  await coll.rename(ROLLUP);
+  // Day → members collections, from the same fold.
+  const all = new Map<string, string[]>();
+  const byName = new Map<string, { d: string; k: string; m: string[] }>();
+  for (const [id, r] of acc) {
+    const u = id.slice(0, id.indexOf('|'));
+    let a = all.get(r.d);
+    if (!a) all.set(r.d, (a = []));
+    a.push(u);
+    for (const k of Object.keys(r.e)) {
+      let b = byName.get(`${r.d}|${k}`);
+      if (!b) byName.set(`${r.d}|${k}`, (b = { d: r.d, k, m: [] }));
+      b.m.push(u);
+    }
+  }
+  const tmpDay = `${DAY_ACTIVE}_rebuild`;
+  const tmpDayEv = `${DAY_EVENT_ACTIVE}_rebuild`;
+  await db.collection(tmpDay).drop().catch(() => undefined);
+  await db.collection(tmpDayEv).drop().catch(() => undefined);
+  const dayDocs = [...all].map(([d, m]) => ({ _id: d, d, m }));
+  for (let i = 0; i < dayDocs.length; i += 50) await db.collection(tmpDay).insertMany(dayDocs.slice(i, i + 50) as never[]);
+  const evDocs = [...byName].map(([id, v]) => ({ _id: id, ...v }));
+  for (let i = 0; i < evDocs.length; i += 50) await db.collection(tmpDayEv).insertMany(evDocs.slice(i, i + 50) as never[]);
+  if (!dayDocs.length) await db.createCollection(tmpDay).catch(() => undefined);
+  if (!evDocs.length) await db.createCollection(tmpDayEv).catch(() => undefined);
+  for (const [from, to] of [[tmp, ROLLUP], [tmpDay, DAY_ACTIVE], [tmpDayEv, DAY_EVENT_ACTIVE]] as const) {
+    await db.collection(to).drop().catch(() => undefined);
+    await db.collection(from).rename(to);
+  }
   bumpGeneration(db);
   return { events, docs: acc.size, ms: Date.now() - t0 };
 }

@@ -8,6 +8,7 @@ import { can, type ResolvedRole } from '../permissions';
 import { maskDoc } from '../registry';
 import { AppError } from '../errors';
 import { cached } from './cache';
+import { signupsBetween } from './members';
 import {
   AT_RISK,
   computeActiveUsers,
@@ -20,7 +21,7 @@ import {
   type UserDayCounts,
 } from './compute';
 import { dayIndexOfDate, dayIndexOfKey, dayKeyOfIndex, DAY_MS, periodsCovering, previousPeriod, type Period } from './periods';
-import { decodeName, encodeName, ROLLUP } from './rollup';
+import { DAY_ACTIVE, DAY_EVENT_ACTIVE, decodeName, encodeName, ROLLUP } from './rollup';
 import type { AtRiskInput, RangeInput, RetentionInput } from './schema';
 
 // ------------------------------------------------------------------ loading
@@ -31,18 +32,16 @@ function rollupFilter(from: number, to: number, event: string | null | undefined
   return f;
 }
 
-/** (member, day) pairs with activity (of `event`, if given) on days [from, to]. */
+/** (member, day) pairs with activity (of `event`, if given) on days [from, to], from the day → members documents. */
 export async function loadUserDays(db: Db, from: number, to: number, event?: string | null): Promise<UserDay[]> {
   const out: UserDay[] = [];
-  const dayIdx = new Map<string, number>();
-  const cursor = db.collection(ROLLUP).find(rollupFilter(from, to, event), { projection: { _id: 1 }, batchSize: 20_000 });
+  const range = { $gte: dayKeyOfIndex(from), $lte: dayKeyOfIndex(to) };
+  const cursor = event
+    ? db.collection(DAY_EVENT_ACTIVE).find({ k: encodeName(event), d: range }, { projection: { d: 1, m: 1 } })
+    : db.collection(DAY_ACTIVE).find({ d: range }, { projection: { d: 1, m: 1 } });
   for await (const doc of cursor) {
-    const id = doc._id as unknown as string;
-    const bar = id.indexOf('|');
-    const day = id.slice(bar + 1);
-    let d = dayIdx.get(day);
-    if (d === undefined) dayIdx.set(day, (d = dayIndexOfKey(day)));
-    out.push({ u: id.slice(0, bar), d });
+    const d = dayIndexOfKey(doc.d as string);
+    for (const u of doc.m as string[]) out.push({ u, d });
   }
   return out;
 }
@@ -68,16 +67,7 @@ async function loadUserDayCounts(db: Db, from: number, to: number, event?: strin
 }
 
 /** Signup day of the members created on days [from, to] (users.createdAt, UTC). */
-export async function loadSignups(db: Db, from: number, to: number): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  const cursor = db
-    .collection('users')
-    .find({ createdAt: { $gte: new Date(from * DAY_MS), $lt: new Date((to + 1) * DAY_MS) } }, { projection: { _id: 1, createdAt: 1 }, batchSize: 20_000 });
-  for await (const u of cursor) {
-    if (u.createdAt instanceof Date) out.set((u._id as ObjectId).toHexString(), dayIndexOfDate(u.createdAt));
-  }
-  return out;
-}
+export const loadSignups = signupsBetween;
 
 function rangePeriods(input: { from: string; to: string; interval: RangeInput['interval'] }): Period[] {
   return periodsCovering(dayIndexOfKey(input.from), dayIndexOfKey(input.to), input.interval);

@@ -1,0 +1,14 @@
+import { MongoClient } from 'mongodb';
+import { activeUsers, retention } from '../../server/analytics/service';
+import { clearAnalyticsCache } from '../../server/analytics/cache';
+const c = new MongoClient(process.env.MONGODB_URI!); await c.connect();
+const db = c.db(process.env.MONGODB_DB!);
+const last = await db.collection('analytics_user_days').find().sort({ d: -1 }).limit(1).toArray();
+console.log(last[0]?.d);
+const to = last[0]!.d as string;
+const from90 = new Date(Date.parse(to) - 89 * 86400000).toISOString().slice(0, 10);
+let t = Date.now(); const r = await activeUsers(db, { from: from90, to, interval: 'day', event: null }); console.log('dau90', Date.now() - t, r.points.length, r.points.at(-2));
+clearAnalyticsCache();
+const from12 = new Date(Date.parse(to) - 83 * 86400000).toISOString().slice(0, 10);
+t = Date.now(); const rr = await retention(db, { from: from12, to, interval: 'week', event: null, mode: 'first_time', criterion: 'on' }); console.log('ret12', Date.now() - t, rr.rows[0]);
+await c.close();
