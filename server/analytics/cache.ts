@@ -29,3 +29,8 @@ export function clearAnalyticsCache(): void {
   cache.clear();
   forgetMemberDirectory();
 }
+
+/** Drops cached results only (the member directory stays warm). */
+export function clearResultCache(): void {
+  cache.clear();
+}

@@ -166,6 +166,7 @@ export async function rebuildRollup(db: Db, onProgress?: (msg: string) => void):
   await db.collection(tmpDay).drop().catch(() => undefined);
   await db.collection(tmpDayEv).drop().catch(() => undefined);
   const dayDocs = [...all].map(([d, m]) => ({ _id: d, d, m }));
+  // _id = 'YYYY-MM-DD' (all events) or 'YYYY-MM-DD|name' (per event name), as applyToRollup writes them.
   for (let i = 0; i < dayDocs.length; i += 50) await db.collection(tmpDay).insertMany(dayDocs.slice(i, i + 50) as never[]);
   const evDocs = [...byName].map(([id, v]) => ({ _id: id, ...v }));
   for (let i = 0; i < evDocs.length; i += 50) await db.collection(tmpDayEv).insertMany(evDocs.slice(i, i + 50) as never[]);

@@ -32,17 +32,26 @@ function rollupFilter(from: number, to: number, event: string | null | undefined
   return f;
 }
 
-/** (member, day) pairs with activity (of `event`, if given) on days [from, to], from the day → members documents. */
+/**
+ * (member, day) pairs with activity (of `event`, if given) on days [from, to], from the day → members
+ * documents, fetched one day at a time by _id: FerretDB v1 serves `_id` equality from its primary
+ * key but scans the whole collection for ranges and `$in`.
+ */
 export async function loadUserDays(db: Db, from: number, to: number, event?: string | null): Promise<UserDay[]> {
-  const out: UserDay[] = [];
-  const range = { $gte: dayKeyOfIndex(from), $lte: dayKeyOfIndex(to) };
-  const cursor = event
-    ? db.collection(DAY_EVENT_ACTIVE).find({ k: encodeName(event), d: range }, { projection: { d: 1, m: 1 } })
-    : db.collection(DAY_ACTIVE).find({ d: range }, { projection: { d: 1, m: 1 } });
-  for await (const doc of cursor) {
-    const d = dayIndexOfKey(doc.d as string);
-    for (const u of doc.m as string[]) out.push({ u, d });
+  const coll = db.collection<{ _id: string; m: string[] }>(event ? DAY_EVENT_ACTIVE : DAY_ACTIVE);
+  const days: number[] = [];
+  for (let d = from; d <= to; d++) days.push(d);
+  const docs: Array<{ d: number; m: string[] }> = [];
+  const CONCURRENCY = 16;
+  for (let i = 0; i < days.length; i += CONCURRENCY) {
+    const chunk = days.slice(i, i + CONCURRENCY);
+    const got = await Promise.all(
+      chunk.map((d) => coll.findOne({ _id: event ? `${dayKeyOfIndex(d)}|${encodeName(event)}` : dayKeyOfIndex(d) }, { projection: { m: 1 } })),
+    );
+    got.forEach((g, k) => g && docs.push({ d: chunk[k]!, m: g.m }));
   }
+  const out: UserDay[] = [];
+  for (const doc of docs) for (const u of doc.m) out.push({ u, d: doc.d });
   return out;
 }
 
