@@ -2,6 +2,7 @@ import { MongoClient } from 'mongodb';
 import { ensureIndexes } from '../server/db/indexes';
 import { ensureDemoAdmins } from '../server/auth/admins';
 import { seedPlatform } from '../server/seed/demo';
+import { rebuildRollup } from '../server/analytics/rollup';
 
 /** A fresh e2e database: demo operators plus a small platform data set. */
 export default async function globalSetup() {
@@ -12,5 +13,6 @@ export default async function globalSetup() {
   await ensureIndexes(db);
   await ensureDemoAdmins(db);
   await seedPlatform(db, { users: 300, bookings: 600, activity: 5000, seed: 7, now: new Date() });
+  await rebuildRollup(db);
   await client.close();
 }

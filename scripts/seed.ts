@@ -9,6 +9,7 @@ import { ensureIndexes } from '../server/db/indexes';
 import { ensureDemoAdmins } from '../server/auth/admins';
 import { seedPlatform, DEMO_DEFAULTS } from '../server/seed/demo';
 import { COLLECTION_KEYS } from '../server/registry';
+import { rebuildRollup } from '../server/analytics/rollup';
 
 const { values } = parseArgs({
   options: {
@@ -62,6 +63,8 @@ async function main() {
     const counts = await seedPlatform(db, opts, (m) => console.log(`[seed] ${m}`));
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
     console.log(`[seed] ${total.toLocaleString('en-US')} documents in ${((Date.now() - t0) / 1000).toFixed(1)} s:`, counts);
+    const r = await rebuildRollup(db, (m) => console.log(`[seed] analytics: ${m}`));
+    console.log(`[seed] analytics rollup: ${r.docs.toLocaleString('en-US')} member-days in ${(r.ms / 1000).toFixed(1)} s`);
   } finally {
     await client.close();
   }

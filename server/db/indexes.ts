@@ -1,5 +1,6 @@
 import type { Db, IndexDescription } from 'mongodb';
 import { SEARCH_INDEXES } from '../search/indexes';
+import { ANALYTICS_INDEXES } from '../analytics/ingest';
 
 /**
  * Index definitions, created idempotently at start. Each domain adds its own
@@ -16,6 +17,7 @@ export const INDEXES: Record<string, IndexDescription[]> = {
   rate_limits: [{ key: { key: 1 }, name: 'key_unique', unique: true }],
   ...SEARCH_INDEXES,
   saved_searches: [{ key: { adminId: 1, name: 1 }, name: 'admin_name_unique', unique: true }],
+  ...ANALYTICS_INDEXES,
 };
 
 /**

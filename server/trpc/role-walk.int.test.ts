@@ -19,6 +19,14 @@ export const WALK_INPUTS: Record<string, unknown> = {
   'quality.check': { collection: 'contacts' },
   'quality.preview': { collection: 'contacts' },
   'quality.applyFixes': { collection: 'contacts' },
+  'analytics.activeUsers': { from: '2026-01-01', to: '2026-01-31', interval: 'week' },
+  'analytics.retention': { from: '2026-01-01', to: '2026-01-31', interval: 'week' },
+  'analytics.lifecycle': { from: '2026-01-01', to: '2026-01-31', interval: 'week' },
+  'analytics.stickiness': { from: '2026-01-01', to: '2026-01-31', interval: 'week' },
+  'analytics.featureUsage': { from: '2026-01-01', to: '2026-01-31', interval: 'week' },
+  'analytics.atRisk': { asOf: '2026-01-31' },
+  'analytics.track': { events: [{ name: 'admin.walked' }] },
+  'analytics.keys.create': { name: 'walk key' },
 };
 
 type AnyProc = { _def: { meta?: ProcedureMeta; type: string } };

@@ -4,6 +4,7 @@ import { dashboardRouter } from '../dashboard/router';
 import { searchRouter } from '../search/router';
 import { qualityRouter } from '../quality/router';
 import { exportsRouter } from '../export/router';
+import { analyticsRouter } from '../analytics/router';
 
 export const appRouter = router({
   me: meRouter,
@@ -11,6 +12,7 @@ export const appRouter = router({
   search: searchRouter,
   quality: qualityRouter,
   exports: exportsRouter,
+  analytics: analyticsRouter,
 });
 
 export type AppRouter = typeof appRouter;

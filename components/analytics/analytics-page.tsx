@@ -1,0 +1,84 @@
+'use client';
+import { useState } from 'react';
+import { KNOWN_EVENT_NAMES } from '@/server/analytics/schema';
+import { ActiveUsersView, AtRiskView, FeatureUsageView, LifecycleView, RetentionView, StickinessView, type Filters } from './views';
+import { ApiKeysView } from './api-keys';
+
+const TABS = [
+  { key: 'active-users', label: 'Active users' },
+  { key: 'retention', label: 'Retention' },
+  { key: 'lifecycle', label: 'Lifecycle' },
+  { key: 'stickiness', label: 'Stickiness' },
+  { key: 'features', label: 'Feature usage' },
+  { key: 'at-risk', label: 'At-risk members' },
+] as const;
+type TabKey = (typeof TABS)[number]['key'] | 'keys';
+
+const DAY = 86_400_000;
+const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+export function AnalyticsPage({ canKeys, canSeeMembers }: { canKeys: boolean; canSeeMembers: boolean }) {
+  const [tab, setTab] = useState<TabKey>('active-users');
+  const today = Date.now();
+  const [filters, setFilters] = useState<Filters>({ from: utcDay(today - 83 * DAY), to: utcDay(today), interval: 'week', event: null });
+  const set = (patch: Partial<Filters>) => setFilters((f) => ({ ...f, ...patch }));
+  const tabs = canKeys ? [...TABS, { key: 'keys' as const, label: 'API keys' }] : TABS;
+  return (
+    <div className="analytics">
+      <h1>Analytics</h1>
+      <div className="an-tabs" role="tablist">
+        {tabs.map((t) => (
+          <button key={t.key} role="tab" aria-selected={tab === t.key} className={tab === t.key ? 'an-tab active' : 'an-tab'} onClick={() => setTab(t.key)}>
+            {t.label}
+          </button>
+        ))}
+      </div>
+      {tab !== 'keys' && (
+        <div className="toolbar an-toolbar" data-testid="analytics-toolbar">
+          <label>
+            From <input type="date" aria-label="From" value={filters.from} max={filters.to} onChange={(e) => e.target.value && set({ from: e.target.value })} />
+          </label>
+          <label>
+            To <input type="date" aria-label="To" value={filters.to} min={filters.from} onChange={(e) => e.target.value && set({ to: e.target.value })} />
+          </label>
+          {tab !== 'at-risk' && (
+            <label>
+              Interval{' '}
+              <select aria-label="Interval" value={filters.interval} onChange={(e) => set({ interval: e.target.value as Filters['interval'] })}>
+                <option value="day">Day</option>
+                <option value="week">Week (ISO)</option>
+                <option value="month">Month</option>
+              </select>
+            </label>
+          )}
+          <label>
+            Event{' '}
+            <select aria-label="Event" value={filters.event ?? ''} onChange={(e) => set({ event: e.target.value || null })}>
+              <option value="">Any event</option>
+              {KNOWN_EVENT_NAMES.map((n) => (
+                <option key={n} value={n}>
+                  {n}
+                </option>
+              ))}
+            </select>
+          </label>
+          <span className="badge" title="Days, weeks (ISO, Monday first) and months are UTC.">All times UTC</span>
+          <span className="muted an-presets">
+            {[30, 90, 180, 365].map((n) => (
+              <button key={n} className="btn small secondary" onClick={() => set({ from: utcDay(today - (n - 1) * DAY), to: utcDay(today) })}>
+                Last {n} days
+              </button>
+            ))}
+          </span>
+        </div>
+      )}
+      {tab === 'active-users' && <ActiveUsersView f={filters} />}
+      {tab === 'retention' && <RetentionView f={filters} />}
+      {tab === 'lifecycle' && <LifecycleView f={filters} />}
+      {tab === 'stickiness' && <StickinessView f={filters} />}
+      {tab === 'features' && <FeatureUsageView f={filters} />}
+      {tab === 'at-risk' && <AtRiskView f={filters} canSeeMembers={canSeeMembers} />}
+      {tab === 'keys' && canKeys && <ApiKeysView />}
+    </div>
+  );
+}

@@ -1,0 +1,97 @@
+/**
+ * Analytics benchmark: `MONGODB_URI=… MONGODB_DB=<bench db> npx tsx scripts/bench/analytics.ts`
+ * (the db seeded with e.g. `npm run seed -- --users 100000 --bookings 0 --activity 2000000`,
+ * which also builds the rollup). Prints a table of medians:
+ *   - 90-day daily active users series and 12-week weekly retention table:
+ *     cold (result cache and member directory empty), cold result cache with a warm member
+ *     directory, and cached;
+ *   - ingestion through the POST /api/events handler (in-process: the handler function itself,
+ *     with a real Request, API key check, validation, storage and rollup; no HTTP socket),
+ *     batches of 500, into the same database (the events stay: they are real events of the last hour).
+ * RUNS (default 5) and BATCHES (default 20) tune it.
+ */
+process.env.MONGODB_DB ??= 'acube_bench';
+import { MongoClient, ObjectId } from 'mongodb';
+
+const RUNS = Number(process.env.RUNS ?? 5);
+const BATCHES = Number(process.env.BATCHES ?? 20);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function main() {
+  const { activeUsers, retention } = await import('../../server/analytics/service');
+  const { clearAnalyticsCache, clearResultCache } = await import('../../server/analytics/cache');
+  const { createApiKey, revokeApiKey } = await import('../../server/analytics/keys');
+  const { DAY_ACTIVE, ROLLUP } = await import('../../server/analytics/rollup');
+  const { dayIndexOfKey, dayKeyOfIndex } = await import('../../server/analytics/periods');
+  const client = new MongoClient(process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017');
+  await client.connect();
+  const db = client.db(process.env.MONGODB_DB);
+  const sizes = {
+    members: await db.collection('users').estimatedDocumentCount(),
+    events: await db.collection('activity_events').estimatedDocumentCount(),
+    memberDays: await db.collection(ROLLUP).estimatedDocumentCount(),
+  };
+  const last = (await db.collection(DAY_ACTIVE).find({}, { projection: { d: 1 } }).toArray()).map((d) => d.d as string).sort().at(-1);
+  if (!last) throw new Error('No rollup: run `npm run analytics:rebuild` first.');
+  const ref = dayIndexOfKey(last);
+  const dauInput = { from: dayKeyOfIndex(ref - 89), to: dayKeyOfIndex(ref), interval: 'day' as const, event: null };
+  const retInput = { from: dayKeyOfIndex(ref - 83), to: dayKeyOfIndex(ref), interval: 'week' as const, event: null, mode: 'first_time' as const, criterion: 'on' as const };
+
+  const rows: Array<[string, number, string]> = [];
+  async function measure(label: string, fn: () => Promise<unknown>, before: () => void) {
+    const times: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      before();
+      const t = performance.now();
+      await fn();
+      times.push(performance.now() - t);
+    }
+    rows.push([label, median(times), times.map((x) => x.toFixed(0)).join(' ')]);
+  }
+  const noop = () => undefined;
+  await measure('DAU 90 days, cold (all caches empty)', () => activeUsers(db, dauInput), clearAnalyticsCache);
+  await measure('DAU 90 days, cached', () => activeUsers(db, dauInput), noop);
+  await measure('Retention 12 weeks, cold (all caches empty)', () => retention(db, retInput), clearAnalyticsCache);
+  await measure('Retention 12 weeks, cold result, warm member directory', () => retention(db, retInput), clearResultCache);
+  await measure('Retention 12 weeks, cached', () => retention(db, retInput), noop);
+
+  // Ingestion through the route handler.
+  const { POST } = await import('../../app/api/events/route');
+  const { key, apiKey } = await createApiKey(db, 'bench', 'bench');
+  const members = (await db.collection('users').find({}, { projection: { _id: 1 } }).limit(20_000).toArray()).map((u) => (u._id as ObjectId).toHexString());
+  const names = ['app.opened', 'page.viewed', 'blog.read', 'search.performed', 'session.booked'];
+  const runId = new ObjectId().toHexString();
+  let seq = 0;
+  const batchTimes: number[] = [];
+  let accepted = 0;
+  const t0 = performance.now();
+  for (let b = 0; b < BATCHES; b++) {
+    const now = Date.now();
+    const events = Array.from({ length: 500 }, () => ({
+      eventId: `bench-${runId}-${seq++}`,
+      userId: members[Math.floor(Math.random() * members.length)],
+      name: names[Math.floor(Math.random() * names.length)],
+      ts: new Date(now - Math.floor(Math.random() * 3_600_000)).toISOString(),
+    }));
+    const req = new Request('http://bench/api/events', { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ events }) });
+    const t = performance.now();
+    const res = await POST(req);
+    batchTimes.push(performance.now() - t);
+    const body = (await res.json()) as { accepted: number };
+    accepted += body.accepted;
+  }
+  const total = performance.now() - t0;
+  rows.push([`Ingestion: ${BATCHES} batches of 500 (per batch)`, median(batchTimes), `${((accepted / total) * 1000).toFixed(0)} events/s overall, ${accepted} accepted`]);
+  await revokeApiKey(db, apiKey.id, 'bench');
+
+  console.log(`\nAnalytics benchmark — db ${db.databaseName}: ${sizes.members.toLocaleString('en-US')} members, ${sizes.events.toLocaleString('en-US')} events, ${sizes.memberDays.toLocaleString('en-US')} member-days; reference day ${last}; ${RUNS} runs\n`);
+  console.log('| measurement | median ms | runs (ms) / notes |\n|---|---:|---|');
+  for (const [l, m, n] of rows) console.log(`| ${l} | ${m.toFixed(0)} | ${n} |`);
+  await client.close();
+  process.exit(0);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,36 @@
+/**
+ * A short-lived result cache keyed by database, query name and input. Writes through this
+ * process (ingestion, rebuild) bump a generation so fresh data shows at once; writes by other
+ * processes show within the TTL.
+ */
+import type { Db } from 'mongodb';
+import { LRUCache } from 'lru-cache';
+import { forgetMemberDirectory } from './members';
+
+export const CACHE_TTL_MS = 60_000;
+const cache = new LRUCache<string, { value: unknown }>({ max: 500, ttl: CACHE_TTL_MS });
+const generations = new Map<string, number>();
+
+export function bumpGeneration(db: Db): void {
+  generations.set(db.databaseName, (generations.get(db.databaseName) ?? 0) + 1);
+}
+
+export async function cached<T>(db: Db, name: string, input: unknown, compute: () => Promise<T>): Promise<T> {
+  const key = `${db.databaseName}|${generations.get(db.databaseName) ?? 0}|${name}|${JSON.stringify(input)}`;
+  const hit = cache.get(key);
+  if (hit) return hit.value as T;
+  const value = await compute();
+  cache.set(key, { value });
+  return value;
+}
+
+/** Drops cached results and the member directory (tests, benchmarks' cold runs). */
+export function clearAnalyticsCache(): void {
+  cache.clear();
+  forgetMemberDirectory();
+}
+
+/** Drops cached results only (the member directory stays warm). */
+export function clearResultCache(): void {
+  cache.clear();
+}

@@ -1,0 +1,242 @@
+/**
+ * Analytics queries. Every metric reads the per-member-per-day rollup (rollup.ts) with an
+ * indexed range filter on the UTC day, then applies the definitions in compute.ts. Results
+ * are cached briefly (cache.ts), keyed by database, query and input.
+ */
+import { ObjectId, type Db } from 'mongodb';
+import { can, type ResolvedRole } from '../permissions';
+import { maskDoc } from '../registry';
+import { AppError } from '../errors';
+import { cached } from './cache';
+import { signupsBetween } from './members';
+import {
+  AT_RISK,
+  computeActiveUsers,
+  computeAtRisk,
+  computeFeatureUsage,
+  computeLifecycle,
+  computeRetention,
+  computeStickiness,
+  type UserDay,
+  type UserDayCounts,
+} from './compute';
+import { dayIndexOfDate, dayIndexOfKey, dayKeyOfIndex, DAY_MS, periodsCovering, previousPeriod, type Period } from './periods';
+import { DAY_ACTIVE, DAY_EVENT_ACTIVE, decodeName, encodeName, ROLLUP } from './rollup';
+import type { AtRiskInput, RangeInput, RetentionInput } from './schema';
+
+// ------------------------------------------------------------------ loading
+
+function rollupFilter(from: number, to: number, event: string | null | undefined) {
+  const f: Record<string, unknown> = { d: { $gte: dayKeyOfIndex(from), $lte: dayKeyOfIndex(to) } };
+  if (event) f[`e.${encodeName(event)}`] = { $gt: 0 };
+  return f;
+}
+
+/**
+ * (member, day) pairs with activity (of `event`, if given) on days [from, to], from the day → members
+ * documents, fetched one day at a time by _id: FerretDB v1 serves `_id` equality from its primary
+ * key but scans the whole collection for ranges and `$in`.
+ */
+export async function loadUserDays(db: Db, from: number, to: number, event?: string | null): Promise<UserDay[]> {
+  const coll = db.collection<{ _id: string; m: string[] }>(event ? DAY_EVENT_ACTIVE : DAY_ACTIVE);
+  const days: number[] = [];
+  for (let d = from; d <= to; d++) days.push(d);
+  const docs: Array<{ d: number; m: string[] }> = [];
+  const CONCURRENCY = 16;
+  for (let i = 0; i < days.length; i += CONCURRENCY) {
+    const chunk = days.slice(i, i + CONCURRENCY);
+    const got = await Promise.all(
+      chunk.map((d) => coll.findOne({ _id: event ? `${dayKeyOfIndex(d)}|${encodeName(event)}` : dayKeyOfIndex(d) }, { projection: { m: 1 } })),
+    );
+    got.forEach((g, k) => g && docs.push({ d: chunk[k]!, m: g.m }));
+  }
+  const out: UserDay[] = [];
+  for (const doc of docs) for (const u of doc.m) out.push({ u, d: doc.d });
+  return out;
+}
+
+async function loadUserDayCounts(db: Db, from: number, to: number, event?: string | null): Promise<UserDayCounts[]> {
+  const out: UserDayCounts[] = [];
+  const dayIdx = new Map<string, number>();
+  const cursor = db.collection(ROLLUP).find(rollupFilter(from, to, event), { projection: { _id: 1, e: 1 }, batchSize: 20_000 });
+  for await (const doc of cursor) {
+    const id = doc._id as unknown as string;
+    const bar = id.indexOf('|');
+    const day = id.slice(bar + 1);
+    let d = dayIdx.get(day);
+    if (d === undefined) dayIdx.set(day, (d = dayIndexOfKey(day)));
+    const e: Record<string, number> = {};
+    for (const [k, c] of Object.entries((doc.e ?? {}) as Record<string, number>)) {
+      const name = decodeName(k);
+      if (!event || name === event) e[name] = c;
+    }
+    out.push({ u: id.slice(0, bar), d, e });
+  }
+  return out;
+}
+
+/** Signup day of the members created on days [from, to] (users.createdAt, UTC). */
+export const loadSignups = signupsBetween;
+
+function rangePeriods(input: { from: string; to: string; interval: RangeInput['interval'] }): Period[] {
+  return periodsCovering(dayIndexOfKey(input.from), dayIndexOfKey(input.to), input.interval);
+}
+
+function norm<T extends { event?: string | null }>(input: T): T {
+  return { ...input, event: input.event ?? null };
+}
+
+// ------------------------------------------------------------------ metrics
+
+export async function activeUsers(db: Db, input: RangeInput) {
+  return cached(db, 'activeUsers', norm(input), async () => {
+    const periods = rangePeriods(input);
+    const lo = periods[0]!.start - 29;
+    const hi = periods[periods.length - 1]!.end;
+    const pairs = await loadUserDays(db, lo, hi, input.event);
+    return { interval: input.interval, from: dayKeyOfIndex(periods[0]!.start), to: dayKeyOfIndex(hi), points: computeActiveUsers(pairs, periods) };
+  });
+}
+
+export async function retention(db: Db, input: RetentionInput) {
+  return cached(db, 'retention', norm(input), async () => {
+    const periods = rangePeriods(input);
+    const lo = periods[0]!.start;
+    const hi = periods[periods.length - 1]!.end;
+    const [pairs, signups] = await Promise.all([
+      loadUserDays(db, lo, hi, input.event),
+      input.mode === 'first_time' ? loadSignups(db, lo, hi) : Promise.resolve(new Map<string, number>()),
+    ]);
+    const table = computeRetention(pairs, signups, periods, input.mode, input.criterion);
+    return { interval: input.interval, mode: input.mode, criterion: input.criterion, from: dayKeyOfIndex(lo), to: dayKeyOfIndex(hi), ...table };
+  });
+}
+
+export async function lifecycle(db: Db, input: RangeInput) {
+  return cached(db, 'lifecycle', norm(input), async () => {
+    const periods = rangePeriods(input);
+    const prev = previousPeriod(periods[0]!, input.interval);
+    const hi = periods[periods.length - 1]!.end;
+    const [pairs, signups] = await Promise.all([loadUserDays(db, prev.start, hi, input.event), loadSignups(db, prev.start, hi)]);
+    return { interval: input.interval, from: dayKeyOfIndex(periods[0]!.start), to: dayKeyOfIndex(hi), points: computeLifecycle(pairs, signups, periods, prev) };
+  });
+}
+
+export async function stickiness(db: Db, input: RangeInput) {
+  return cached(db, 'stickiness', norm(input), async () => {
+    const periods = rangePeriods(input);
+    const lo = periods[0]!.start;
+    const hi = periods[periods.length - 1]!.end;
+    const pairs = await loadUserDays(db, lo, hi, input.event);
+    return { interval: input.interval, from: dayKeyOfIndex(lo), to: dayKeyOfIndex(hi), periodCount: periods.length, ...computeStickiness(pairs, periods) };
+  });
+}
+
+export async function featureUsage(db: Db, input: RangeInput) {
+  return cached(db, 'featureUsage', norm(input), async () => {
+    const periods = rangePeriods(input);
+    const lo = periods[0]!.start;
+    const hi = periods[periods.length - 1]!.end;
+    const rows = await loadUserDayCounts(db, lo, hi, input.event);
+    return { interval: input.interval, from: dayKeyOfIndex(lo), to: dayKeyOfIndex(hi), ...computeFeatureUsage(rows, periods) };
+  });
+}
+
+export interface AtRiskRow {
+  userId: string;
+  name: string;
+  email: string;
+  city: string;
+  status: string;
+  lastActiveDay: string;
+  recencyDays: number;
+  previousDays: number;
+  recentDays: number;
+  frequency90: number;
+  score: number;
+}
+
+async function atRiskScores(db: Db, asOf: string, event: string | null | undefined) {
+  return cached(db, 'atRiskScores', { asOf, event: event ?? null }, async () => {
+    const a = dayIndexOfKey(asOf);
+    return computeAtRisk(await loadUserDays(db, a - 89, a, event), a);
+  });
+}
+
+/** Every at-risk member, sorted, with member details (personal fields masked unless permitted). */
+export async function atRiskAll(db: Db, input: Omit<AtRiskInput, 'page' | 'pageSize'>, role: ResolvedRole): Promise<AtRiskRow[]> {
+  const scores = await atRiskScores(db, input.asOf, input.event);
+  const details = new Map<string, Record<string, unknown>>();
+  for (let i = 0; i < scores.length; i += 5_000) {
+    const ids = scores.slice(i, i + 5_000).map((s) => new ObjectId(s.u));
+    const users = await db.collection('users').find({ _id: { $in: ids } }, { projection: { name: 1, email: 1, city: 1, status: 1 } }).toArray();
+    for (const u of users) details.set((u._id as ObjectId).toHexString(), u);
+  }
+  const personal = can(role, 'data.personal.read');
+  const rows: AtRiskRow[] = scores.map((s) => {
+    const u = maskDoc('users', details.get(s.u) ?? { name: '(deleted member)', email: '', city: '', status: '' }, personal);
+    return {
+      userId: s.u,
+      name: String(u.name ?? ''),
+      email: String(u.email ?? ''),
+      city: String(u.city ?? ''),
+      status: String(u.status ?? ''),
+      lastActiveDay: dayKeyOfIndex(s.lastActiveDay),
+      recencyDays: s.recencyDays,
+      previousDays: s.previousDays,
+      recentDays: s.recentDays,
+      frequency90: s.frequency90,
+      score: s.score,
+    };
+  });
+  const dir = input.dir === 'asc' ? 1 : -1;
+  const key = input.sort;
+  rows.sort((a, b) => {
+    const c = key === 'name' ? a.name.localeCompare(b.name) : a[key] - b[key];
+    return c !== 0 ? c * dir : b.score - a.score || (a.userId < b.userId ? -1 : 1);
+  });
+  return rows;
+}
+
+export async function atRisk(db: Db, input: AtRiskInput, role: ResolvedRole) {
+  const all = await atRiskAll(db, input, role);
+  const start = (input.page - 1) * input.pageSize;
+  return {
+    asOf: input.asOf,
+    total: all.length,
+    page: input.page,
+    pageSize: input.pageSize,
+    rows: all.slice(start, start + input.pageSize),
+    rules: { ...AT_RISK },
+  };
+}
+
+// ------------------------------------------------------------------ home summary
+
+/** The dashboard widget: 30-day DAU sparkline, last complete weekly cohort's week-1 retention, at-risk count. */
+export async function homeSummary(db: Db, now = new Date()) {
+  const today = dayIndexOfDate(now);
+  const au = await activeUsers(db, { from: dayKeyOfIndex(today - 29), to: dayKeyOfIndex(today), interval: 'day', event: null });
+  // The last cohort whose week 1 is complete: the week before last.
+  const thisWeek = periodsCovering(today, today, 'week')[0]!;
+  const cohortStart = thisWeek.start - 14;
+  const ret = await retention(db, {
+    from: dayKeyOfIndex(cohortStart),
+    to: dayKeyOfIndex(thisWeek.start - 1),
+    interval: 'week',
+    event: null,
+    mode: 'first_time',
+    criterion: 'on',
+  });
+  const row = ret.rows[0];
+  const scores = await atRiskScores(db, dayKeyOfIndex(today), null);
+  return {
+    dau: au.points.map((p) => ({ day: p.period, dau: p.dau })),
+    cohort: row ? { week: row.cohort, size: row.size, week1: row.cells[1] ?? null } : null,
+    atRiskCount: scores.length,
+  };
+}
+
+export function assertRange(input: { from: string; to: string }) {
+  if (input.from > input.to) throw new AppError('BAD_REQUEST', '"from" must not be after "to".');
+}
