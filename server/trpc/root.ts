@@ -1,10 +1,16 @@
 import { createCallerFactory, router } from './init';
 import { meRouter } from '../me/router';
 import { dashboardRouter } from '../dashboard/router';
+import { adminsRouter } from '../admins/router';
+import { rolesRouter } from '../roles/router';
+import { auditRouter } from '../audit/router';
 
 export const appRouter = router({
   me: meRouter,
   dashboard: dashboardRouter,
+  admins: adminsRouter,
+  roles: rolesRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;
