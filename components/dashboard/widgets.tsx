@@ -28,8 +28,7 @@ const RENDERERS: { [K in WidgetKey]: (data: DataFor<K>) => ReactNode } = {
       <dd>{d.pingMs} ms</dd>
       <dt>Server</dt>
       <dd>
-        {d.ferretdb ? 'FerretDB (MongoDB-compatible) ' : 'MongoDB '}
-        {d.serverVersion}
+        {d.ferretdbVersion ? `FerretDB ${d.ferretdbVersion} (speaks MongoDB ${d.serverVersion})` : `MongoDB ${d.serverVersion}`}
       </dd>
       <dt>Node.js</dt>
       <dd>{d.node}</dd>

@@ -24,7 +24,8 @@ export async function systemStatus(db: Db) {
   return {
     pingMs,
     serverVersion: (info?.version as string | undefined) ?? 'unknown',
-    ferretdb: Boolean((info as { ferretdb?: unknown } | null)?.ferretdb),
+    /** FerretDB answers buildInfo with a MongoDB version plus its own. */
+    ferretdbVersion: (info?.ferretdbVersion as string | undefined) ?? null,
     node: process.version,
     uptimeSeconds: Math.round(process.uptime()),
     collections: sizes,
