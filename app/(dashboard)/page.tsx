@@ -1,5 +1,19 @@
+import { redirect } from 'next/navigation';
 import { DashboardHome } from '@/components/dashboard/home';
+import { pageOperator, sectionAllowed } from '@/server/auth/page-guard';
+import { visibleSections } from '@/server/permissions';
+import { Forbidden } from '@/components/ui/states';
 
-export default function DashboardPage() {
+export const dynamic = 'force-dynamic';
+
+export default async function DashboardPage() {
+  const access = await pageOperator();
+  if (access.kind !== 'ok') return null; // the layout shows the database error
+  if (!sectionAllowed(access.operator, 'dashboard')) {
+    // a custom role without the dashboard lands on its first section instead
+    const first = visibleSections(access.operator.role)[0];
+    if (first) redirect(first.href);
+    return <Forbidden what="any section" />;
+  }
   return <DashboardHome />;
 }

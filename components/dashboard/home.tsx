@@ -1,12 +1,14 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '@/components/providers/trpc';
-import { ErrorBox } from '@/components/ui/states';
+import { Empty, ErrorBox } from '@/components/ui/states';
+import { Widget } from './widgets';
 
+/** The home page: the widgets of the caller's role, as returned by dashboard.get. */
 export function DashboardHome() {
   const trpc = useTRPC();
   const me = useQuery(trpc.me.get.queryOptions());
-  const counts = useQuery(trpc.dashboard.counts.queryOptions());
+  const widgets = useQuery(trpc.dashboard.get.queryOptions(undefined, { refetchInterval: 60_000 }));
   return (
     <div>
       <h1>Dashboard</h1>
@@ -15,17 +17,11 @@ export function DashboardHome() {
           Signed in as {me.data.name} ({me.data.roleLabel}).
         </p>
       )}
-      <h2>Platform records</h2>
-      <ErrorBox error={counts.error} />
-      {counts.isPending && <p className="muted">Loading counts…</p>}
-      {counts.data && counts.data.length === 0 && <p className="muted">Your role cannot read any platform collection.</p>}
-      <div className="tiles" data-testid="count-tiles">
-        {counts.data?.map((c) => (
-          <div className="tile" key={c.key}>
-            <div className="tile-label">{c.label}</div>
-            <div className="tile-value">{c.count.toLocaleString('en-US')}</div>
-          </div>
-        ))}
+      <ErrorBox error={widgets.error} />
+      {widgets.isPending && <p className="muted">Loading your dashboard…</p>}
+      {widgets.data && widgets.data.length === 0 && <Empty>Your role has no dashboard widgets.</Empty>}
+      <div className="widgets" data-testid="widgets">
+        {widgets.data?.map((w) => <Widget key={w.key} w={w} />)}
       </div>
     </div>
   );

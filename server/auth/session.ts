@@ -17,8 +17,20 @@ export interface Operator {
 // Role lookups hit the database; the cache keeps them for a couple of seconds at most,
 // and writes in this process invalidate it at once.
 const CACHE_MS = 2_000;
-const adminCache = new LRUCache<string, { admin: AdminDoc | null }>({ max: 1_000, ttl: CACHE_MS });
-const roleCache = new LRUCache<string, { role: ResolvedRole | null }>({ max: 500, ttl: CACHE_MS });
+// The caches live on globalThis: Next.js may load this module once per route bundle (the tRPC
+// route and the pages), and an invalidation in one copy must reach the others in the same process.
+type Caches = {
+  admin: LRUCache<string, { admin: AdminDoc | null }>;
+  role: LRUCache<string, { role: ResolvedRole | null }>;
+};
+const CACHES_KEY = Symbol.for('acube.operatorCaches');
+const g = globalThis as unknown as { [CACHES_KEY]?: Caches };
+const caches: Caches = (g[CACHES_KEY] ??= {
+  admin: new LRUCache({ max: 1_000, ttl: CACHE_MS }),
+  role: new LRUCache({ max: 500, ttl: CACHE_MS }),
+});
+const adminCache = caches.admin;
+const roleCache = caches.role;
 
 export function invalidateOperatorCache(): void {
   adminCache.clear();

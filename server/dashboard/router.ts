@@ -1,6 +1,7 @@
 import { permissionProcedure, router } from '../trpc/init';
-import { platformCounts } from './service';
+import { dashboardWidgets } from './get';
 
 export const dashboardRouter = router({
-  counts: permissionProcedure('dashboard.view').query(({ ctx }) => platformCounts(ctx.db, ctx.operator.role)),
+  /** The caller's widgets (those whose permission the role holds), each with its data or its own error. */
+  get: permissionProcedure('dashboard.view').query(({ ctx }) => dashboardWidgets(ctx.db, ctx.operator)),
 });

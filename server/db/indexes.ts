@@ -10,6 +10,8 @@ export const INDEXES: Record<string, IndexDescription[]> = {
   admins: [{ key: { email: 1 }, name: 'email_unique', unique: true }],
   audit_logs: [
     { key: { at: -1 }, name: 'at_desc' },
+    // audit.list sorts on (at, _id) for its keyset cursor (issue 5); on MongoDB this index serves it without a blocking sort
+    { key: { at: -1, _id: -1 }, name: 'at_id_desc' },
     { key: { 'actor.id': 1, at: -1 }, name: 'actor_at' },
     { key: { action: 1, at: -1 }, name: 'action_at' },
   ],

@@ -43,7 +43,7 @@ describe('me.get', () => {
     await collections.admins(t.db).updateOne({ _id: a._id }, { $set: { role: 'viewer' } });
     invalidateOperatorCache(); // what the admins service does on every change
     expect((await caller.me.get()).role).toBe('viewer');
-    expect(await code(caller.dashboard.counts())).toBe('OK');
+    expect(await code(caller.dashboard.get())).toBe('OK');
   });
 
   it('a deactivation or revoked session (sessionVersion bump) ends access on the next request', async () => {
@@ -66,13 +66,19 @@ describe('me.get', () => {
   });
 });
 
-describe('dashboard.counts', () => {
+const countsOf = async (caller: ReturnType<typeof callerFor>) => {
+  const w = (await caller.dashboard.get()).find((x) => x.key === 'counts');
+  if (!w || w.key !== 'counts' || !w.ok) throw new Error('no counts widget');
+  return w.data;
+};
+
+describe('dashboard.get counts widget', () => {
   it('counts only the collections the role may read', async () => {
     await t.db.collection('users').insertMany([{ name: 'a' }, { name: 'b' }]);
     await t.db.collection('blogs').insertOne({ title: 'x' });
-    const viewer = await callerFor(t.db, await makeAdmin(t.db, 'viewer')).dashboard.counts();
+    const viewer = await countsOf(callerFor(t.db, await makeAdmin(t.db, 'viewer')));
     expect(viewer.find((c) => c.key === 'users')?.count).toBe(2);
-    const content = await callerFor(t.db, await makeAdmin(t.db, 'content_manager')).dashboard.counts();
+    const content = await countsOf(callerFor(t.db, await makeAdmin(t.db, 'content_manager')));
     expect(content.map((c) => c.key).sort()).toEqual(['blogs', 'careers', 'event_registrations', 'events']);
     expect(content.find((c) => c.key === 'blogs')?.count).toBe(1);
   });

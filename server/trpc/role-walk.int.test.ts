@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRPCError } from '@trpc/server';
 import { appRouter } from './root';
 import type { ProcedureMeta } from './init';
-import { BUILTIN_ROLE_KEYS, can, type BuiltinRole } from '../permissions';
-import { adminsForAllRoles, callerFor, openTestDb, type TestDb } from '../../test/db';
+import { BUILTIN_ROLE_KEYS, PERMISSIONS, can, type BuiltinRole, type Permission } from '../permissions';
+import { collections } from '../db/collections';
+import { adminsForAllRoles, callerFor, makeAdmin, openTestDb, type TestDb } from '../../test/db';
 import type { AdminDoc } from '../db/collections';
 
 /** Inputs for procedures that need one to do anything meaningful once allowed. Default: none. */
@@ -27,6 +28,10 @@ export const WALK_INPUTS: Record<string, unknown> = {
   'analytics.atRisk': { asOf: '2026-01-31' },
   'analytics.track': { events: [{ name: 'admin.walked' }] },
   'analytics.keys.create': { name: 'walk key' },
+  'roles.get': { key: 'viewer' },
+  'admins.list': {},
+  'audit.list': {},
+  // mutations get no input on purpose: past the guard they stop at input validation, without side effects
 };
 
 type AnyProc = { _def: { meta?: ProcedureMeta; type: string } };
@@ -45,10 +50,19 @@ async function outcome(caller: unknown, path: string): Promise<'allowed' | 'FORB
 
 let t: TestDb;
 let admins: Record<BuiltinRole, AdminDoc>;
+/** One admin per permission, each holding a custom role with exactly that permission. */
+const single = {} as Record<Permission, AdminDoc>;
 
 beforeAll(async () => {
   t = await openTestDb('walk');
   admins = await adminsForAllRoles(t.db);
+  const now = new Date();
+  await collections.roles(t.db).insertMany(
+    PERMISSIONS.map((p) => ({
+      key: `only_${p.replace(/\./g, '_')}`, label: `Only ${p}`, description: '', permissions: [p], createdAt: now, updatedAt: now, createdBy: null,
+    })) as never,
+  );
+  for (const p of PERMISSIONS) single[p] = await makeAdmin(t.db, `only_${p.replace(/\./g, '_')}`);
 });
 afterAll(() => t.drop());
 
@@ -73,4 +87,20 @@ describe('role walk', () => {
       }
     });
   }
+
+  // A custom role with exactly one permission can call exactly the procedures needing it (plus session-only ones).
+  it('custom single-permission roles: each reaches exactly the procedures of its permission', async () => {
+    const wrong: string[] = [];
+    for (const perm of PERMISSIONS) {
+      const caller = callerFor(t.db, single[perm]);
+      for (const [path, p] of procedures) {
+        const meta = p._def.meta!;
+        if (meta.auth === 'public') continue;
+        const expected = meta.auth === 'session' || meta.permission === perm ? 'allowed' : 'FORBIDDEN';
+        const got = await outcome(caller, path);
+        if (got !== expected) wrong.push(`${perm} → ${path}: ${got}, expected ${expected}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
 });

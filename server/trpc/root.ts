@@ -5,6 +5,9 @@ import { searchRouter } from '../search/router';
 import { qualityRouter } from '../quality/router';
 import { exportsRouter } from '../export/router';
 import { analyticsRouter } from '../analytics/router';
+import { adminsRouter } from '../admins/router';
+import { rolesRouter } from '../roles/router';
+import { auditRouter } from '../audit/router';
 
 export const appRouter = router({
   me: meRouter,
@@ -13,6 +16,9 @@ export const appRouter = router({
   quality: qualityRouter,
   exports: exportsRouter,
   analytics: analyticsRouter,
+  admins: adminsRouter,
+  roles: rolesRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,12 +1,17 @@
 import { SectionGate } from '@/components/ui/section-gate';
-import { NotBuiltYet } from '@/components/ui/states';
+import { AuditLog } from '@/components/audit/audit-log';
+import { pageOperator } from '@/server/auth/page-guard';
+import { can } from '@/server/permissions';
 
 export const dynamic = 'force-dynamic';
 
-export default function Page() {
+export default async function Page() {
+  const access = await pageOperator();
+  if (access.kind !== 'ok') return null;
+  const role = access.operator.role;
   return (
     <SectionGate section="audit">
-      <NotBuiltYet title="Audit log" issue="issue #5 — the audit log viewer; entries are already being recorded" />
+      <AuditLog canExport={can(role, 'audit.read') && can(role, 'export')} />
     </SectionGate>
   );
 }

@@ -1,12 +1,16 @@
 import { SectionGate } from '@/components/ui/section-gate';
-import { NotBuiltYet } from '@/components/ui/states';
+import { RolesAndAdmins } from '@/components/roles/roles-page';
+import { pageOperator } from '@/server/auth/page-guard';
 
 export const dynamic = 'force-dynamic';
 
-export default function Page() {
+export default async function Page() {
+  const access = await pageOperator();
+  if (access.kind !== 'ok') return null;
+  const { admin, role } = access.operator;
   return (
     <SectionGate section="roles">
-      <NotBuiltYet title="Roles &amp; Admins" issue="issue #5 — role management" />
+      <RolesAndAdmins permissions={[...role.permissions]} selfId={admin._id.toHexString()} />
     </SectionGate>
   );
 }

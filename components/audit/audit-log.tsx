@@ -1,0 +1,178 @@
+'use client';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { Fragment, useState } from 'react';
+import { useTRPC } from '@/components/providers/trpc';
+import { Empty, ErrorBox } from '@/components/ui/states';
+import { AUDIT_RESULTS } from '@/server/audit/schema';
+
+interface Filters {
+  actor: string;
+  action: string;
+  target: string;
+  result: '' | (typeof AUDIT_RESULTS)[number];
+  from: string; // yyyy-mm-dd
+  to: string;
+}
+const EMPTY: Filters = { actor: '', action: '', target: '', result: '', from: '', to: '' };
+
+const dayStart = (d: string) => (d ? new Date(`${d}T00:00:00.000Z`) : undefined);
+const dayEnd = (d: string) => (d ? new Date(`${d}T23:59:59.999Z`) : undefined);
+
+/** The link to the export route (issue 3) for the current filters, as its query language. */
+export function auditExportHref(f: Filters): string {
+  const conditions: { field: string; operator: string; value: unknown }[] = [];
+  if (f.actor) conditions.push({ field: 'actor.email', operator: 'contains', value: f.actor });
+  if (f.action) conditions.push({ field: 'action', operator: 'contains', value: f.action });
+  if (f.target) conditions.push({ field: 'target.label', operator: 'contains', value: f.target });
+  if (f.result) conditions.push({ field: 'result', operator: 'eq', value: f.result });
+  if (f.from || f.to)
+    conditions.push({
+      field: 'at',
+      operator: 'between',
+      value: [(dayStart(f.from) ?? new Date(0)).toISOString(), (dayEnd(f.to) ?? new Date('2100-01-01')).toISOString()],
+    });
+  const q = { collection: 'audit_logs', where: { op: 'and', conditions }, sort: [{ field: 'at', dir: 'desc' }] };
+  return `/api/export/audit_logs?format=csv&q=${encodeURIComponent(JSON.stringify(q))}`;
+}
+
+export function AuditLog({ canExport }: { canExport: boolean }) {
+  const trpc = useTRPC();
+  const [draft, setDraft] = useState<Filters>(EMPTY);
+  const [f, setF] = useState<Filters>(EMPTY);
+  const [open, setOpen] = useState<string | null>(null);
+  const actions = useQuery(trpc.audit.actions.queryOptions());
+  const input = {
+    actor: f.actor || undefined,
+    action: f.action || undefined,
+    target: f.target || undefined,
+    result: f.result || undefined,
+    from: dayStart(f.from),
+    to: dayEnd(f.to),
+    limit: 50,
+  };
+  const list = useInfiniteQuery(
+    trpc.audit.list.infiniteQueryOptions(input, { getNextPageParam: (last) => last.nextCursor ?? undefined, initialCursor: null }),
+  );
+  const items = list.data?.pages.flatMap((p) => p.items) ?? [];
+  const set = (k: keyof Filters) => (e: { target: { value: string } }) => setDraft({ ...draft, [k]: e.target.value });
+
+  return (
+    <div>
+      <h1>Audit log</h1>
+      <form
+        className="toolbar audit-filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setF(draft);
+        }}
+      >
+        <input placeholder="Admin email" aria-label="Admin" value={draft.actor} onChange={set('actor')} />
+        <input placeholder="Action" aria-label="Action" list="audit-actions" value={draft.action} onChange={set('action')} />
+        <datalist id="audit-actions">{actions.data?.map((a) => <option key={a} value={a} />)}</datalist>
+        <input placeholder="Target (id, name or type)" aria-label="Target" value={draft.target} onChange={set('target')} />
+        <select aria-label="Result" value={draft.result} onChange={set('result')}>
+          <option value="">Any result</option>
+          {AUDIT_RESULTS.map((r) => (
+            <option key={r} value={r}>
+              {r}
+            </option>
+          ))}
+        </select>
+        <label className="muted">
+          From <input type="date" aria-label="From" value={draft.from} onChange={set('from')} />
+        </label>
+        <label className="muted">
+          To <input type="date" aria-label="To" value={draft.to} onChange={set('to')} />
+        </label>
+        <button className="btn" type="submit">
+          Apply
+        </button>
+        <button className="btn secondary" type="button" onClick={() => (setDraft(EMPTY), setF(EMPTY))}>
+          Clear
+        </button>
+        {canExport && (
+          <a className="btn secondary" href={auditExportHref(f)} data-testid="audit-export">
+            Export CSV
+          </a>
+        )}
+      </form>
+      <ErrorBox error={list.error} />
+      {list.isPending && <p className="muted">Loading entries…</p>}
+      {!list.isPending && items.length === 0 && !list.error && <Empty>No audit entries match these filters.</Empty>}
+      {items.length > 0 && (
+        <table className="data audit" data-testid="audit-table">
+          <thead>
+            <tr>
+              <th>Time (UTC)</th>
+              <th>Admin</th>
+              <th>Action</th>
+              <th>Target</th>
+              <th>Result</th>
+              <th></th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((e) => (
+              <Fragment key={e.id}>
+                <tr data-action={e.action} onClick={() => setOpen(open === e.id ? null : e.id)} className="clickable">
+                  <td className="mono">{new Date(e.at).toISOString().replace('T', ' ').slice(0, 19)}</td>
+                  <td>
+                    {e.actor?.email ?? <span className="muted">anonymous</span>}
+                    {e.actor && <div className="muted small">{e.actor.role}</div>}
+                  </td>
+                  <td>
+                    <code>{e.action}</code>
+                  </td>
+                  <td>
+                    {e.target ? (
+                      <>
+                        <span className="muted">{e.target.type}</span> {e.target.label ?? e.target.id}
+                      </>
+                    ) : (
+                      '—'
+                    )}
+                  </td>
+                  <td>
+                    <span className={`badge ${e.result === 'success' ? 'ok' : 'bad'}`}>{e.result}</span>
+                  </td>
+                  <td>
+                    <button className="btn small secondary" type="button" aria-expanded={open === e.id}>
+                      {open === e.id ? 'Hide' : 'Details'}
+                    </button>
+                  </td>
+                </tr>
+                {open === e.id && (
+                  <tr className="details-row">
+                    <td colSpan={6}>
+                      {e.error && <div className="form-error">{e.error}</div>}
+                      <div className="detail-grid">
+                        <div>
+                          <h4>Input</h4>
+                          <pre className="mono">{JSON.stringify(e.input, null, 2)}</pre>
+                        </div>
+                        <div>
+                          <h4>Details (before / after)</h4>
+                          <pre className="mono" data-testid="audit-details">{JSON.stringify(e.details, null, 2)}</pre>
+                        </div>
+                      </div>
+                      <div className="muted small">
+                        IP {e.ip ?? '—'} · {e.userAgent ?? 'unknown client'} · target id {e.target?.id ?? '—'}
+                      </div>
+                    </td>
+                  </tr>
+                )}
+              </Fragment>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {list.hasNextPage && (
+        <div className="toolbar">
+          <button className="btn secondary" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
+            {list.isFetchingNextPage ? 'Loading…' : 'Load older entries'}
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}

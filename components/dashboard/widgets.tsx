@@ -1,0 +1,160 @@
+'use client';
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+import type { WidgetKey, WidgetResult } from '@/server/dashboard/widgets';
+
+type DataFor<K extends WidgetKey> = Extract<WidgetResult, { key: K; ok: true }>['data'];
+const n = (x: number) => x.toLocaleString('en-US');
+const when = (d: Date | string | null) => (d ? new Date(d).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' }) : '—');
+
+/** One renderer per widget key (see server/dashboard/widgets.ts for how to add a widget). */
+const RENDERERS: { [K in WidgetKey]: (data: DataFor<K>) => ReactNode } = {
+  counts: (data) =>
+    data.length === 0 ? (
+      <p className="muted">Your role cannot read any platform collection.</p>
+    ) : (
+      <div className="tiles" data-testid="count-tiles">
+        {data.map((c) => (
+          <div className="tile" key={c.key}>
+            <div className="tile-label">{c.label}</div>
+            <div className="tile-value">{n(c.count)}</div>
+          </div>
+        ))}
+      </div>
+    ),
+  systemStatus: (d) => (
+    <dl className="kv">
+      <dt>Database ping</dt>
+      <dd>{d.pingMs} ms</dd>
+      <dt>Server</dt>
+      <dd>
+        {d.ferretdbVersion ? `FerretDB ${d.ferretdbVersion} (speaks MongoDB ${d.serverVersion})` : `MongoDB ${d.serverVersion}`}
+      </dd>
+      <dt>Node.js</dt>
+      <dd>{d.node}</dd>
+      <dt>Uptime</dt>
+      <dd>{Math.round(d.uptimeSeconds / 60)} min</dd>
+      <dt>Documents</dt>
+      <dd>
+        <details>
+          <summary>{n(d.collections.reduce((s, c) => s + c.count, 0))} in {d.collections.length} collections</summary>
+          <table className="data compact">
+            <tbody>
+              {d.collections.map((c) => (
+                <tr key={c.name}>
+                  <td className="mono">{c.name}</td>
+                  <td className="num">{n(c.count)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </details>
+      </dd>
+    </dl>
+  ),
+  adminActivity: (d) => (
+    <div>
+      <p className="muted">
+        Last 24 h: {n(d.last24h.success ?? 0)} succeeded · {n(d.last24h.failure ?? 0)} failed · {n(d.last24h.denied ?? 0)} denied
+      </p>
+      {d.recent.length === 0 ? (
+        <p className="muted">No admin actions recorded yet.</p>
+      ) : (
+        <ul className="feed">
+          {d.recent.map((e) => (
+            <li key={e.id}>
+              <span className={`badge ${e.result === 'success' ? 'ok' : 'bad'}`}>{e.result}</span> <code>{e.action}</code>{' '}
+              {e.target && <span>→ {e.target}</span>}
+              <div className="muted small">
+                {e.actor ?? 'anonymous'} · {when(e.at)}
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+      <Link href="/audit">Open the audit log →</Link>
+    </div>
+  ),
+  pendingActions: (d) => (
+    <div className="tiles">
+      {d.map((p) => (
+        <div className="tile" key={p.key}>
+          <div className="tile-label">{p.label}</div>
+          <div className="tile-value">{n(p.count)}</div>
+        </div>
+      ))}
+    </div>
+  ),
+  moderationQueues: (d) => (
+    <div className="queues">
+      {(
+        [
+          ['Contact messages (new / in progress)', d.contacts],
+          ['Volunteer applications', d.volunteers],
+        ] as const
+      ).map(([label, q]) => (
+        <div key={label}>
+          <h4>
+            {label}: {n(q.count)}
+          </h4>
+          {q.items.length === 0 ? (
+            <p className="muted">Queue is empty.</p>
+          ) : (
+            <ul className="feed">
+              {q.items.map((i) => (
+                <li key={i.id}>
+                  {i.title} <span className="muted">{i.sub}</span>
+                  <div className="muted small">
+                    {i.status} · since {when(i.createdAt)}
+                  </div>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      ))}
+    </div>
+  ),
+  content: (d) => (
+    <div>
+      <div className="tiles">
+        <div className="tile">
+          <div className="tile-label">Draft blogs</div>
+          <div className="tile-value">{n(d.blogs.draft)}</div>
+        </div>
+        <div className="tile">
+          <div className="tile-label">Published blogs</div>
+          <div className="tile-value">{n(d.blogs.published)}</div>
+        </div>
+        <div className="tile">
+          <div className="tile-label">Upcoming events</div>
+          <div className="tile-value">{n(d.upcomingCount)}</div>
+        </div>
+        <div className="tile">
+          <div className="tile-label">Open careers</div>
+          <div className="tile-value">{n(d.careersOpen)}</div>
+        </div>
+      </div>
+      {d.upcoming.length > 0 && (
+        <ul className="feed">
+          {d.upcoming.map((e) => (
+            <li key={e.id}>
+              {e.title} <span className="badge">{e.status}</span>
+              <div className="muted small">{when(e.startsAt)}</div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  ),
+};
+
+export function Widget({ w }: { w: WidgetResult }) {
+  const render = RENDERERS[w.key] as (data: unknown) => ReactNode;
+  return (
+    <section className={`card widget widget-${w.key}`} data-testid={`widget-${w.key}`} data-widget={w.key}>
+      <h2>{w.title}</h2>
+      {w.ok ? render(w.data) : <div className="form-error">{w.error}</div>}
+    </section>
+  );
+}

@@ -1,0 +1,36 @@
+/**
+ * Dashboard widgets: each needs ONE permission, and `dashboard.get` returns only the
+ * caller's widgets, loaded on the server under that permission.
+ *
+ * Adding a widget takes a few lines:
+ *   1. here: `myWidget: widget({ title: 'My widget', permission: 'some.permission', load: (db, op) => mySummary(db) })`
+ *   2. components/dashboard/widgets.tsx: add `myWidget: (data) => <MyWidget data={data} />` to RENDERERS
+ *      (the data type is inferred from `load`, so the renderer is type-checked).
+ */
+import type { Db } from 'mongodb';
+import type { Operator } from '../auth/session';
+import type { Permission } from '../permissions';
+import { adminActivity, contentSummary, moderationQueues, pendingActions, platformCounts, systemStatus } from './service';
+
+export interface WidgetDef<T> {
+  title: string;
+  permission: Permission;
+  load(db: Db, operator: Operator): Promise<T>;
+}
+const widget = <T>(w: WidgetDef<T>) => w;
+
+/** Order here is the order on the page. */
+export const WIDGETS = {
+  counts: widget({ title: 'Platform records', permission: 'dashboard.view', load: (db, op) => platformCounts(db, op.role) }),
+  systemStatus: widget({ title: 'System status', permission: 'system.read', load: (db) => systemStatus(db) }),
+  adminActivity: widget({ title: 'Admin activity', permission: 'audit.read', load: (db) => adminActivity(db) }),
+  pendingActions: widget({ title: 'Pending actions', permission: 'moderation.manage', load: (db) => pendingActions(db) }),
+  moderationQueues: widget({ title: 'Moderation queues', permission: 'moderation.manage', load: (db, op) => moderationQueues(db, op.role) }),
+  content: widget({ title: 'Content', permission: 'content.edit', load: (db) => contentSummary(db) }),
+};
+
+export type WidgetKey = keyof typeof WIDGETS;
+type DataOf<K extends WidgetKey> = Awaited<ReturnType<(typeof WIDGETS)[K]['load']>>;
+export type WidgetResult = {
+  [K in WidgetKey]: { key: K; title: string; permission: Permission } & ({ ok: true; data: DataOf<K> } | { ok: false; error: string });
+}[WidgetKey];
