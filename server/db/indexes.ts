@@ -1,4 +1,5 @@
 import type { Db, IndexDescription } from 'mongodb';
+import { BACKUP_INDEXES } from '../backup/model';
 
 /**
  * Index definitions, created idempotently at start. Each domain adds its own
@@ -13,6 +14,7 @@ export const INDEXES: Record<string, IndexDescription[]> = {
   ],
   roles: [{ key: { key: 1 }, name: 'key_unique', unique: true }],
   rate_limits: [{ key: { key: 1 }, name: 'key_unique', unique: true }],
+  ...BACKUP_INDEXES,
 };
 
 /**

@@ -12,7 +12,13 @@ import { adminsForAllRoles, callerFor, openTestDb, type TestDb } from '../../tes
 import type { AdminDoc } from '../db/collections';
 
 /** Inputs for procedures that need one to do anything meaningful once allowed. Default: none. */
-export const WALK_INPUTS: Record<string, unknown> = {};
+export const WALK_INPUTS: Record<string, unknown> = {
+  'backup.get': { id: '0'.repeat(24) },
+  'backup.job': { jobId: '0'.repeat(24) },
+  'backup.verify': { id: '0'.repeat(24) },
+  'backup.delete': { id: '0'.repeat(24) },
+  'backup.restore': { id: '0'.repeat(24), mode: 'preview' },
+};
 
 type AnyProc = { _def: { meta?: ProcedureMeta; type: string } };
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyProc>);
