@@ -229,3 +229,21 @@ describe('locks and the service', () => {
     expect((await waitForJob(db, adminRun.jobId)).status).toBe('succeeded');
   });
 });
+
+describe('upload', () => {
+  it('lists a valid uploaded archive (verified) and refuses a corrupt one without listing it', async () => {
+    const { importUpload } = await import('./service');
+    const b = await runBackup(db, storage, { collections: ['blogs'], trigger: 'manual' });
+    const bytes = fs.readFileSync(path.join(dir, b.file));
+    const up = await importUpload(db, [bytes.subarray(0, 100), bytes.subarray(100)], null, 'from disk');
+    expect(up).toMatchObject({ trigger: 'upload', status: 'complete', verifyStatus: 'ok', sha256: b.sha256 });
+    expect(up.collections).toEqual(b.collections.map((c) => ({ name: c.name, count: c.count, rawBytes: c.rawBytes, crc: c.crc })));
+    const bad = Buffer.from(bytes);
+    bad[bad.length - 12] ^= 0xff;
+    const before = await bk.backups(db).countDocuments();
+    await expect(importUpload(db, [bad], null)).rejects.toThrow(/Not a valid backup archive/);
+    await expect(importUpload(db, [Buffer.from('hello, not an archive')], null)).rejects.toThrow(/Not a valid backup archive/);
+    expect(await bk.backups(db).countDocuments()).toBe(before);
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.partial'))).toEqual([]);
+  });
+});
