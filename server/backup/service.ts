@@ -301,7 +301,7 @@ export const UPLOAD_LIMIT_BYTES = Number(process.env.BACKUP_UPLOAD_LIMIT_MB ?? 2
  * Stores an uploaded archive, verifies it completely (gzip, format, every CRC), and lists
  * it only when valid. Only allowlisted collections are kept in its manifest.
  */
-export async function importUpload(db: Db, body: AsyncIterable<Uint8Array>, actor: Actor, note = ''): Promise<BackupDto> {
+export async function importUpload(db: Db, body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, actor: Actor, note = ''): Promise<BackupDto> {
   const id = new ObjectId().toHexString();
   const file = `${id}.archive.gz`;
   const st = storage();
