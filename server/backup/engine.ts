@@ -110,10 +110,14 @@ export async function runBackup(db: Db, storage: BackupStorage, opts: RunBackupO
     // Index definitions first: they go into the prelude.
     const metas: { collection: string; indexes: IndexSpec[]; estimate: number }[] = [];
     const existing = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
+    // Progress total: the counts of the previous complete backup (a count on FerretDB scans the
+    // whole collection, which would cost as much as the backup itself).
+    const previous = await bk.backups(db).find({ status: 'complete' }, { projection: { collections: 1 } }).sort({ createdAt: -1 }).limit(5).toArray();
+    const lastCount = (c: string) => previous.map((p) => p.collections.find((x) => x.name === c)?.count).find((n) => n !== undefined) ?? 0;
     let docsTotal = 0;
     for (const c of collections) {
       const indexes = existing.has(c) ? ((await db.collection(c).listIndexes().toArray()) as IndexSpec[]) : [];
-      const estimate = existing.has(c) ? await db.collection(c).estimatedDocumentCount() : 0;
+      const estimate = existing.has(c) ? lastCount(c) : 0;
       docsTotal += estimate;
       metas.push({ collection: c, indexes: indexes.map(cleanIndex), estimate });
     }

@@ -148,7 +148,7 @@ async function fsyncDir(dir: string) {
 /** The configured storage (BACKUP_DIR, default .data/backups under the working directory). */
 export function defaultStorage(): BackupStorage {
   const g = globalThis as unknown as { __acubeBackupStorage?: BackupStorage };
-  const dir = path.resolve(process.env.BACKUP_DIR || path.join(process.cwd(), '.data', 'backups'));
+  const dir = path.resolve(/*turbopackIgnore: true*/ process.env.BACKUP_DIR || path.join(process.cwd(), '.data', 'backups'));
   if (!g.__acubeBackupStorage || (g.__acubeBackupStorage as DirectoryStorage).dir !== dir) {
     g.__acubeBackupStorage = new DirectoryStorage(dir);
   }
