@@ -8,7 +8,7 @@
  *   restore   : our replace restore into a fresh db (full verify pass, temp collections, indexes, swap)
  *
  * Memory: peak RSS during the phase minus RSS before it (sampled every 50 ms, GC between phases).
- * Usage: npx tsx scripts/bench/backup.ts [--runs 3] [--skip-restore]
+ * Usage: npx tsx scripts/bench/backup.ts [--runs 3] [--restore-runs 1] [--skip-restore] [--only users,events]
  */
 import { MongoClient, BSON, type Db } from 'mongodb';
 import fs from 'node:fs';
@@ -19,7 +19,7 @@ import { DirectoryStorage } from '../../server/backup/storage';
 import { runBackup, restoreBackup, scanArchive } from '../../server/backup/engine';
 import { backupableCollections, bk } from '../../server/backup/model';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, 'skip-restore': { type: 'boolean', default: false }, 'restore-runs': { type: 'string', default: '1' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, 'skip-restore': { type: 'boolean', default: false }, 'restore-runs': { type: 'string', default: '1' }, only: { type: 'string' } } });
 const uri = process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017';
 const dbName = process.env.MONGODB_DB ?? 'acube_bench';
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
@@ -43,7 +43,8 @@ async function main() {
   const client = new MongoClient(uri);
   await client.connect();
   const db = client.db(dbName);
-  const collections = (await backupableCollections(db)).filter((c) => !['admins', 'roles', 'audit_logs'].includes(c));
+  const only = values.only?.split(',').filter(Boolean);
+  const collections = (await backupableCollections(db)).filter((c) => !['admins', 'roles', 'audit_logs'].includes(c) && (!only || only.includes(c)));
   // Counted by the first plain read (a count command on FerretDB scans the collection anyway).
   const counts: Record<string, number> = {};
   let total = 0;

@@ -473,11 +473,14 @@ export async function restoreBackup(db: Db, storage: BackupStorage, backup: Back
       killArmed = false;
       killPoint('fill');
     }
-  }).catch(async (e) => {
-    await Promise.allSettled(inflight);
-    throw e;
-  });
-  await Promise.all(inflight);
+  })
+    .then(() => Promise.all(inflight))
+    .catch(async (e) => {
+      // Anything that fails while filling leaves the targets untouched: drop the temp collections.
+      await Promise.allSettled(inflight);
+      await rollBack(db, journalId, items);
+      throw e;
+    });
 
   progress({ phase: 'building indexes' });
   try {

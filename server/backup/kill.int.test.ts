@@ -49,21 +49,21 @@ beforeAll(async () => {
   t = await openTestDb('bkill');
   db = t.db;
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'acube-bkill-'));
-  await db.collection('users').insertMany(Array.from({ length: 3000 }, (_, i) => ({ _id: new ObjectId(), name: `User ${i}`, n: i })));
+  await db.collection('users').insertMany(Array.from({ length: 1500 }, (_, i) => ({ _id: new ObjectId(), name: `User ${i}`, n: i })));
   await db.collection('users').createIndex({ name: 1 }, { name: 'name_1' });
   await db.collection('blogs').insertMany(Array.from({ length: 300 }, (_, i) => ({ _id: new ObjectId(), title: `Blog ${i}` })));
   const b = await runBackup(db, new DirectoryStorage(dir), { collections: COLLS, trigger: 'manual' });
   backupId = b._id;
   for (const c of COLLS) newPrints[c] = await fingerprint(c);
   // The "old" state the restore will replace: different content and counts.
-  await db.collection('users').deleteMany({ n: { $lt: 1000 } });
+  await db.collection('users').deleteMany({ n: { $lt: 500 } });
   await db.collection('users').updateMany({}, { $set: { changed: true } });
   await db.collection('blogs').insertOne({ title: 'only in the old version' });
   for (const c of COLLS) {
     oldDocs[c] = await db.collection(c).find({}).sort({ _id: 1 }).toArray();
     oldPrints[c] = await fingerprint(c);
   }
-});
+}, 180_000);
 afterAll(async () => {
   await t.drop();
   fs.rmSync(dir, { recursive: true, force: true });
@@ -92,7 +92,7 @@ describe('kill during replace restore', () => {
       if (expected === 'new') expect((await db.collection('users').listIndexes().toArray()).map((i) => i.name)).toContain('name_1');
       expect(await db.listCollections({ name: /^__restore_tmp_/ }).toArray()).toEqual([]);
       expect(await bk.journal(db).countDocuments({ state: { $in: ['filling', 'swapping'] } })).toBe(0);
-    });
+    }, 180_000);
   }
 
   it('without a kill, the child finishes and both collections are new', async () => {
@@ -100,5 +100,5 @@ describe('kill during replace restore', () => {
     const r = await runChild('none');
     expect(r.code, r.out).toBe(0);
     for (const c of COLLS) expect(await fingerprint(c)).toBe(newPrints[c]);
-  });
+  }, 180_000);
 });
