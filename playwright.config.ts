@@ -37,6 +37,7 @@ export default defineConfig({
       MONGODB_URI: process.env.MONGODB_URI || 'mongodb://127.0.0.1:27017',
       MONGODB_DB: process.env.E2E_DB || 'acube_e2e',
       ACUBE_EMBEDDED: '1',
+      BACKUP_DIR: '.data/backups-e2e',
       NEXT_TELEMETRY_DISABLED: '1',
     },
   },

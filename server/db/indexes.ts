@@ -1,6 +1,7 @@
 import type { Db, IndexDescription } from 'mongodb';
 import { SEARCH_INDEXES } from '../search/indexes';
 import { ANALYTICS_INDEXES } from '../analytics/ingest';
+import { BACKUP_INDEXES } from '../backup/model';
 
 /**
  * Index definitions, created idempotently at start. Each domain adds its own
@@ -20,6 +21,7 @@ export const INDEXES: Record<string, IndexDescription[]> = {
   ...SEARCH_INDEXES,
   saved_searches: [{ key: { adminId: 1, name: 1 }, name: 'admin_name_unique', unique: true }],
   ...ANALYTICS_INDEXES,
+  ...BACKUP_INDEXES,
 };
 
 /**

@@ -32,6 +32,11 @@ export const WALK_INPUTS: Record<string, unknown> = {
   'admins.list': {},
   'audit.list': {},
   // mutations get no input on purpose: past the guard they stop at input validation, without side effects
+  'backup.get': { id: '0'.repeat(24) },
+  'backup.job': { jobId: '0'.repeat(24) },
+  'backup.verify': { id: '0'.repeat(24) },
+  'backup.delete': { id: '0'.repeat(24) },
+  'backup.restore': { id: '0'.repeat(24), mode: 'preview' },
 };
 
 type AnyProc = { _def: { meta?: ProcedureMeta; type: string } };

@@ -8,6 +8,7 @@ import { analyticsRouter } from '../analytics/router';
 import { adminsRouter } from '../admins/router';
 import { rolesRouter } from '../roles/router';
 import { auditRouter } from '../audit/router';
+import { backupRouter } from '../backup/router';
 
 export const appRouter = router({
   me: meRouter,
@@ -19,6 +20,7 @@ export const appRouter = router({
   admins: adminsRouter,
   roles: rolesRouter,
   audit: auditRouter,
+  backup: backupRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,12 +1,15 @@
 import { SectionGate } from '@/components/ui/section-gate';
-import { NotBuiltYet } from '@/components/ui/states';
+import { BackupsPage } from '@/components/backups/backups-page';
+import { pageOperator } from '@/server/auth/page-guard';
 
 export const dynamic = 'force-dynamic';
 
-export default function Page() {
+export default async function Page() {
+  const access = await pageOperator();
+  const permissions = access.kind === 'ok' ? [...access.operator.role.permissions] : [];
   return (
     <SectionGate section="backups">
-      <NotBuiltYet title="Backups" issue="issue #6 — backup and restore" />
+      <BackupsPage permissions={permissions} />
     </SectionGate>
   );
 }

@@ -1,0 +1,249 @@
+/**
+ * Backup and restore against the test FerretDB: round trip (back up, mutate, preview with
+ * exact counts, merge, replace, compare every document and index), corruption, retention,
+ * locks, and the tRPC surface.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BSON, ObjectId, type Db } from 'mongodb';
+import { openTestDb, makeAdmin, callerFor, type TestDb } from '../../test/db';
+import { DirectoryStorage } from './storage';
+import { runBackup, restoreBackup, verifyBackup, recoverRestores } from './engine';
+import { applyRetention, setBackupStorage, startBackup, startRestore } from './service';
+import { bk, type BackupDoc } from './model';
+import { waitForJob } from './jobs';
+import { lockCollections } from './locks';
+import { builtinRole } from '../permissions';
+import type { AdminDoc } from '../db/collections';
+
+const { EJSON } = BSON;
+let t: TestDb;
+let db: Db;
+let dir: string;
+let storage: DirectoryStorage;
+
+async function snapshot(db: Db, c: string) {
+  const docs = await db.collection(c).find({}).sort({ _id: 1 }).toArray();
+  const indexes = (await db.collection(c).listIndexes().toArray()).map((i) => ({ name: i.name, key: i.key, unique: !!i.unique })).sort((a, b) => a.name.localeCompare(b.name));
+  return { docs: docs.map((d) => EJSON.stringify(d, { relaxed: false })), indexes };
+}
+
+beforeAll(async () => {
+  t = await openTestDb('backup');
+  db = t.db;
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'acube-bk-'));
+  storage = new DirectoryStorage(dir);
+  setBackupStorage(storage);
+  const users = Array.from({ length: 2500 }, (_, i) => ({
+    _id: new ObjectId(),
+    name: `User ${i}`,
+    email: `u${i}@x.test`,
+    score: i % 7 === 0 ? new BSON.Double(3) : i,
+    big: BSON.Long.fromNumber(2 ** 40 + i),
+    tags: ['a', `t${i % 5}`],
+    createdAt: new Date(1_700_000_000_000 + i * 1000),
+    nested: { deep: { x: i, y: null } },
+  }));
+  await db.collection('users').insertMany(users);
+  await db.collection('users').createIndexes([
+    { key: { email: 1 }, name: 'email_unique', unique: true },
+    { key: { createdAt: -1, name: 1 }, name: 'created_name' },
+  ]);
+  await db.createCollection('events');
+  await db.collection('events').createIndex({ startsAt: 1 }, { name: 'starts_at' });
+  await db.collection('blogs').insertMany(Array.from({ length: 40 }, (_, i) => ({ _id: new ObjectId(), title: `Blog ${i}`, body: 'x'.repeat(i * 10) })));
+});
+afterAll(async () => {
+  setBackupStorage(null);
+  await t.drop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('round trip', () => {
+  let backup: BackupDoc;
+  let original: Record<string, Awaited<ReturnType<typeof snapshot>>>;
+
+  it('backs up into a complete, verified mongodump archive', async () => {
+    original = { users: await snapshot(db, 'users'), blogs: await snapshot(db, 'blogs'), events: await snapshot(db, 'events') };
+    backup = await runBackup(db, storage, { collections: ['users', 'blogs', 'events'], trigger: 'manual', note: 'test' });
+    expect(backup.status).toBe('complete');
+    expect(backup.collections.map((c) => [c.name, c.count])).toEqual([['users', 2500], ['blogs', 40], ['events', 0]]);
+    expect(backup.sha256).toMatch(/^[a-f0-9]{64}$/);
+    const file = fs.readFileSync(path.join(dir, backup.file));
+    expect(file.subarray(0, 2).toString('hex')).toBe('1f8b'); // gzip
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.partial'))).toEqual([]);
+    const v = await verifyBackup(db, storage, backup);
+    expect(v).toMatchObject({ ok: true, error: null });
+  });
+
+  it('preview counts exactly what would change, and changes nothing', async () => {
+    const users = db.collection('users');
+    const all = await users.find({}).sort({ _id: 1 }).toArray();
+    await users.deleteMany({ _id: { $in: all.slice(0, 10).map((d) => d._id) } }); // 10 missing
+    for (const d of all.slice(10, 17)) await users.updateOne({ _id: d._id }, { $set: { name: 'changed' } }); // 7 changed
+    await users.insertMany(Array.from({ length: 5 }, (_, i) => ({ name: `new ${i}`, email: `new${i}@x.test` }))); // 5 extra
+    await db.collection('blogs').deleteMany({});
+    const before = await snapshot(db, 'users');
+    const r = await restoreBackup(db, storage, backup, { mode: 'preview' });
+    const u = r.collections.find((c) => c.collection === 'users')!;
+    expect(u).toMatchObject({ backupCount: 2500, inserted: 10, overwritten: 7, identical: 2483, removed: 5 });
+    expect(r.collections.find((c) => c.collection === 'blogs')).toMatchObject({ inserted: 40, overwritten: 0, identical: 0, removed: 0 });
+    expect(await snapshot(db, 'users')).toEqual(before);
+  });
+
+  it('merge inserts the missing documents and leaves existing ones', async () => {
+    const r = await restoreBackup(db, storage, backup, { mode: 'merge', collections: ['users', 'blogs'] });
+    const u = r.collections.find((c) => c.collection === 'users')!;
+    expect(u).toMatchObject({ inserted: 10, skipped: 2490, failed: 0 });
+    expect(r.collections.find((c) => c.collection === 'blogs')).toMatchObject({ inserted: 40, skipped: 0 });
+    expect(await db.collection('users').countDocuments()).toBe(2505);
+    expect(await db.collection('users').countDocuments({ name: 'changed' })).toBe(7);
+    expect(await snapshot(db, 'blogs')).toEqual(original.blogs);
+  });
+
+  it('replace makes collections exactly as in the backup: every document, every index, every type', async () => {
+    await db.collection('events').insertOne({ title: 'created after the backup' });
+    const r = await restoreBackup(db, storage, backup, { mode: 'replace' });
+    expect(r.collections.map((c) => c.inserted)).toEqual([2500, 40, 0]);
+    for (const c of ['users', 'blogs', 'events']) expect(await snapshot(db, c), c).toEqual(original[c]);
+    expect(await db.listCollections({ name: /^__restore_tmp_/ }).toArray()).toEqual([]);
+    expect((await bk.journal(db).find({}).toArray()).map((j) => j.state)).toEqual(['done']);
+  });
+});
+
+describe('corruption', () => {
+  it('a flipped byte fails verify, and restore refuses before touching anything', async () => {
+    const b = await runBackup(db, storage, { collections: ['blogs'], trigger: 'manual' });
+    const f = path.join(dir, b.file);
+    const bytes = fs.readFileSync(f);
+    bytes[Math.floor(bytes.length / 2)] ^= 0x40;
+    fs.writeFileSync(f, bytes);
+    const v = await verifyBackup(db, storage, b);
+    expect(v.ok).toBe(false);
+    expect(v.error).toBeTruthy();
+    expect((await bk.backups(db).findOne({ _id: b._id }))?.verifyStatus).toBe('failed');
+    await db.collection('blogs').insertOne({ _id: new ObjectId(), title: 'marker' });
+    const before = await snapshot(db, 'blogs');
+    for (const mode of ['merge', 'replace'] as const) {
+      await expect(restoreBackup(db, storage, b, { mode })).rejects.toThrow(/failed verification/);
+      expect(await snapshot(db, 'blogs')).toEqual(before);
+    }
+    expect(await db.listCollections({ name: /^__restore_tmp_/ }).toArray()).toEqual([]);
+  });
+
+  it('a manifest whose SHA-256 differs from the file fails verify', async () => {
+    const b = await runBackup(db, storage, { collections: ['events'], trigger: 'manual' });
+    const v = await verifyBackup(db, storage, { ...b, sha256: 'f'.repeat(64) });
+    expect(v.ok).toBe(false);
+    expect(v.error).toMatch(/SHA-256/);
+  });
+});
+
+describe('recovery of an interrupted replace', () => {
+  it('rolls back a journal still filling (target untouched) and forward one swapping', async () => {
+    const before = await snapshot(db, 'blogs');
+    await db.collection('__restore_tmp_blogs').insertOne({ half: true });
+    await bk.journal(db).insertOne({ _id: 'j-fill', state: 'filling', backupId: 'x', items: [{ collection: 'blogs', temp: '__restore_tmp_blogs', expected: 40, swapped: false }], createdAt: new Date(), updatedAt: new Date() });
+    expect(await recoverRestores(db)).toEqual({ rolledBack: 1, rolledForward: 0 });
+    expect(await snapshot(db, 'blogs')).toEqual(before);
+    expect(await db.listCollections({ name: '__restore_tmp_blogs' }).toArray()).toEqual([]);
+
+    await db.collection('__restore_tmp_events').insertMany([{ n: 1 }, { n: 2 }]);
+    await bk.journal(db).insertOne({ _id: 'j-swap', state: 'swapping', backupId: 'x', items: [{ collection: 'events', temp: '__restore_tmp_events', expected: 2, swapped: false }], createdAt: new Date(), updatedAt: new Date() });
+    expect(await recoverRestores(db)).toEqual({ rolledBack: 0, rolledForward: 1 });
+    expect(await db.collection('events').countDocuments()).toBe(2);
+    expect((await bk.journal(db).findOne({ _id: 'j-swap' }))?.state).toBe('done');
+  });
+});
+
+describe('retention', () => {
+  it('keeps at most N, none older than D days, never the newest verified', async () => {
+    await bk.backups(db).deleteMany({});
+    await bk.settings(db).updateOne({ _id: 'schedule' }, { $set: { retentionCount: 3, retentionDays: 10 } }, { upsert: true });
+    const now = new Date('2026-06-30T12:00:00Z');
+    const mk = async (daysAgo: number, verified: boolean) => {
+      const b = await runBackup(db, storage, { collections: ['events'], trigger: 'schedule' });
+      await bk.backups(db).updateOne({ _id: b._id }, { $set: { createdAt: new Date(now.getTime() - daysAgo * 86_400_000), verifyStatus: verified ? 'ok' : null } });
+      return b._id;
+    };
+    const oldVerified = await mk(20, true); // too old, but the newest verified: kept
+    const old = await mk(15, false); // too old: deleted
+    const a = await mk(3, false);
+    const b = await mk(2, false);
+    const c = await mk(1, false);
+    const d = await mk(0, false); // 4 recent: the 4th newest (a) exceeds N=3
+    const r = await applyRetention(db, now);
+    expect(r.deleted.sort()).toEqual([old, a].sort());
+    const left = (await bk.backups(db).find({}).toArray()).map((x) => x._id).sort();
+    expect(left).toEqual([oldVerified, b, c, d].sort());
+    for (const id of [old, a]) expect(fs.existsSync(path.join(dir, `${id}.archive.gz`))).toBe(false);
+  });
+});
+
+describe('locks and the service', () => {
+  let superAdmin: AdminDoc;
+  let admin: AdminDoc;
+  beforeAll(async () => {
+    superAdmin = await makeAdmin(db, 'super_admin');
+    admin = await makeAdmin(db, 'admin');
+  });
+
+  it('refuses a second backup of a locked collection', async () => {
+    const held = await lockCollections(db, ['blogs'], 'someone-else');
+    await expect(startBackup(db, { collections: ['blogs'], note: '' }, null)).rejects.toThrow(/Another backup or restore/);
+    await held.release();
+    const { jobId, backupId } = await startBackup(db, { collections: ['blogs'], note: 'after release' }, null);
+    const job = await waitForJob(db, jobId);
+    expect(job.status).toBe('succeeded');
+    expect((await bk.backups(db).findOne({ _id: backupId }))?.status).toBe('complete');
+    expect(await bk.locks(db).countDocuments({ _id: 'coll:blogs' })).toBe(0);
+  });
+
+  it('tRPC: create runs in the background with progress; replace needs super_admin and the typed names', async () => {
+    const caller = callerFor(db, superAdmin);
+    const { jobId, backupId } = await caller.backup.create({ collections: ['blogs', 'users'], note: 'via trpc' });
+    await waitForJob(db, jobId);
+    const job = await caller.backup.job({ jobId });
+    expect(job).toMatchObject({ status: 'succeeded', progress: { collectionsDone: 2, collectionsTotal: 2 } });
+    expect(job.progress.docsDone).toBeGreaterThan(2000);
+    const got = await caller.backup.get({ id: backupId });
+    expect(got.indexes.users.map((i: { name: string }) => i.name)).toContain('email_unique');
+    expect((await caller.backup.list({ limit: 5 }))[0].id).toBe(backupId);
+
+    await expect(callerFor(db, admin).backup.restore({ id: backupId, mode: 'replace', confirm: 'blogs' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(caller.backup.restore({ id: backupId, mode: 'replace', collections: ['blogs'], confirm: 'users' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await db.collection('blogs').insertOne({ title: 'extra' });
+    const r = await caller.backup.restore({ id: backupId, mode: 'replace', collections: ['blogs'], confirm: 'blogs' });
+    const rj = await waitForJob(db, r.jobId);
+    expect(rj.status).toBe('succeeded');
+    const rep = rj.result as { safetyBackupId: string };
+    const safety = await bk.backups(db).findOne({ _id: rep.safetyBackupId });
+    expect(safety).toMatchObject({ trigger: 'safety', status: 'complete' });
+    expect(safety!.collections[0].count).toBe(got.collections.find((c) => c.name === 'blogs')!.count + 1);
+    expect(await db.collection('blogs').countDocuments({ title: 'extra' })).toBe(0);
+    expect(await db.collection('audit_logs').countDocuments({ action: 'backup.restore', result: 'success' })).toBe(1);
+
+    const adminRun = await startRestore(db, { id: backupId, mode: 'preview' }, null, builtinRole('admin'));
+    expect((await waitForJob(db, adminRun.jobId)).status).toBe('succeeded');
+  });
+});
+
+describe('upload', () => {
+  it('lists a valid uploaded archive (verified) and refuses a corrupt one without listing it', async () => {
+    const { importUpload } = await import('./service');
+    const b = await runBackup(db, storage, { collections: ['blogs'], trigger: 'manual' });
+    const bytes = fs.readFileSync(path.join(dir, b.file));
+    const up = await importUpload(db, [bytes.subarray(0, 100), bytes.subarray(100)], null, 'from disk');
+    expect(up).toMatchObject({ trigger: 'upload', status: 'complete', verifyStatus: 'ok', sha256: b.sha256 });
+    expect(up.collections).toEqual(b.collections.map((c) => ({ name: c.name, count: c.count, rawBytes: c.rawBytes, crc: c.crc })));
+    const bad = Buffer.from(bytes);
+    bad[bad.length - 12] ^= 0xff;
+    const before = await bk.backups(db).countDocuments();
+    await expect(importUpload(db, [bad], null)).rejects.toThrow(/Not a valid backup archive/);
+    await expect(importUpload(db, [Buffer.from('hello, not an archive')], null)).rejects.toThrow(/Not a valid backup archive/);
+    expect(await bk.backups(db).countDocuments()).toBe(before);
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.partial'))).toEqual([]);
+  });
+});
