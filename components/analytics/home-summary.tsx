@@ -1,38 +1,31 @@
 'use client';
-import { useQuery } from '@tanstack/react-query';
-import { useTRPC } from '@/components/providers/trpc';
-import { ErrorBox } from '@/components/ui/states';
 import { Sparkline } from '@/components/charts/charts';
+import type { homeSummary } from '@/server/analytics/service';
 
-/** Compact analytics for the dashboard home (render only for roles with analytics.read). */
-export function AnalyticsHomeSummary() {
-  const trpc = useTRPC();
-  const q = useQuery(trpc.analytics.homeSummary.queryOptions());
-  const d = q.data;
-  const lastDau = d?.dau.at(-1)?.dau ?? 0;
+export type AnalyticsHomeData = Awaited<ReturnType<typeof homeSummary>>;
+
+/** Compact analytics for the dashboard home; the data comes from the dashboard's `analytics` widget. */
+export function AnalyticsHomeTiles({ data: d }: { data: AnalyticsHomeData }) {
+  const lastDau = d.dau.at(-1)?.dau ?? 0;
   return (
     <section className="an-home" data-testid="analytics-home-summary">
-      <ErrorBox error={q.error} />
-      {q.isPending && <p className="muted">Loading analytics…</p>}
-      {d && (
-        <div className="tiles">
-          <a className="tile" href="/analytics">
-            <div className="tile-label">Daily active members, last 30 days (UTC)</div>
-            <div className="tile-value">{lastDau.toLocaleString('en-US')}</div>
-            <Sparkline data={d.dau} dataKey="dau" />
-          </a>
-          <a className="tile" href="/analytics">
-            <div className="tile-label">Week-1 retention, cohort {d.cohort?.week ?? '—'}</div>
-            <div className="tile-value">{d.cohort?.week1 && d.cohort.size ? `${(d.cohort.week1.pct * 100).toFixed(1)}%` : '—'}</div>
-            <div className="muted">{d.cohort ? `${d.cohort.week1?.count ?? 0} of ${d.cohort.size} members who signed up that week` : 'no cohort'}</div>
-          </a>
-          <a className="tile" href="/analytics">
-            <div className="tile-label">At-risk members today</div>
-            <div className="tile-value">{d.atRiskCount.toLocaleString('en-US')}</div>
-            <div className="muted">activity falling; see Analytics → At-risk</div>
-          </a>
-        </div>
-      )}
+      <div className="tiles">
+        <a className="tile" href="/analytics">
+          <div className="tile-label">Daily active members, last 30 days (UTC)</div>
+          <div className="tile-value">{lastDau.toLocaleString('en-US')}</div>
+          <Sparkline data={d.dau} dataKey="dau" />
+        </a>
+        <a className="tile" href="/analytics">
+          <div className="tile-label">Week-1 retention, cohort {d.cohort?.week ?? '—'}</div>
+          <div className="tile-value">{d.cohort?.week1 && d.cohort.size ? `${(d.cohort.week1.pct * 100).toFixed(1)}%` : '—'}</div>
+          <div className="muted">{d.cohort ? `${d.cohort.week1?.count ?? 0} of ${d.cohort.size} members who signed up that week` : 'no cohort'}</div>
+        </a>
+        <a className="tile" href="/analytics">
+          <div className="tile-label">At-risk members today</div>
+          <div className="tile-value">{d.atRiskCount.toLocaleString('en-US')}</div>
+          <div className="muted">activity falling; see Analytics → At-risk</div>
+        </a>
+      </div>
     </section>
   );
 }

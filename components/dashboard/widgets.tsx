@@ -2,6 +2,7 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import type { WidgetKey, WidgetResult } from '@/server/dashboard/widgets';
+import { AnalyticsHomeTiles } from '@/components/analytics/home-summary';
 
 type DataFor<K extends WidgetKey> = Extract<WidgetResult, { key: K; ok: true }>['data'];
 const n = (x: number) => x.toLocaleString('en-US');
@@ -115,6 +116,57 @@ const RENDERERS: { [K in WidgetKey]: (data: DataFor<K>) => ReactNode } = {
       ))}
     </div>
   ),
+  analytics: (d) => <AnalyticsHomeTiles data={d} />,
+  backupHealth: (d) => (
+    <div data-testid="backup-health">
+      {d.lastFailure && (!d.lastSuccess || new Date(d.lastFailure) > new Date(d.lastSuccess)) && (
+        <p className="badge bad">The last backup failed ({when(d.lastFailure)})</p>
+      )}
+      <dl className="kv">
+        <dt>Last success</dt>
+        <dd>{d.lastSuccess ? when(d.lastSuccess) : <span className="badge bad">never</span>}</dd>
+        <dt>Newest verified</dt>
+        <dd>{d.newestVerified ? when(d.newestVerified) : <span className="badge bad">none verified</span>}</dd>
+        <dt>Next scheduled</dt>
+        <dd>{d.nextScheduledRun ? when(d.nextScheduledRun) : 'no schedule'}</dd>
+        <dt>Backups kept</dt>
+        <dd>
+          {n(d.count)} · {(d.storageUsedBytes / 1024 / 1024).toFixed(1)} MB
+        </dd>
+      </dl>
+      <Link href="/backups">Open backups →</Link>
+    </div>
+  ),
+  dataQuality: (d) => {
+    const bad = d.filter((c) => c.problems > 0);
+    return (
+      <div data-testid="data-quality">
+        {bad.length === 0 ? (
+          <p className="badge ok">No problems found in {d.length} collections.</p>
+        ) : (
+          <table className="data compact">
+            <thead>
+              <tr>
+                <th>Collection</th>
+                <th>Problems</th>
+                <th>Safely fixable</th>
+              </tr>
+            </thead>
+            <tbody>
+              {bad.map((c) => (
+                <tr key={c.collection}>
+                  <td>{c.label}</td>
+                  <td className="num">{n(c.problems)}</td>
+                  <td className="num">{n(c.fixable)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        <Link href="/exports">Review and fix →</Link>
+      </div>
+    );
+  },
   content: (d) => (
     <div>
       <div className="tiles">

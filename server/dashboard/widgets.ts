@@ -10,6 +10,10 @@
 import type { Db } from 'mongodb';
 import type { Operator } from '../auth/session';
 import type { Permission } from '../permissions';
+import { LRUCache } from 'lru-cache';
+import { homeSummary } from '../analytics/service';
+import { backupHealthSummary } from '../backup/service';
+import { dataQualitySummary } from '../quality/service';
 import { adminActivity, contentSummary, moderationQueues, pendingActions, platformCounts, systemStatus } from './service';
 
 export interface WidgetDef<T> {
@@ -19,6 +23,16 @@ export interface WidgetDef<T> {
 }
 const widget = <T>(w: WidgetDef<T>) => w;
 
+// The data-quality scan reads every platform collection; on a dashboard it is kept for a minute.
+const qualityCache = new LRUCache<string, Awaited<ReturnType<typeof dataQualitySummary>>>({ max: 20, ttl: 60_000 });
+async function cachedQuality(db: Db) {
+  const hit = qualityCache.get(db.databaseName);
+  if (hit) return hit;
+  const fresh = await dataQualitySummary(db);
+  qualityCache.set(db.databaseName, fresh);
+  return fresh;
+}
+
 /** Order here is the order on the page. */
 export const WIDGETS = {
   counts: widget({ title: 'Platform records', permission: 'dashboard.view', load: (db, op) => platformCounts(db, op.role) }),
@@ -26,6 +40,9 @@ export const WIDGETS = {
   adminActivity: widget({ title: 'Admin activity', permission: 'audit.read', load: (db) => adminActivity(db) }),
   pendingActions: widget({ title: 'Pending actions', permission: 'moderation.manage', load: (db) => pendingActions(db) }),
   moderationQueues: widget({ title: 'Moderation queues', permission: 'moderation.manage', load: (db, op) => moderationQueues(db, op.role) }),
+  analytics: widget({ title: 'Engagement', permission: 'analytics.read', load: (db) => homeSummary(db) }),
+  backupHealth: widget({ title: 'Backup health', permission: 'backup.read', load: (db) => backupHealthSummary(db) }),
+  dataQuality: widget({ title: 'Data quality', permission: 'data.validate', load: (db) => cachedQuality(db) }),
   content: widget({ title: 'Content', permission: 'content.edit', load: (db) => contentSummary(db) }),
 };
 
