@@ -53,3 +53,9 @@ export async function adminsForAllRoles(db: Db): Promise<Record<BuiltinRole, Adm
   for (const r of BUILTIN_ROLE_KEYS) out[r] = await makeAdmin(db, r);
   return out;
 }
+
+/** Every dashboard widget of the caller with its data, the way the home page loads them (one request each). */
+export async function allWidgets(caller: ReturnType<typeof callerFor>) {
+  const list = await caller.dashboard.list();
+  return Promise.all(list.map((w) => caller.dashboard.widget({ key: w.key })));
+}

@@ -4,11 +4,24 @@ import { useTRPC } from '@/components/providers/trpc';
 import { Empty, ErrorBox } from '@/components/ui/states';
 import { Widget } from './widgets';
 
-/** The home page: the widgets of the caller's role, as returned by dashboard.get. */
+/** One widget: its own request, so a slow widget never holds back the others. */
+function WidgetSlot({ widgetKey, title }: { widgetKey: string; title: string }) {
+  const trpc = useTRPC();
+  const q = useQuery(trpc.dashboard.widget.queryOptions({ key: widgetKey }, { refetchInterval: 60_000 }));
+  if (q.data) return <Widget w={q.data} />;
+  return (
+    <section className={`card widget widget-${widgetKey}`} data-testid={`widget-${widgetKey}`} data-widget={widgetKey}>
+      <h2>{title}</h2>
+      {q.error ? <ErrorBox error={q.error} /> : <p className="muted">Loading…</p>}
+    </section>
+  );
+}
+
+/** The home page: the widgets of the caller's role (dashboard.list), each loaded on its own. */
 export function DashboardHome() {
   const trpc = useTRPC();
   const me = useQuery(trpc.me.get.queryOptions());
-  const widgets = useQuery(trpc.dashboard.get.queryOptions(undefined, { refetchInterval: 60_000 }));
+  const list = useQuery(trpc.dashboard.list.queryOptions());
   return (
     <div>
       <h1>Dashboard</h1>
@@ -17,11 +30,11 @@ export function DashboardHome() {
           Signed in as {me.data.name} ({me.data.roleLabel}).
         </p>
       )}
-      <ErrorBox error={widgets.error} />
-      {widgets.isPending && <p className="muted">Loading your dashboard…</p>}
-      {widgets.data && widgets.data.length === 0 && <Empty>Your role has no dashboard widgets.</Empty>}
+      <ErrorBox error={list.error} />
+      {list.isPending && <p className="muted">Loading your dashboard…</p>}
+      {list.data && list.data.length === 0 && <Empty>Your role has no dashboard widgets.</Empty>}
       <div className="widgets" data-testid="widgets">
-        {widgets.data?.map((w) => <Widget key={w.key} w={w} />)}
+        {list.data?.map((w) => <WidgetSlot key={w.key} widgetKey={w.key} title={w.title} />)}
       </div>
     </div>
   );

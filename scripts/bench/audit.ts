@@ -1,6 +1,6 @@
 /**
  * Audit log viewer benchmark: audit.list (keyset pages on the `at` index, filters) and
- * dashboard.get over a large audit_logs collection.
+ * the admin-activity dashboard widget over a large audit_logs collection.
  *   MONGODB_URI=mongodb://127.0.0.1:27017 npx tsx scripts/bench/audit.ts [entries=100000] [runs=7]
  * Uses its own database (bench_audit), dropped at the end.
  */
@@ -10,7 +10,7 @@ import { listAudit } from '../../server/audit/list';
 import { AuditListInput } from '../../server/audit/schema';
 import { dayKey } from '../../server/lib/buckets';
 import { mulberry32 } from '../../server/lib/prng';
-import { dashboardWidgets } from '../../server/dashboard/get';
+import { loadWidget } from '../../server/dashboard/get';
 import { builtinRole } from '../../server/permissions';
 
 const N = Number(process.argv[2] ?? 100_000);
@@ -73,12 +73,9 @@ async function main() {
     ['audit.list 7-day range', () => listAudit(db, AuditListInput.parse({ from: mid, to: new Date(mid.getTime() + 7 * 86400_000) }))],
     ['audit.list result=denied + range', () => listAudit(db, AuditListInput.parse({ result: 'denied', from: mid }))],
     [
-      'dashboard.get (super admin)',
+      'dashboard widget adminActivity (super admin)',
       () =>
-        dashboardWidgets(db, {
-          admin: { _id: null as never } as never,
-          role: builtinRole('super_admin'),
-        }),
+        loadWidget(db, { admin: { _id: null as never } as never, role: builtinRole('super_admin') }, 'adminActivity'),
     ],
   ];
   console.log(`audit_logs: ${N.toLocaleString('en-US')} entries (inserted in ${(loadMs / 1000).toFixed(1)} s); ${RUNS} runs each, after one warm-up\n`);

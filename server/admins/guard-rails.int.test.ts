@@ -122,6 +122,8 @@ describe('admins', () => {
     expect(await code(c.admins.setRole({ id: sup._id.toHexString(), role: 'viewer' }))).toBe('FORBIDDEN');
     expect(await code(c.admins.deactivate({ id: sup._id.toHexString() }))).toBe('FORBIDDEN');
     expect((await collections.admins(t.db).findOne({ _id: sup._id }))!.role).toBe('super_admin');
+    // a guard-rail refusal is recorded as denied, like a missing permission
+    expect(await lastAudit('admins.deactivate')).toMatchObject({ result: 'denied', target: { id: sup._id.toHexString() } });
   });
 
   it('the last active super admin cannot be demoted or deactivated', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callerFor, makeAdmin, openTestDb, type TestDb } from '../../test/db';
+import { allWidgets, callerFor, makeAdmin, openTestDb, type TestDb } from '../../test/db';
 import { writeAudit } from './service';
 import type { AdminDoc } from '../db/collections';
 
@@ -58,14 +58,23 @@ describe('audit.list', () => {
   });
 });
 
-describe('dashboard.get', () => {
+describe('dashboard widgets', () => {
   it('returns exactly the widgets of the role', async () => {
-    const keys = async (role: string) => (await callerFor(t.db, await makeAdmin(t.db, role)).dashboard.get()).map((w) => w.key);
+    const keys = async (role: string) => (await allWidgets(callerFor(t.db, await makeAdmin(t.db, role)))).map((w) => w.key);
     expect(await keys('viewer')).toEqual(['counts']);
     expect(await keys('moderator')).toEqual(['counts', 'pendingActions', 'moderationQueues']);
     expect(await keys('content_manager')).toEqual(['counts', 'content']);
-    expect(await keys('super_admin')).toEqual(['counts', 'systemStatus', 'adminActivity', 'pendingActions', 'moderationQueues', 'content']);
-    const all = await callerFor(t.db, sup).dashboard.get();
+    expect(await keys('super_admin')).toEqual([
+      'counts', 'systemStatus', 'adminActivity', 'pendingActions', 'moderationQueues', 'analytics', 'backupHealth', 'dataQuality', 'content',
+    ]);
+    expect(await keys('analyst')).toEqual(['counts', 'analytics']);
+    expect(await keys('admin')).toEqual(['counts', 'systemStatus', 'adminActivity', 'pendingActions', 'moderationQueues', 'analytics', 'backupHealth', 'dataQuality', 'content']);
+    // a widget outside the role is refused even when asked for by name
+    const viewerCaller = callerFor(t.db, await makeAdmin(t.db, 'viewer'));
+    await expect(viewerCaller.dashboard.widget({ key: 'backupHealth' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(viewerCaller.dashboard.widget({ key: 'noSuchWidget' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(viewerCaller.dashboard.widget({ key: '$where' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    const all = await allWidgets(callerFor(t.db, sup));
     expect(all.every((w) => w.ok)).toBe(true);
     const act = all.find((w) => w.key === 'adminActivity');
     expect(act?.ok && act.key === 'adminActivity' && act.data.recent.length).toBe(8);
@@ -77,10 +86,10 @@ describe('dashboard.get', () => {
     await t.db.collection('contacts').insertOne({ subject: 'Help', email: 'p@x.local', status: 'new', createdAt: new Date() });
     const now = new Date();
     await t.db.collection('roles').insertOne({ key: 'modlite', label: 'Mod lite', description: '', permissions: ['dashboard.view', 'moderation.manage'], createdAt: now, updatedAt: now, createdBy: null });
-    const w = (await callerFor(t.db, await makeAdmin(t.db, 'modlite')).dashboard.get()).find((x) => x.key === 'moderationQueues');
+    const w = (await allWidgets(callerFor(t.db, await makeAdmin(t.db, 'modlite')))).find((x) => x.key === 'moderationQueues');
     if (!w || w.key !== 'moderationQueues' || !w.ok) throw new Error('missing widget');
     expect(w.data.contacts.items[0]).toMatchObject({ title: 'Help', sub: '••••' });
-    const m = (await callerFor(t.db, await makeAdmin(t.db, 'moderator')).dashboard.get()).find((x) => x.key === 'moderationQueues');
+    const m = (await allWidgets(callerFor(t.db, await makeAdmin(t.db, 'moderator')))).find((x) => x.key === 'moderationQueues');
     expect(m?.ok && m.key === 'moderationQueues' && m.data.contacts.items[0]!.sub).toBe('p@x.local');
   });
 });

@@ -51,7 +51,8 @@ beforeAll(async () => {
     { key: { email: 1 }, name: 'email_unique', unique: true },
     { key: { createdAt: -1, name: 1 }, name: 'created_name' },
   ]);
-  await db.createCollection('events');
+  // (openTestDb's ensureIndexes may already have created it with the search indexes)
+  await db.createCollection('events').catch(() => undefined);
   await db.collection('events').createIndex({ startsAt: 1 }, { name: 'starts_at' });
   await db.collection('blogs').insertMany(Array.from({ length: 40 }, (_, i) => ({ _id: new ObjectId(), title: `Blog ${i}`, body: 'x'.repeat(i * 10) })));
 });

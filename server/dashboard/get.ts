@@ -1,20 +1,35 @@
 import type { Db } from 'mongodb';
 import type { Operator } from '../auth/session';
+import { AppError } from '../errors';
 import { can } from '../permissions';
 import { WIDGETS, type WidgetKey, type WidgetResult } from './widgets';
 
-/** Loads the widgets this operator may see, in parallel; one failing widget does not sink the page. */
-export async function dashboardWidgets(db: Db, operator: Operator): Promise<WidgetResult[]> {
-  const keys = (Object.keys(WIDGETS) as WidgetKey[]).filter((k) => can(operator.role, WIDGETS[k].permission));
-  return Promise.all(
-    keys.map(async (key) => {
-      const w = WIDGETS[key];
-      try {
-        return { key, title: w.title, permission: w.permission, ok: true, data: await w.load(db, operator) } as WidgetResult;
-      } catch (e) {
-        console.error(`[dashboard] widget ${key}`, e);
-        return { key, title: w.title, permission: w.permission, ok: false, error: 'This widget could not be loaded.' } as WidgetResult;
-      }
-    }),
-  );
+function isWidgetKey(k: string): k is WidgetKey {
+  return Object.prototype.hasOwnProperty.call(WIDGETS, k);
+}
+
+/** The widgets this operator may see, in page order, without their data. */
+export function dashboardWidgetList(operator: Operator): { key: WidgetKey; title: string }[] {
+  return (Object.keys(WIDGETS) as WidgetKey[])
+    .filter((k) => can(operator.role, WIDGETS[k].permission))
+    .map((key) => ({ key, title: WIDGETS[key].title }));
+}
+
+/**
+ * One widget's data, loaded under that widget's permission. Each widget is its own request,
+ * so a slow one (the data-quality scan) never holds back the others; a failing one reports
+ * its own error instead of sinking the page.
+ */
+export async function loadWidget(db: Db, operator: Operator, key: string): Promise<WidgetResult> {
+  if (!isWidgetKey(key)) throw new AppError('BAD_REQUEST', `Unknown widget "${key}".`);
+  const w = WIDGETS[key];
+  if (!can(operator.role, w.permission)) {
+    throw new AppError('FORBIDDEN', `The ${w.title} widget needs the permission "${w.permission}".`);
+  }
+  try {
+    return { key, title: w.title, permission: w.permission, ok: true, data: await w.load(db, operator) } as WidgetResult;
+  } catch (e) {
+    console.error(`[dashboard] widget ${key}`, e);
+    return { key, title: w.title, permission: w.permission, ok: false, error: 'This widget could not be loaded.' } as WidgetResult;
+  }
 }

@@ -1,5 +1,5 @@
 /**
- * Dashboard widgets: each needs ONE permission, and `dashboard.get` returns only the
+ * Dashboard widgets: each needs ONE permission, and `dashboard.list` / `dashboard.widget` serve only the
  * caller's widgets, loaded on the server under that permission.
  *
  * Adding a widget takes a few lines:

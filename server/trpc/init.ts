@@ -101,7 +101,9 @@ const auditMutations = t.middleware(async ({ ctx, next, path, type, getRawInput 
   const res = await next();
   if (type !== 'mutation') return res;
   const op = (ctx as { operator?: Operator }).operator;
-  const errCode = res.ok ? null : res.error.code;
+  // Domain errors are mapped to tRPC codes by the outer middleware, after this one: read the AppError's own code.
+  const cause = res.ok ? null : res.error.cause;
+  const errCode = res.ok ? null : cause instanceof AppError ? cause.code : res.error.code;
   await writeAudit(ctx.db, {
     actor: op ? { id: op.admin._id.toHexString(), email: op.admin.email, role: op.role.key } : null,
     action: path,

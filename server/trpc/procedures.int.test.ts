@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRPCError } from '@trpc/server';
 import { ObjectId } from 'mongodb';
-import { callerFor, makeAdmin, openTestDb, type TestDb } from '../../test/db';
+import { allWidgets, callerFor, makeAdmin, openTestDb, type TestDb } from '../../test/db';
 import { collections } from '../db/collections';
 import { invalidateOperatorCache } from '../auth/session';
 import { BUILTIN_ROLES } from '../permissions';
@@ -43,7 +43,7 @@ describe('me.get', () => {
     await collections.admins(t.db).updateOne({ _id: a._id }, { $set: { role: 'viewer' } });
     invalidateOperatorCache(); // what the admins service does on every change
     expect((await caller.me.get()).role).toBe('viewer');
-    expect(await code(caller.dashboard.get())).toBe('OK');
+    expect(await code(allWidgets(caller))).toBe('OK');
   });
 
   it('a deactivation or revoked session (sessionVersion bump) ends access on the next request', async () => {
@@ -67,12 +67,12 @@ describe('me.get', () => {
 });
 
 const countsOf = async (caller: ReturnType<typeof callerFor>) => {
-  const w = (await caller.dashboard.get()).find((x) => x.key === 'counts');
+  const w = (await allWidgets(caller)).find((x) => x.key === 'counts');
   if (!w || w.key !== 'counts' || !w.ok) throw new Error('no counts widget');
   return w.data;
 };
 
-describe('dashboard.get counts widget', () => {
+describe('dashboard counts widget', () => {
   it('counts only the collections the role may read', async () => {
     await t.db.collection('users').insertMany([{ name: 'a' }, { name: 'b' }]);
     await t.db.collection('blogs').insertOne({ title: 'x' });
