@@ -47,6 +47,7 @@ async function main() {
       times.push(performance.now() - t);
     }
     rows.push([label, median(times), times.map((x) => x.toFixed(0)).join(' ')]);
+    console.error(`[bench] ${label}: ${times.map((x) => x.toFixed(0)).join(' ')} ms`);
   }
   const noop = () => undefined;
   await measure('DAU 90 days, cold (all caches empty)', () => activeUsers(db, dauInput), clearAnalyticsCache);
