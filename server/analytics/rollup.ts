@@ -8,6 +8,7 @@
  */
 import type { AnyBulkWriteOperation, Db, IndexDescription, ObjectId } from 'mongodb';
 import { bumpGeneration } from './cache';
+import { bumpDayVersions, invalidateAllPacked } from './packed';
 
 export const ROLLUP = 'analytics_user_days';
 /**
@@ -101,8 +102,11 @@ export async function applyToRollup(db: Db, events: EventForRollup[]): Promise<n
     });
   }
   await db.collection<RollupDoc>(ROLLUP).bulkWrite(ops, { ordered: false });
-  await db.collection(DAY_ACTIVE).bulkWrite(dayOps(foldDays(events).all), { ordered: false });
-  await db.collection(DAY_EVENT_ACTIVE).bulkWrite(dayOps(foldDays(events).byName), { ordered: false });
+  const days = foldDays(events);
+  await db.collection(DAY_ACTIVE).bulkWrite(dayOps(days.all), { ordered: false });
+  await db.collection(DAY_EVENT_ACTIVE).bulkWrite(dayOps(days.byName), { ordered: false });
+  // After the day documents: readers holding an older version re-read them (see packed.ts).
+  await bumpDayVersions(db, [...days.all.keys(), ...days.byName.keys()]);
   bumpGeneration(db);
   return ops.length;
 }
@@ -176,6 +180,7 @@ export async function rebuildRollup(db: Db, onProgress?: (msg: string) => void):
     await db.collection(to).drop().catch(() => undefined);
     await db.collection(from).rename(to);
   }
+  await invalidateAllPacked(db, [...dayDocs.map((d) => d._id), ...evDocs.map((d) => d._id)]);
   bumpGeneration(db);
   return { events, docs: acc.size, ms: Date.now() - t0 };
 }

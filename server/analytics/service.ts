@@ -22,6 +22,7 @@ import {
 } from './compute';
 import { dayIndexOfDate, dayIndexOfKey, dayKeyOfIndex, DAY_MS, periodsCovering, previousPeriod, type Period } from './periods';
 import { DAY_ACTIVE, DAY_EVENT_ACTIVE, decodeName, encodeName, ROLLUP } from './rollup';
+import { readDayMembers } from './packed';
 import type { AtRiskInput, RangeInput, RetentionInput } from './schema';
 
 // ------------------------------------------------------------------ loading
@@ -38,7 +39,8 @@ function rollupFilter(from: number, to: number, event: string | null | undefined
  * key but scans the whole collection for ranges and `$in`.
  */
 export async function loadUserDays(db: Db, from: number, to: number, event?: string | null): Promise<UserDay[]> {
-  const coll = db.collection<{ _id: string; m: string[] }>(event ? DAY_EVENT_ACTIVE : DAY_ACTIVE);
+  const coll = event ? DAY_EVENT_ACTIVE : DAY_ACTIVE;
+  const today = dayIndexOfDate(new Date());
   const days: number[] = [];
   for (let d = from; d <= to; d++) days.push(d);
   const docs: Array<{ d: number; m: string[] }> = [];
@@ -46,9 +48,9 @@ export async function loadUserDays(db: Db, from: number, to: number, event?: str
   for (let i = 0; i < days.length; i += CONCURRENCY) {
     const chunk = days.slice(i, i + CONCURRENCY);
     const got = await Promise.all(
-      chunk.map((d) => coll.findOne({ _id: event ? `${dayKeyOfIndex(d)}|${encodeName(event)}` : dayKeyOfIndex(d) }, { projection: { m: 1 } })),
+      chunk.map((d) => readDayMembers(db, coll, event ? `${dayKeyOfIndex(d)}|${encodeName(event)}` : dayKeyOfIndex(d), d < today)),
     );
-    got.forEach((g, k) => g && docs.push({ d: chunk[k]!, m: g.m }));
+    got.forEach((m, k) => m && docs.push({ d: chunk[k]!, m }));
   }
   const out: UserDay[] = [];
   for (const doc of docs) for (const u of doc.m) out.push({ u, d: doc.d });
