@@ -21,27 +21,58 @@ async function scan(db: Db, filter: Record<string, unknown>, into: Map<string, n
   for await (const u of cursor) into.set((u._id as ObjectId).toHexString(), u.createdAt instanceof Date ? dayIndexOfDate(u.createdAt) : null);
 }
 
+/**
+ * The directory for this database. Only the first call per process waits for the scan; after
+ * DIRECTORY_TTL_MS the old directory keeps answering while a fresh one is built in the
+ * background (stale-while-revalidate), so no request after the first pays for a users scan.
+ * `warmMemberDirectory` (called at server start) makes even that first scan happen before
+ * anyone asks.
+ */
 export async function memberDirectory(db: Db): Promise<Map<string, number | null>> {
-  let d = dirs.get(db.databaseName);
-  if (d && Date.now() - d.loadedAt < DIRECTORY_TTL_MS) return d.signup;
+  const d = dirs.get(db.databaseName);
+  if (d && d.loadedAt > 0) {
+    if (Date.now() - d.loadedAt >= DIRECTORY_TTL_MS && !d.loading) refresh(db, d);
+    return d.signup;
+  }
   if (d?.loading) {
     await d.loading;
     return d.signup;
   }
   const fresh: Directory = { loadedAt: 0, signup: new Map() };
+  dirs.set(db.databaseName, fresh);
   fresh.loading = scan(db, {}, fresh.signup).then(() => {
     fresh.loadedAt = Date.now();
     fresh.loading = undefined;
   });
-  if (!d) dirs.set(db.databaseName, fresh);
   try {
     await fresh.loading;
   } catch (e) {
     if (dirs.get(db.databaseName) === fresh) dirs.delete(db.databaseName);
     throw e;
   }
-  dirs.set(db.databaseName, fresh);
   return fresh.signup;
+}
+
+function refresh(db: Db, d: Directory): void {
+  const next = new Map<string, number | null>();
+  d.loading = scan(db, {}, next)
+    .then(() => {
+      d.signup = next;
+      d.loadedAt = Date.now();
+    })
+    .catch((e: unknown) => {
+      // Keep answering from the old directory; the next call after the TTL tries again.
+      d.loadedAt = Date.now() - DIRECTORY_TTL_MS + 30_000;
+      console.warn('[analytics] member directory refresh failed:', e instanceof Error ? e.message : e);
+    })
+    .finally(() => {
+      d.loading = undefined;
+    });
+}
+
+/** Starts loading the directory without waiting (server start-up). */
+export function warmMemberDirectory(db: Db): void {
+  memberDirectory(db).catch((e: unknown) => console.warn('[analytics] member directory warm-up failed:', e instanceof Error ? e.message : e));
 }
 
 /** The subset of `ids` that are members (directory first, then one query for the misses). */
