@@ -11,6 +11,7 @@
  * RUNS (default 5) and BATCHES (default 20) tune it.
  */
 process.env.MONGODB_DB ??= 'acube_bench';
+import './no-server-only';
 import { MongoClient, ObjectId } from 'mongodb';
 
 const RUNS = Number(process.env.RUNS ?? 5);
@@ -50,10 +51,13 @@ async function main() {
     console.error(`[bench] ${label}: ${times.map((x) => x.toFixed(0)).join(' ')} ms`);
   }
   const noop = () => undefined;
-  await measure('DAU 90 days, cold (all caches empty)', () => activeUsers(db, dauInput), clearAnalyticsCache);
+  // "cold" = no cached result. The member directory (users id → signup day) is loaded in the
+  // background at server start and refreshed in the background, so requests find it warm; the
+  // "new process" rows show what a request pays if it arrives before that first load finished.
+  await measure('DAU 90 days, cold (no cached result)', () => activeUsers(db, dauInput), clearAnalyticsCache);
   await measure('DAU 90 days, cached', () => activeUsers(db, dauInput), noop);
-  await measure('Retention 12 weeks, cold (all caches empty)', () => retention(db, retInput), clearAnalyticsCache);
-  await measure('Retention 12 weeks, cold result, warm member directory', () => retention(db, retInput), clearResultCache);
+  await measure('Retention 12 weeks, new process: member directory not loaded yet', () => retention(db, retInput), clearAnalyticsCache);
+  await measure('Retention 12 weeks, cold (no cached result; directory loaded at start-up)', () => retention(db, retInput), clearResultCache);
   await measure('Retention 12 weeks, cached', () => retention(db, retInput), noop);
 
   // Ingestion through the route handler.
