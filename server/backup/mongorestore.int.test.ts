@@ -35,11 +35,32 @@ describe.skipIf(!have)('mongorestore compatibility (skipped: .tools/bin/mongores
   it('restores our archive into a fresh database, identical documents and indexes', async () => {
     const b = await runBackup(t.db, new DirectoryStorage(dir), { collections: ['users'], trigger: 'manual' });
     const target = `${t.db.databaseName}_mr`;
-    execFileSync(BIN, [`--uri=${TEST_URI}`, '--gzip', `--archive=${path.join(dir, b.file)}`, `--nsFrom=${t.db.databaseName}.*`, `--nsTo=${target}.*`], { stdio: 'pipe' });
+    const args = [`--uri=${TEST_URI}`, '--gzip', `--archive=${path.join(dir, b.file)}`, `--nsFrom=${t.db.databaseName}.*`, `--nsTo=${target}.*`];
+    const source = (await t.db.collection('users').listIndexes().toArray()).map((i) => i.name as string).sort();
+    let indexesChecked = false;
+    try {
+      execFileSync(BIN, args, { stdio: 'pipe' });
+    } catch (e) {
+      const err = String((e as { stderr?: Buffer }).stderr ?? e);
+      // mongorestore always adds an `ns` option to every index it creates; MongoDB ignores it, FerretDB v1
+      // refuses it ("Index option "ns" is unknown"). That is the server's limit, not the archive's: check that
+      // mongorestore read every index definition from our prelude (it logs each one), then restore the
+      // documents without index creation.
+      if (!/Index option "ns" is unknown/.test(err)) throw e;
+      const logged = [...err.matchAll(/"name":"([^"]+)"/g)].map((m) => m[1]!);
+      expect([...new Set(logged)].sort()).toEqual(source.filter((n) => n !== '_id_'));
+      expect(err).toMatch(/"name":"email_unique", "unique":true/);
+      await t.client.db(target).dropDatabase();
+      execFileSync(BIN, [...args, '--noIndexRestore'], { stdio: 'pipe' });
+      indexesChecked = true;
+    }
     const a = await t.db.collection('users').find({}).sort({ _id: 1 }).toArray();
     const r = await t.client.db(target).collection('users').find({}).sort({ _id: 1 }).toArray();
+    expect(r.length).toBe(500);
     expect(BSON.EJSON.stringify(r)).toBe(BSON.EJSON.stringify(a));
-    const ix = (await t.client.db(target).collection('users').listIndexes().toArray()).map((i) => i.name).sort();
-    expect(ix).toEqual(['_id_', 'email_unique']);
+    if (!indexesChecked) {
+      const ix = (await t.client.db(target).collection('users').listIndexes().toArray()).map((i) => i.name as string).sort();
+      expect(ix).toEqual(source);
+    }
   });
 });
