@@ -4,6 +4,7 @@
  *   MONGODB_URI=mongodb://127.0.0.1:27017 npx tsx scripts/bench/audit.ts [entries=100000] [runs=7]
  * Uses its own database (bench_audit), dropped at the end.
  */
+import './no-server-only';
 import { MongoClient } from 'mongodb';
 import { ensureIndexes } from '../../server/db/indexes';
 import { listAudit } from '../../server/audit/list';

@@ -10,6 +10,7 @@
  * Memory: peak RSS during the phase minus RSS before it (sampled every 50 ms, GC between phases).
  * Usage: npx tsx scripts/bench/backup.ts [--runs 3] [--restore-runs 1] [--skip-restore] [--only users,events]
  */
+import './no-server-only';
 import { MongoClient, BSON, type Db } from 'mongodb';
 import fs from 'node:fs';
 import os from 'node:os';

@@ -6,6 +6,7 @@
  *
  *   MONGODB_URI=mongodb://127.0.0.1:27021 node --expose-gc --import tsx scripts/bench/export.ts [--runs 3] [--limit N]
  */
+import './no-server-only';
 import { parseArgs } from 'node:util';
 import { MongoClient } from 'mongodb';
 import { insertAdmin } from '../../server/auth/admins';

@@ -5,6 +5,7 @@
  *
  *   MONGODB_URI=mongodb://127.0.0.1:27021 npx tsx scripts/bench/search.ts [--runs 5] [--bookings 1000000]
  */
+import './no-server-only';
 import { parseArgs } from 'node:util';
 import { MongoClient } from 'mongodb';
 import { insertAdmin } from '../../server/auth/admins';
