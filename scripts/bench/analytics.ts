@@ -60,34 +60,43 @@ async function main() {
   await measure('Retention 12 weeks, cold (no cached result; directory loaded at start-up)', () => retention(db, retInput), clearResultCache);
   await measure('Retention 12 weeks, cached', () => retention(db, retInput), noop);
 
-  // Ingestion through the route handler.
-  const { POST } = await import('../../app/api/events/route');
-  const { key, apiKey } = await createApiKey(db, 'bench', 'bench');
-  const members = (await db.collection('users').find({}, { projection: { _id: 1 } }).limit(20_000).toArray()).map((u) => (u._id as ObjectId).toHexString());
-  const names = ['app.opened', 'page.viewed', 'blog.read', 'search.performed', 'session.booked'];
-  const runId = new ObjectId().toHexString();
-  let seq = 0;
-  const batchTimes: number[] = [];
-  let accepted = 0;
-  const t0 = performance.now();
-  for (let b = 0; b < BATCHES; b++) {
-    const now = Date.now();
-    const events = Array.from({ length: 500 }, () => ({
-      eventId: `bench-${runId}-${seq++}`,
-      userId: members[Math.floor(Math.random() * members.length)],
-      name: names[Math.floor(Math.random() * names.length)],
-      ts: new Date(now - Math.floor(Math.random() * 3_600_000)).toISOString(),
-    }));
-    const req = new Request('http://bench/api/events', { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ events }) });
-    const t = performance.now();
-    const res = await POST(req);
-    batchTimes.push(performance.now() - t);
-    const body = (await res.json()) as { accepted: number };
-    accepted += body.accepted;
+  if (BATCHES > 0) await ingestion();
+  async function ingestion() {
+    // Ingestion through the route handler.
+    const { POST } = await import('../../app/api/events/route');
+    // The route's getDb() ensures the app's indexes once per process (on a bench database seeded by an
+    // older version that can mean building several): do that before timing, as a started server has.
+    const { getDb } = await import('../../server/db/client');
+    let t = performance.now();
+    await getDb();
+    console.error(`[bench] getDb() (ensure indexes) before ingestion: ${(performance.now() - t).toFixed(0)} ms`);
+    const { key, apiKey } = await createApiKey(db, 'bench', 'bench');
+    const members = (await db.collection('users').find({}, { projection: { _id: 1 } }).limit(20_000).toArray()).map((u) => (u._id as ObjectId).toHexString());
+    const names = ['app.opened', 'page.viewed', 'blog.read', 'search.performed', 'session.booked'];
+    const runId = new ObjectId().toHexString();
+    let seq = 0;
+    const batchTimes: number[] = [];
+    let accepted = 0;
+    const t0 = performance.now();
+    for (let b = 0; b < BATCHES; b++) {
+      const now = Date.now();
+      const events = Array.from({ length: 500 }, () => ({
+        eventId: `bench-${runId}-${seq++}`,
+        userId: members[Math.floor(Math.random() * members.length)],
+        name: names[Math.floor(Math.random() * names.length)],
+        ts: new Date(now - Math.floor(Math.random() * 3_600_000)).toISOString(),
+      }));
+      const req = new Request('http://bench/api/events', { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ events }) });
+      t = performance.now();
+      const res = await POST(req);
+      batchTimes.push(performance.now() - t);
+      const body = (await res.json()) as { accepted: number };
+      accepted += body.accepted;
+    }
+    const total = performance.now() - t0;
+    rows.push([`Ingestion: ${BATCHES} batches of 500 (per batch)`, median(batchTimes), `${((accepted / total) * 1000).toFixed(0)} events/s overall, ${accepted} accepted`]);
+    await revokeApiKey(db, apiKey.id, 'bench');
   }
-  const total = performance.now() - t0;
-  rows.push([`Ingestion: ${BATCHES} batches of 500 (per batch)`, median(batchTimes), `${((accepted / total) * 1000).toFixed(0)} events/s overall, ${accepted} accepted`]);
-  await revokeApiKey(db, apiKey.id, 'bench');
 
   console.log(`\nAnalytics benchmark — db ${db.databaseName}: ${sizes.members.toLocaleString('en-US')} members, ${sizes.events.toLocaleString('en-US')} events, ${sizes.memberDays.toLocaleString('en-US')} member-days; reference day ${last}; ${RUNS} runs\n`);
   console.log('| measurement | median ms | runs (ms) / notes |\n|---|---:|---|');

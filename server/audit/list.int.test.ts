@@ -80,6 +80,11 @@ describe('dashboard widgets', () => {
     expect(act?.ok && act.key === 'adminActivity' && act.data.recent.length).toBe(8);
     const sys = all.find((w) => w.key === 'systemStatus');
     expect(sys?.ok && sys.key === 'systemStatus' && sys.data.pingMs).toBeGreaterThanOrEqual(0);
+    // dashboard.get: the same widgets with data in one answer
+    const moderator = callerFor(t.db, await makeAdmin(t.db, 'moderator'));
+    const got = await moderator.dashboard.get();
+    expect(got.map((w) => w.key)).toEqual(['counts', 'pendingActions', 'moderationQueues']);
+    expect(got.every((w) => w.ok)).toBe(true);
   });
 
   it('masks personal fields in moderation queues for a role without personal-data access', async () => {
