@@ -13,6 +13,7 @@
  * bumps every version and drops the packed copies.
  */
 import { Binary, type Db } from 'mongodb';
+import { bulkWriteChunked } from '../db/bulk';
 
 export const DAY_PACKED = 'analytics_day_packed';
 export const DAY_VERSION = 'analytics_day_version';
@@ -40,9 +41,7 @@ export function unpackIds(b: Binary): string[] {
 /** Marks day documents as changed (after writing them). */
 export async function bumpDayVersions(db: Db, ids: Iterable<string>): Promise<void> {
   const ops = [...ids].map((id) => ({ updateOne: { filter: { _id: id }, update: { $inc: { v: 1 } }, upsert: true } }));
-  for (let i = 0; i < ops.length; i += 1000) {
-    await db.collection<{ _id: string; v: number }>(DAY_VERSION).bulkWrite(ops.slice(i, i + 1000), { ordered: false });
-  }
+  await bulkWriteChunked(db.collection<{ _id: string; v: number }>(DAY_VERSION), ops);
 }
 
 /** After a rebuild: every packed copy is stale. */

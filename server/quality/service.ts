@@ -6,6 +6,7 @@
  * canonical. Everything else is reported, never touched.
  */
 import { ObjectId, type AnyBulkWriteOperation, type Db, type Document } from 'mongodb';
+import { bulkWriteChunked } from '../db/bulk';
 import { AppError } from '../errors';
 import { COLLECTION_KEYS, REGISTRY, isCollectionKey, type CollectionKey } from '../registry';
 import { withKeywords } from '../search/keywords';
@@ -135,7 +136,7 @@ export async function applyFixes(db: Db, name: string): Promise<{ collection: Co
     let ops: AnyBulkWriteOperation<Document>[] = [];
     const flush = async () => {
       if (!ops.length) return;
-      modified += (await coll.bulkWrite(ops, { ordered: false })).modifiedCount;
+      modified += (await bulkWriteChunked(coll, ops)).modified;
       ops = [];
     };
     for await (const doc of coll.find(filter)) {

@@ -1,4 +1,5 @@
 import type { AnyBulkWriteOperation, Db, Document } from 'mongodb';
+import { bulkWriteChunked } from '../db/bulk';
 import { SEARCH_KEYS, hasKeywords, type SearchKey } from '../registry';
 import { KW_FIELD, keywordsFor } from './keywords';
 
@@ -20,7 +21,7 @@ export async function reindexKeywords(
     let updated = 0;
     let ops: AnyBulkWriteOperation<Document>[] = [];
     const flush = async () => {
-      if (ops.length) updated += (await coll.bulkWrite(ops, { ordered: false })).modifiedCount;
+      if (ops.length) updated += (await bulkWriteChunked(coll, ops)).modified;
       ops = [];
     };
     for await (const doc of coll.find({}, { sort: { _id: 1 }, batchSize: batch })) {
