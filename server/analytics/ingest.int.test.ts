@@ -48,6 +48,23 @@ describe('ingestEvents', () => {
     expect(await t.db.collection(DAY_EVENT_ACTIVE).findOne({ _id: '2026-03-10|wallet:topped_up' as never })).toMatchObject({ m: [member.toHexString()] });
   });
 
+  it('adds to member-days that exist and inserts the new ones, in one batch of 300', async () => {
+    const old = Array.from({ length: 150 }, () => new ObjectId().toHexString());
+    const fresh = Array.from({ length: 150 }, () => new ObjectId().toHexString());
+    const at = (u: string, i: string, name = 'app.opened') => ({ eventId: `mix-${i}`, userId: u, name, ts: '2026-03-09T08:00:00Z' });
+    const first = await ingestEvents(t.db, old.map((u, i) => at(u, `a${i}`)), { now: NOW, checkUsers: false });
+    expect(first.accepted).toBe(150);
+    const second = await ingestEvents(t.db, [...old.map((u, i) => at(u, `b${i}`, 'blog.read')), ...fresh.map((u, i) => at(u, `c${i}`))], { now: NOW, checkUsers: false });
+    expect(second).toMatchObject({ accepted: 300, duplicates: 0, rejected: [] });
+    const docs = await t.db.collection(ROLLUP).find({ d: '2026-03-09' }).toArray();
+    expect(docs).toHaveLength(300);
+    const byId = new Map(docs.map((d) => [String(d._id), d]));
+    for (const u of old) expect(byId.get(`${u}|2026-03-09`)).toMatchObject({ n: 2, e: { 'app:opened': 1, 'blog:read': 1 }, d: '2026-03-09', w: '2026-W11', m: '2026-03' });
+    for (const u of fresh) expect(byId.get(`${u}|2026-03-09`)).toMatchObject({ n: 1, e: { 'app:opened': 1 } });
+    const day = await t.db.collection(DAY_ACTIVE).findOne({ _id: '2026-03-09' as never });
+    expect(new Set(day!.m)).toEqual(new Set([...old, ...fresh]));
+  }, 30_000);
+
   it('refuses a batch that is not an array, empty, or over 500', async () => {
     await expect(ingestEvents(t.db, { events: [] })).rejects.toThrow(/array/);
     await expect(ingestEvents(t.db, [])).rejects.toThrow(/empty/);
