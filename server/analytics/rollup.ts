@@ -10,6 +10,7 @@ import { MongoBulkWriteError, type AnyBulkWriteOperation, type Db, type IndexDes
 import { bulkWriteChunked } from '../db/bulk';
 import { bumpGeneration } from './cache';
 import { bumpDayVersions, invalidateAllPacked } from './packed';
+import { dropQueued, queuedIds } from './queue';
 
 export const ROLLUP = 'analytics_user_days';
 /**
@@ -137,12 +138,15 @@ export async function applyToRollup(db: Db, events: EventForRollup[]): Promise<{
  * Rebuilds the rollup from activity_events: streams the events once, folds them in memory
  * (one entry per member-day), writes a fresh collection, then swaps it in. FerretDB v1 has no
  * renameCollection with dropTarget, so the swap is drop + rename: readers may see an empty
- * rollup for a moment. Events ingested while a rebuild runs may be missed: run it again.
+ * rollup for a moment. Events ingested while a rebuild runs may be missed, or (queued ones) counted
+ * twice in feature-usage counts: run it again when ingestion is quiet.
  */
 export async function rebuildRollup(db: Db, onProgress?: (msg: string) => void): Promise<{ events: number; docs: number; ms: number }> {
   const t0 = Date.now();
   const tmp = `${ROLLUP}_rebuild`;
   await db.collection(tmp).drop().catch(() => undefined);
+  // Batches queued before the read starts are stored events the read includes: drop them after.
+  const queued = await queuedIds(db);
   const acc = new Map<string, { u: ObjectId; d: string; w: string; m: string; n: number; e: Record<string, number> }>();
   let events = 0;
   const cursor = db
@@ -202,6 +206,7 @@ export async function rebuildRollup(db: Db, onProgress?: (msg: string) => void):
     await db.collection(to).drop().catch(() => undefined);
     await db.collection(from).rename(to);
   }
+  await dropQueued(db, queued);
   await invalidateAllPacked(db, [...dayDocs.map((d) => d._id), ...evDocs.map((d) => d._id)]);
   bumpGeneration(db);
   return { events, docs: acc.size, ms: Date.now() - t0 };

@@ -3,12 +3,14 @@
  * Authorization: Bearer <API key> (created by a super admin in Analytics → API keys).
  * Body: {"events": [{eventId, userId, name, ts, source?, props?}, ...]} (1..500 events).
  * Answers 200 {received, accepted, duplicates, rejected: [{index, eventId, reasons}]}:
- * bad events are rejected one by one, the good ones are stored; resending is harmless.
+ * bad events are rejected one by one, the good ones are stored; resending is harmless. The analytics
+ * rollups take the stored events from a queue a moment later (server/analytics/queue.ts).
  */
 import { getDb } from '@/server/db/client';
 import { AppError, HTTP_STATUS } from '@/server/errors';
 import { ingestEvents } from '@/server/analytics/ingest';
 import { verifyApiKey } from '@/server/analytics/keys';
+import { scheduleDrain } from '@/server/analytics/queue';
 
 export const dynamic = 'force-dynamic';
 const MAX_BODY = 4 * 1024 * 1024;
@@ -36,7 +38,9 @@ export async function POST(req: Request) {
   }
   const events = Array.isArray(body) ? body : (body as { events?: unknown } | null)?.events;
   try {
-    return json(200, await ingestEvents(db, events));
+    const result = await ingestEvents(db, events, { rollup: 'queue' });
+    if (result.accepted) scheduleDrain(db);
+    return json(200, result);
   } catch (e) {
     if (e instanceof AppError) return json(HTTP_STATUS[e.code], { error: e.message });
     console.error('[api/events]', e);

@@ -1,0 +1,163 @@
+/**
+ * The rollup queue behind POST /api/events.
+ *
+ * The route stores the events (one insertMany) and one queue document naming them, and answers;
+ * a drain folds many queued batches into one rollup update. On FerretDB every update statement is
+ * its own SQLite transaction (~1–1.5 ms), so updating the rollup inside each request held ingestion
+ * to a few hundred events/s once members' days existed; folded over several batches, a member-day
+ * costs one statement however many batches touched it.
+ *
+ * - Durable: the queue is a collection; a crash leaves it for the next drain (any instance).
+ * - One drainer at a time across instances: a lock in MongoDB (the backup locks' collection).
+ * - Lag: a drain starts ~20 ms after each enqueue in the same process, and every instance sweeps
+ *   every 5 s (startRollupWorker); readers see new events once their batch is drained.
+ * - At least once: a drain applies, then deletes the queue documents it applied. A crash between
+ *   the two applies those batches again: member presence (every metric but feature-usage counts)
+ *   is idempotent; event counts of those member-days would be counted twice until
+ *   `npm run analytics:rebuild`.
+ */
+import { ObjectId, type AnyBulkWriteOperation, type Db } from 'mongodb';
+import { tryLock } from '../backup/locks';
+import { bk } from '../backup/model';
+import { bulkWriteChunked } from '../db/bulk';
+import { applyToRollup, type EventForRollup } from './rollup';
+
+export const ROLLUP_QUEUE = 'analytics_rollup_queue';
+const LOCK_KEY = 'analytics:rollup-queue';
+const LEASE_MS = 120_000;
+/** Queue documents (≤ 500 events each) folded into one rollup update. */
+const DOCS_PER_STEP = 20;
+const SWEEP_MS = 5_000;
+
+/**
+ * One string per stored event: 'userHex day week month name' (FerretDB v1 stores no nested arrays;
+ * event names have no spaces, and the name goes last anyway).
+ */
+interface QueueDoc {
+  _id: ObjectId;
+  at: Date;
+  ev: string[];
+}
+
+const queue = (db: Db) => db.collection<QueueDoc>(ROLLUP_QUEUE);
+
+/** Queues stored events for the rollup; the caller schedules the drain (the route: scheduleDrain). */
+export async function enqueueRollup(db: Db, events: EventForRollup[]): Promise<void> {
+  if (!events.length) return;
+  await queue(db).insertOne({
+    _id: new ObjectId(),
+    at: new Date(),
+    ev: events.map((e) => `${e.userId.toHexString()} ${e.day} ${e.week} ${e.month} ${e.name}`),
+  });
+}
+
+interface DrainState {
+  timer: ReturnType<typeof setTimeout> | null;
+  running: Promise<DrainResult> | null;
+  again: boolean;
+  sweeper: ReturnType<typeof setInterval> | null;
+}
+const g = globalThis as unknown as { __acubeRollupQueue?: Map<string, DrainState> };
+const states = (g.__acubeRollupQueue ??= new Map());
+function stateOf(db: Db): DrainState {
+  let s = states.get(db.databaseName);
+  if (!s) states.set(db.databaseName, (s = { timer: null, running: null, again: false, sweeper: null }));
+  return s;
+}
+
+/** Starts a drain soon in this process (coalesced: at most one pending and one running). */
+export function scheduleDrain(db: Db, delayMs = 20): void {
+  const s = stateOf(db);
+  if (s.running) {
+    s.again = true;
+    return;
+  }
+  if (s.timer) return;
+  s.timer = setTimeout(() => {
+    s.timer = null;
+    runDrain(db).catch((e) => console.error('[analytics] rollup queue drain failed', e));
+  }, delayMs);
+  s.timer.unref?.();
+}
+
+async function runDrain(db: Db): Promise<DrainResult> {
+  const s = stateOf(db);
+  if (s.running) return s.running;
+  s.running = drainRollupQueue(db);
+  try {
+    return await s.running;
+  } finally {
+    s.running = null;
+    if (s.again) {
+      s.again = false;
+      scheduleDrain(db, 0);
+    }
+  }
+}
+
+export interface DrainResult {
+  /** false when another drainer held the lock */
+  locked: boolean;
+  batches: number;
+  events: number;
+}
+
+/** Applies every queued batch to the rollup; returns at once if another drainer holds the lock. */
+export async function drainRollupQueue(db: Db): Promise<DrainResult> {
+  const owner = `${process.pid}:${new ObjectId().toHexString()}`;
+  if (!(await tryLock(db, LOCK_KEY, owner, LEASE_MS))) return { locked: false, batches: 0, events: 0 };
+  const out: DrainResult = { locked: true, batches: 0, events: 0 };
+  try {
+    for (;;) {
+      // No sort: FerretDB then pushes the limit down (a sorted find would read the whole queue).
+      // Order does not matter: applying batches commutes.
+      const docs = await queue(db).find({}, { limit: DOCS_PER_STEP }).toArray();
+      if (!docs.length) break;
+      const events: EventForRollup[] = [];
+      for (const d of docs) {
+        for (const line of d.ev) {
+          const [u, day, week, month] = line.split(' ', 4);
+          events.push({ userId: new ObjectId(u), day: day!, week: week!, month: month!, name: line.slice(u!.length + day!.length + week!.length + month!.length + 4) });
+        }
+      }
+      await applyToRollup(db, events);
+      // Deleted one by one by _id: FerretDB serves _id equality from its index, `$in` by a scan.
+      const dels: AnyBulkWriteOperation<QueueDoc>[] = docs.map((d) => ({ deleteOne: { filter: { _id: d._id } } }));
+      await bulkWriteChunked(queue(db), dels);
+      out.batches += docs.length;
+      out.events += events.length;
+      await bk.locks(db).updateOne({ _id: LOCK_KEY, owner }, { $set: { expiresAt: new Date(Date.now() + LEASE_MS) } });
+    }
+  } finally {
+    await bk.locks(db).deleteOne({ _id: LOCK_KEY, owner });
+  }
+  return out;
+}
+
+/** Queued batches not yet applied (for the bench and the health of the pipeline). */
+export async function queuedBatches(db: Db): Promise<number> {
+  return queue(db).countDocuments();
+}
+
+/**
+ * Every instance sweeps the queue every few seconds: picks up batches left by a crashed or busy
+ * instance and whatever arrived while this instance's drain was locked out.
+ */
+export function startRollupWorker(db: Db): void {
+  const s = stateOf(db);
+  if (s.sweeper) return;
+  s.sweeper = setInterval(() => {
+    if (!s.running && !s.timer) scheduleDrain(db, 0);
+  }, SWEEP_MS);
+  s.sweeper.unref?.();
+  scheduleDrain(db, 0);
+}
+
+/** Removes queue documents the rebuild has read the events of (ids taken before it started reading). */
+export async function dropQueued(db: Db, ids: ObjectId[]): Promise<void> {
+  await bulkWriteChunked(queue(db), ids.map((_id) => ({ deleteOne: { filter: { _id } } })));
+}
+
+export async function queuedIds(db: Db): Promise<ObjectId[]> {
+  return (await queue(db).find({}, { projection: { _id: 1 } }).toArray()).map((d) => d._id);
+}
