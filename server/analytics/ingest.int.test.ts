@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ObjectId } from 'mongodb';
 import { openTestDb, makeAdmin, callerFor, type TestDb } from '../../test/db';
 import { ingestEvents } from './ingest';
+import { keywordsFor } from '../search/keywords';
 import { API_KEYS, verifyApiKey } from './keys';
 import { DAY_ACTIVE, DAY_EVENT_ACTIVE, ROLLUP } from './rollup';
 
@@ -42,6 +43,9 @@ describe('ingestEvents', () => {
     const stored = await t.db.collection('activity_events').findOne({ eventId: 'a' });
     expect(stored).toMatchObject({ day: '2026-03-10', week: '2026-W11', month: '2026-03', source: 'web' });
     expect(stored!.ts).toEqual(new Date('2026-03-10T05:30:00Z'));
+    // Free-text search finds ingested events like seeded ones: the keyword array is written too.
+    expect(stored!._kw.length).toBeGreaterThan(0);
+    expect(stored!._kw).toEqual(keywordsFor('activity_events', { name: 'blog.read' }));
     const roll = await t.db.collection(ROLLUP).findOne({ _id: `${member.toHexString()}|2026-03-10` as never });
     expect(roll).toMatchObject({ n: 3, e: { 'blog:read': 2, 'wallet:topped_up': 1 } });
     expect(await t.db.collection(DAY_ACTIVE).findOne({ _id: '2026-03-10' as never })).toMatchObject({ m: [member.toHexString()] });

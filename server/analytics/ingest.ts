@@ -5,6 +5,7 @@
  */
 import { MongoBulkWriteError, ObjectId, type Db, type IndexDescription } from 'mongodb';
 import { buckets } from '../lib/buckets';
+import { withKeywords } from '../search/keywords';
 import { AppError } from '../errors';
 import { applyToRollup, DAY_ACTIVE, DAY_EVENT_ACTIVE, ROLLUP, ROLLUP_INDEXES } from './rollup';
 import { incomingEvent, MAX_BATCH, MAX_FUTURE_MS } from './schema';
@@ -37,6 +38,8 @@ export interface StoredEvent {
   props: Record<string, unknown>;
   source: string;
   receivedAt: Date;
+  /** Search keywords (the registry's searchable fields), as every write path keeps them. */
+  _kw: string[];
 }
 
 export interface IngestResult {
@@ -91,7 +94,7 @@ export async function ingestEvents(
     const b = buckets(ts);
     good.push({
       index,
-      doc: {
+      doc: withKeywords(EVENTS, {
         _id: new ObjectId(),
         eventId: ev.eventId,
         userId: new ObjectId(ev.userId),
@@ -103,7 +106,7 @@ export async function ingestEvents(
         props: ev.props,
         source: ev.source,
         receivedAt: now,
-      },
+      }),
     });
   });
 
