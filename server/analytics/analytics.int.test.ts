@@ -22,7 +22,7 @@ import { ingestEvents } from './ingest';
 import { activeUsers, atRisk, featureUsage, homeSummary, lifecycle, retention, stickiness } from './service';
 import { clearAnalyticsCache } from './cache';
 import { builtinRole } from '../permissions';
-import { rebuildRollup, ROLLUP } from './rollup';
+import { readMemberDay, rebuildRollup, ROLLUP } from './rollup';
 
 let t: TestDb;
 const ids: Record<string, ObjectId> = {};
@@ -60,7 +60,7 @@ describe('hand-built data set', () => {
     expect(a).toMatchObject({ day: '2026-01-05', week: '2026-W02', month: '2026-01' });
     const d = await t.db.collection('activity_events').findOne({ eventId: 'hb-10' });
     expect(d).toMatchObject({ day: '2025-12-30', week: '2026-W01', month: '2025-12' });
-    const roll = await t.db.collection(ROLLUP).findOne({ _id: `${ids.A!.toHexString()}|2026-01-06` as never });
+    const roll = await readMemberDay(t.db, ids.A!.toHexString(), '2026-01-06');
     expect(roll).toMatchObject({ n: 2, e: { 'app:opened': 1, 'page:viewed': 1 }, w: '2026-W02' });
   });
 

@@ -4,7 +4,7 @@ import { openTestDb, makeAdmin, callerFor, type TestDb } from '../../test/db';
 import { ingestEvents } from './ingest';
 import { keywordsFor } from '../search/keywords';
 import { API_KEYS, verifyApiKey } from './keys';
-import { DAY_ACTIVE, DAY_EVENT_ACTIVE, ROLLUP } from './rollup';
+import { DAY_ACTIVE, DAY_EVENT_ACTIVE, memberDayKey, readMemberDay, ROLLUP } from './rollup';
 
 let t: TestDb;
 const member = new ObjectId();
@@ -46,8 +46,9 @@ describe('ingestEvents', () => {
     // Free-text search finds ingested events like seeded ones: the keyword array is written too.
     expect(stored!._kw.length).toBeGreaterThan(0);
     expect(stored!._kw).toEqual(keywordsFor('activity_events', { name: 'blog.read' }));
-    const roll = await t.db.collection(ROLLUP).findOne({ _id: `${member.toHexString()}|2026-03-10` as never });
-    expect(roll).toMatchObject({ n: 3, e: { 'blog:read': 2, 'wallet:topped_up': 1 } });
+    // Two batches touched this member-day: the second wrote a partial document, read together.
+    expect(await readMemberDay(t.db, member.toHexString(), '2026-03-10')).toMatchObject({ n: 3, e: { 'blog:read': 2, 'wallet:topped_up': 1 } });
+    expect(await t.db.collection(ROLLUP).countDocuments({ d: '2026-03-10' })).toBe(2);
     expect(await t.db.collection(DAY_ACTIVE).findOne({ _id: '2026-03-10' as never })).toMatchObject({ m: [member.toHexString()] });
     expect(await t.db.collection(DAY_EVENT_ACTIVE).findOne({ _id: '2026-03-10|wallet:topped_up' as never })).toMatchObject({ m: [member.toHexString()] });
   });
@@ -61,10 +62,20 @@ describe('ingestEvents', () => {
     const second = await ingestEvents(t.db, [...old.map((u, i) => at(u, `b${i}`, 'blog.read')), ...fresh.map((u, i) => at(u, `c${i}`))], { now: NOW, checkUsers: false });
     expect(second).toMatchObject({ accepted: 300, duplicates: 0, rejected: [] });
     const docs = await t.db.collection(ROLLUP).find({ d: '2026-03-09' }).toArray();
-    expect(docs).toHaveLength(300);
-    const byId = new Map(docs.map((d) => [String(d._id), d]));
-    for (const u of old) expect(byId.get(`${u}|2026-03-09`)).toMatchObject({ n: 2, e: { 'app:opened': 1, 'blog:read': 1 }, d: '2026-03-09', w: '2026-W11', m: '2026-03' });
-    for (const u of fresh) expect(byId.get(`${u}|2026-03-09`)).toMatchObject({ n: 1, e: { 'app:opened': 1 } });
+    expect(docs).toHaveLength(450); // 300 member-days + 150 partial documents for the existing ones
+    const sum = new Map<string, { n: number; e: Record<string, number> }>();
+    for (const doc of docs) {
+      const { u } = memberDayKey(String(doc._id));
+      expect(doc).toMatchObject({ d: '2026-03-09', w: '2026-W11', m: '2026-03' });
+      expect(doc.u.toHexString()).toBe(u);
+      const s = sum.get(u) ?? { n: 0, e: {} };
+      s.n += doc.n;
+      for (const [k, c] of Object.entries(doc.e as Record<string, number>)) s.e[k] = (s.e[k] ?? 0) + c;
+      sum.set(u, s);
+    }
+    expect(sum.size).toBe(300);
+    for (const u of old) expect(sum.get(u)).toEqual({ n: 2, e: { 'app:opened': 1, 'blog:read': 1 } });
+    for (const u of fresh) expect(sum.get(u)).toEqual({ n: 1, e: { 'app:opened': 1 } });
     const day = await t.db.collection(DAY_ACTIVE).findOne({ _id: '2026-03-09' as never });
     expect(new Set(day!.m)).toEqual(new Set([...old, ...fresh]));
   }, 30_000);

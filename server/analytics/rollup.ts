@@ -1,12 +1,13 @@
 /**
- * The per-member-per-day rollup: one document per (member, UTC day) with the number of
- * events and the count per event name. Updated at ingestion, rebuildable from the raw
- * events (`npm run analytics:rebuild`). Every metric reads it instead of the raw events.
+ * The per-member-per-day rollup: per (member, UTC day) the number of events and the count per
+ * event name — one document, plus partial ones ('<userHex>|<day>|<ObjectId>') when later batches
+ * touched the same member-day (see applyToRollup); readers add them up. Updated at ingestion,
+ * rebuildable from the raw events (`npm run analytics:rebuild`, which folds partials back into one).
  *
  *   { _id: '<userHex>|YYYY-MM-DD', u: ObjectId, d: 'YYYY-MM-DD', w: 'YYYY-Www', m: 'YYYY-MM',
  *     n: <events>, e: { 'app:opened': 3, ... } }   // '.' in names is stored as ':'
  */
-import { MongoBulkWriteError, type AnyBulkWriteOperation, type Db, type IndexDescription, type ObjectId } from 'mongodb';
+import { MongoBulkWriteError, ObjectId, type AnyBulkWriteOperation, type Collection, type Db, type IndexDescription } from 'mongodb';
 import { bulkWriteChunked } from '../db/bulk';
 import { bumpGeneration } from './cache';
 import { bumpDayVersions, invalidateAllPacked } from './packed';
@@ -89,41 +90,22 @@ function dayOps(m: Map<string, { d: string; k?: string; m: Set<string> }>): AnyB
 }
 
 /**
- * Adds freshly stored events to the rollup. New member-days go in with one insertMany (one write
- * command, one SQLite transaction on FerretDB); only those that exist already (E11000) are updated
- * with $inc, at most UPDATES_PER_COMMAND per command. Upserting every member-day costs one command
- * statement and one transaction each (~1 ms on FerretDB), which is what held ingestion to a few
- * hundred events/s. A member-day inserted by a concurrent request between the two steps is caught
- * by the E11000 too; the $inc keeps `upsert` so a rebuild swapping the collection meanwhile loses
- * nothing either.
+ * Adds freshly stored events to the rollup with inserts only: new member-days go in with one
+ * insertMany; a member-day that exists already (E11000) gets a second, partial document
+ * ('<userHex>|<day>|<ObjectId>', same fields) in a second insertMany, which readers add to the
+ * first (readMemberDays / loadUserDayCounts) and a rebuild folds back into one. On FerretDB an
+ * update is one statement and one SQLite transaction per document (~1–1.5 ms): $inc on existing
+ * member-days held the rollup to ~700 member-days/s; two insertMany commands do thousands.
  */
 export async function applyToRollup(db: Db, events: EventForRollup[]): Promise<{ memberDays: number; existing: number }> {
   if (!events.length) return { memberDays: 0, existing: 0 };
-  const folded = [...foldEvents(events)];
   const coll = db.collection<RollupDoc>(ROLLUP);
-  const docs: RollupDoc[] = folded.map(([id, r]) => ({ _id: id, ...r }));
-  const existing: RollupDoc[] = [];
-  try {
-    await coll.insertMany(docs, { ordered: false });
-  } catch (e) {
-    if (!(e instanceof MongoBulkWriteError)) throw e;
-    const errs = Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors];
-    if (errs.some((we) => we.code !== 11000)) throw e;
-    for (const we of errs) existing.push(docs[we.index]!);
-  }
+  const docs: RollupDoc[] = [...foldEvents(events)].map(([id, r]) => ({ _id: id, ...r }));
+  const existing = await insertNew(coll, docs);
   if (existing.length) {
-    const ops: AnyBulkWriteOperation<RollupDoc>[] = existing.map((r) => {
-      const inc: Record<string, number> = { n: r.n };
-      for (const [k, c] of Object.entries(r.e)) inc[`e.${k}`] = c;
-      return {
-        updateOne: {
-          filter: { _id: r._id },
-          update: { $inc: inc, $setOnInsert: { u: r.u, d: r.d, w: r.w, m: r.m } } as never,
-          upsert: true,
-        },
-      };
-    });
-    await bulkWriteChunked(coll, ops);
+    const partials = existing.map((r) => ({ ...r, _id: `${r._id}|${new ObjectId().toHexString()}` }));
+    const clash = await insertNew(coll, partials);
+    if (clash.length) throw new Error(`rollup: ${clash.length} partial ids already taken`); // fresh ObjectIds: not expected
   }
   const days = foldDays(events);
   await bulkWriteChunked(db.collection(DAY_ACTIVE), dayOps(days.all));
@@ -132,6 +114,39 @@ export async function applyToRollup(db: Db, events: EventForRollup[]): Promise<{
   await bumpDayVersions(db, [...days.all.keys(), ...days.byName.keys()]);
   bumpGeneration(db);
   return { memberDays: docs.length, existing: existing.length };
+}
+
+/** insertMany, unordered; returns the documents refused as duplicates (E11000), throws on any other error. */
+async function insertNew(coll: Collection<RollupDoc>, docs: RollupDoc[]): Promise<RollupDoc[]> {
+  try {
+    await coll.insertMany(docs, { ordered: false });
+    return [];
+  } catch (e) {
+    if (!(e instanceof MongoBulkWriteError)) throw e;
+    const errs = Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors];
+    if (errs.some((we) => we.code !== 11000)) throw e;
+    return errs.map((we) => docs[we.index]!);
+  }
+}
+
+/** The member-day key of a rollup document id ('<userHex>|<day>' or '<userHex>|<day>|<partial>'). */
+export function memberDayKey(id: string): { u: string; d: string } {
+  const a = id.indexOf('|');
+  const b = id.indexOf('|', a + 1);
+  return { u: id.slice(0, a), d: b < 0 ? id.slice(a + 1) : id.slice(a + 1, b) };
+}
+
+/** One member-day of the rollup with its partial documents added up (null when there is none). */
+export async function readMemberDay(db: Db, userHex: string, day: string): Promise<Omit<RollupDoc, '_id'> | null> {
+  const docs = await db.collection<RollupDoc>(ROLLUP).find({ u: new ObjectId(userHex), d: day }).toArray();
+  if (!docs.length) return null;
+  const { _id, ...first } = docs[0]!;
+  const out = { ...first, n: 0, e: {} as Record<string, number> };
+  for (const doc of docs) {
+    out.n += doc.n;
+    for (const [k, c] of Object.entries(doc.e)) out.e[k] = (out.e[k] ?? 0) + c;
+  }
+  return out;
 }
 
 /**

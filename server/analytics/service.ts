@@ -21,7 +21,7 @@ import {
   type UserDayCounts,
 } from './compute';
 import { dayIndexOfDate, dayIndexOfKey, dayKeyOfIndex, DAY_MS, periodsCovering, previousPeriod, type Period } from './periods';
-import { DAY_ACTIVE, DAY_EVENT_ACTIVE, decodeName, encodeName, ROLLUP } from './rollup';
+import { DAY_ACTIVE, DAY_EVENT_ACTIVE, decodeName, encodeName, memberDayKey, ROLLUP } from './rollup';
 import { readDayMembers } from './packed';
 import type { AtRiskInput, RangeInput, RetentionInput } from './schema';
 
@@ -58,23 +58,25 @@ export async function loadUserDays(db: Db, from: number, to: number, event?: str
 }
 
 async function loadUserDayCounts(db: Db, from: number, to: number, event?: string | null): Promise<UserDayCounts[]> {
-  const out: UserDayCounts[] = [];
+  // One row per member-day: partial documents of the same member-day are added up.
+  const rows = new Map<string, UserDayCounts>();
   const dayIdx = new Map<string, number>();
   const cursor = db.collection(ROLLUP).find(rollupFilter(from, to, event), { projection: { _id: 1, e: 1 }, batchSize: 20_000 });
   for await (const doc of cursor) {
-    const id = doc._id as unknown as string;
-    const bar = id.indexOf('|');
-    const day = id.slice(bar + 1);
-    let d = dayIdx.get(day);
-    if (d === undefined) dayIdx.set(day, (d = dayIndexOfKey(day)));
-    const e: Record<string, number> = {};
+    const { u, d: day } = memberDayKey(doc._id as unknown as string);
+    const key = `${u}|${day}`;
+    let row = rows.get(key);
+    if (!row) {
+      let d = dayIdx.get(day);
+      if (d === undefined) dayIdx.set(day, (d = dayIndexOfKey(day)));
+      rows.set(key, (row = { u, d, e: {} }));
+    }
     for (const [k, c] of Object.entries((doc.e ?? {}) as Record<string, number>)) {
       const name = decodeName(k);
-      if (!event || name === event) e[name] = c;
+      if (!event || name === event) row.e[name] = (row.e[name] ?? 0) + c;
     }
-    out.push({ u: id.slice(0, bar), d, e });
   }
-  return out;
+  return [...rows.values()];
 }
 
 /** Signup day of the members created on days [from, to] (users.createdAt, UTC). */
