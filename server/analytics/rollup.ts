@@ -1,13 +1,13 @@
 /**
  * The per-member-per-day rollup: per (member, UTC day) the number of events and the count per
- * event name — one document, plus partial ones ('<userHex>|<day>|<ObjectId>') when later batches
- * touched the same member-day (see applyToRollup); readers add them up. Updated at ingestion,
- * rebuildable from the raw events (`npm run analytics:rebuild`, which folds partials back into one).
+ * event name. Ingestion appends one partial document per member-day and batch
+ * ('<userHex>|<day>|<ObjectId>', see applyToRollup); readers add a member-day's documents up;
+ * `npm run analytics:rebuild` recomputes it from the raw events as one '<userHex>|<day>' each.
  *
  *   { _id: '<userHex>|YYYY-MM-DD', u: ObjectId, d: 'YYYY-MM-DD', w: 'YYYY-Www', m: 'YYYY-MM',
  *     n: <events>, e: { 'app:opened': 3, ... } }   // '.' in names is stored as ':'
  */
-import { MongoBulkWriteError, ObjectId, type AnyBulkWriteOperation, type Collection, type Db, type IndexDescription } from 'mongodb';
+import { ObjectId, type AnyBulkWriteOperation, type Db, type IndexDescription } from 'mongodb';
 import { bulkWriteChunked } from '../db/bulk';
 import { bumpGeneration } from './cache';
 import { bumpDayVersions, invalidateAllPacked } from './packed';
@@ -90,43 +90,24 @@ function dayOps(m: Map<string, { d: string; k?: string; m: Set<string> }>): AnyB
 }
 
 /**
- * Adds freshly stored events to the rollup with inserts only: new member-days go in with one
- * insertMany; a member-day that exists already (E11000) gets a second, partial document
- * ('<userHex>|<day>|<ObjectId>', same fields) in a second insertMany, which readers add to the
- * first (readMemberDays / loadUserDayCounts) and a rebuild folds back into one. On FerretDB an
- * update is one statement and one SQLite transaction per document (~1–1.5 ms): $inc on existing
- * member-days held the rollup to ~700 member-days/s; two insertMany commands do thousands.
+ * Adds freshly stored events to the rollup with one insertMany: each member-day of the batch gets
+ * a partial document '<userHex>|<day>|<ObjectId>' (a fresh id, so never a duplicate), which readers
+ * add to the member-day's other documents (readMemberDay, loadUserDayCounts); a rebuild folds them
+ * into one '<userHex>|<day>' document each. On FerretDB an update or upsert is one statement and one
+ * SQLite transaction per document (~1–1.5 ms): upserting member-days held the rollup to ~700/s,
+ * and even an insertMany that fails with E11000 for existing ones costs as much as inserting them.
  */
-export async function applyToRollup(db: Db, events: EventForRollup[]): Promise<{ memberDays: number; existing: number }> {
-  if (!events.length) return { memberDays: 0, existing: 0 };
-  const coll = db.collection<RollupDoc>(ROLLUP);
-  const docs: RollupDoc[] = [...foldEvents(events)].map(([id, r]) => ({ _id: id, ...r }));
-  const existing = await insertNew(coll, docs);
-  if (existing.length) {
-    const partials = existing.map((r) => ({ ...r, _id: `${r._id}|${new ObjectId().toHexString()}` }));
-    const clash = await insertNew(coll, partials);
-    if (clash.length) throw new Error(`rollup: ${clash.length} partial ids already taken`); // fresh ObjectIds: not expected
-  }
+export async function applyToRollup(db: Db, events: EventForRollup[]): Promise<{ memberDays: number }> {
+  if (!events.length) return { memberDays: 0 };
+  const docs: RollupDoc[] = [...foldEvents(events)].map(([id, r]) => ({ _id: `${id}|${new ObjectId().toHexString()}`, ...r }));
+  await db.collection<RollupDoc>(ROLLUP).insertMany(docs, { ordered: false });
   const days = foldDays(events);
   await bulkWriteChunked(db.collection(DAY_ACTIVE), dayOps(days.all));
   await bulkWriteChunked(db.collection(DAY_EVENT_ACTIVE), dayOps(days.byName));
   // After the day documents: readers holding an older version re-read them (see packed.ts).
   await bumpDayVersions(db, [...days.all.keys(), ...days.byName.keys()]);
   bumpGeneration(db);
-  return { memberDays: docs.length, existing: existing.length };
-}
-
-/** insertMany, unordered; returns the documents refused as duplicates (E11000), throws on any other error. */
-async function insertNew(coll: Collection<RollupDoc>, docs: RollupDoc[]): Promise<RollupDoc[]> {
-  try {
-    await coll.insertMany(docs, { ordered: false });
-    return [];
-  } catch (e) {
-    if (!(e instanceof MongoBulkWriteError)) throw e;
-    const errs = Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors];
-    if (errs.some((we) => we.code !== 11000)) throw e;
-    return errs.map((we) => docs[we.index]!);
-  }
+  return { memberDays: docs.length };
 }
 
 /** The member-day key of a rollup document id ('<userHex>|<day>' or '<userHex>|<day>|<partial>'). */
