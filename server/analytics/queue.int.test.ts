@@ -3,7 +3,7 @@ import { ObjectId } from 'mongodb';
 import { openTestDb, type TestDb } from '../../test/db';
 import { bk } from '../backup/model';
 import { ingestEvents } from './ingest';
-import { drainRollupQueue, queuedBatches, ROLLUP_QUEUE } from './queue';
+import { drainRollupQueue, queuedBatches, ROLLUP_QUEUE, scheduleDrain } from './queue';
 import { DAY_ACTIVE, memberDayKey, readMemberDay, rebuildRollup, ROLLUP } from './rollup';
 
 let t: TestDb;
@@ -63,6 +63,17 @@ describe('rollup queue (POST /api/events)', () => {
     expect(await rollupOf(a)).toMatchObject({ n: 2 });
     expect(await drainRollupQueue(t.db)).toMatchObject({ batches: 0 });
     expect(await rollupOf(a)).toMatchObject({ n: 2 });
+  });
+
+  it('scheduleDrain (what the route calls after storing) drains in the background, coalescing calls', async () => {
+    await ingestEvents(t.db, [ev('s1', a)], opts);
+    await ingestEvents(t.db, [ev('s2', b)], opts);
+    scheduleDrain(t.db);
+    scheduleDrain(t.db);
+    for (let i = 0; i < 100 && (await queuedBatches(t.db)) > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await queuedBatches(t.db)).toBe(0);
+    expect(await rollupOf(a)).toMatchObject({ n: 1 });
+    expect(await rollupOf(b)).toMatchObject({ n: 1 });
   });
 
   it('drains a backlog larger than one step (45 batches)', async () => {
