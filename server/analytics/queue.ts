@@ -147,7 +147,12 @@ export function startRollupWorker(db: Db): void {
   const s = stateOf(db);
   if (s.sweeper) return;
   s.sweeper = setInterval(() => {
-    if (!s.running && !s.timer) scheduleDrain(db, 0);
+    if (s.running || s.timer) return;
+    // Only take the lock when there is something to drain (an empty find with a limit is cheap on FerretDB).
+    queue(db)
+      .findOne({}, { projection: { _id: 1 } })
+      .then((d) => d && scheduleDrain(db, 0))
+      .catch(() => undefined);
   }, SWEEP_MS);
   s.sweeper.unref?.();
   scheduleDrain(db, 0);
