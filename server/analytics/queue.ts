@@ -2,13 +2,13 @@
  * The rollup queue behind POST /api/events.
  *
  * The route stores the events (one insertMany) and one queue document naming them, and answers;
- * a drain folds many queued batches into one rollup update. On FerretDB every update statement is
- * its own SQLite transaction (~1–1.5 ms), so updating the rollup inside each request held ingestion
- * to a few hundred events/s once members' days existed; folded over several batches, a member-day
- * costs one statement however many batches touched it.
+ * a drain folds up to DOCS_PER_STEP queued batches into one rollup update (applyToRollup). Folding
+ * makes a member-day one rollup document and a day one `$addToSet` per step instead of per batch;
+ * on FerretDB each update statement is its own SQLite transaction, and `$addToSet` into a large day
+ * document costs in proportion to its size, so the requests no longer wait for either.
  *
  * - Durable: the queue is a collection; a crash leaves it for the next drain (any instance).
- * - One drainer at a time across instances: a lock in MongoDB (the backup locks' collection).
+ * - One drainer at a time across instances: a lock in MongoDB (tryLock, shared with backups).
  * - Lag: a drain starts ~20 ms after each enqueue in the same process, and every instance sweeps
  *   every 5 s (startRollupWorker); readers see new events once their batch is drained.
  * - At least once: a drain applies, then deletes the queue documents it applied. A crash between
@@ -17,8 +17,7 @@
  *   `npm run analytics:rebuild`.
  */
 import { ObjectId, type AnyBulkWriteOperation, type Db } from 'mongodb';
-import { tryLock } from '../backup/locks';
-import { bk } from '../backup/model';
+import { releaseLock, renewLock, tryLock } from '../backup/locks';
 import { bulkWriteChunked } from '../db/bulk';
 import { applyToRollup, type EventForRollup } from './rollup';
 
@@ -31,7 +30,7 @@ const SWEEP_MS = 5_000;
 
 /**
  * One string per stored event: 'userHex day week month name' (FerretDB v1 stores no nested arrays;
- * event names have no spaces, and the name goes last anyway).
+ * none of the five can contain a space: event names are validated against a dotted lower-case pattern).
  */
 interface QueueDoc {
   _id: ObjectId;
@@ -116,8 +115,8 @@ export async function drainRollupQueue(db: Db): Promise<DrainResult> {
       const events: EventForRollup[] = [];
       for (const d of docs) {
         for (const line of d.ev) {
-          const [u, day, week, month] = line.split(' ', 4);
-          events.push({ userId: new ObjectId(u), day: day!, week: week!, month: month!, name: line.slice(u!.length + day!.length + week!.length + month!.length + 4) });
+          const [u, day, week, month, name] = line.split(' ') as [string, string, string, string, string];
+          events.push({ userId: new ObjectId(u), day, week, month, name });
         }
       }
       await applyToRollup(db, events);
@@ -126,10 +125,10 @@ export async function drainRollupQueue(db: Db): Promise<DrainResult> {
       await bulkWriteChunked(queue(db), dels);
       out.batches += docs.length;
       out.events += events.length;
-      await bk.locks(db).updateOne({ _id: LOCK_KEY, owner }, { $set: { expiresAt: new Date(Date.now() + LEASE_MS) } });
+      await renewLock(db, LOCK_KEY, owner, LEASE_MS);
     }
   } finally {
-    await bk.locks(db).deleteOne({ _id: LOCK_KEY, owner });
+    await releaseLock(db, LOCK_KEY, owner);
   }
   return out;
 }

@@ -4,7 +4,7 @@
  * ('<userHex>|<day>|<ObjectId>', see applyToRollup); readers add a member-day's documents up;
  * `npm run analytics:rebuild` recomputes it from the raw events as one '<userHex>|<day>' each.
  *
- *   { _id: '<userHex>|YYYY-MM-DD', u: ObjectId, d: 'YYYY-MM-DD', w: 'YYYY-Www', m: 'YYYY-MM',
+ *   { _id: '<userHex>|YYYY-MM-DD[|<ObjectId>]', u: ObjectId, d: 'YYYY-MM-DD', w: 'YYYY-Www', m: 'YYYY-MM',
  *     n: <events>, e: { 'app:opened': 3, ... } }   // '.' in names is stored as ':'
  */
 import { ObjectId, type AnyBulkWriteOperation, type Db, type IndexDescription } from 'mongodb';
@@ -48,9 +48,11 @@ export interface EventForRollup {
   month: string;
 }
 
-/** Folds events into rollup increments (one upsert per member-day). */
-export function foldEvents(events: Iterable<EventForRollup>): Map<string, { u: ObjectId; d: string; w: string; m: string; n: number; e: Record<string, number> }> {
-  const acc = new Map<string, { u: ObjectId; d: string; w: string; m: string; n: number; e: Record<string, number> }>();
+type MemberDayCounts = Omit<RollupDoc, '_id'>;
+
+/** Folds events into counts per member-day, keyed '<userHex>|<day>'. */
+export function foldEvents(events: Iterable<EventForRollup>): Map<string, MemberDayCounts> {
+  const acc = new Map<string, MemberDayCounts>();
   for (const ev of events) {
     const id = `${ev.userId.toHexString()}|${ev.day}`;
     let r = acc.get(id);
@@ -118,7 +120,7 @@ export function memberDayKey(id: string): { u: string; d: string } {
 }
 
 /** One member-day of the rollup with its partial documents added up (null when there is none). */
-export async function readMemberDay(db: Db, userHex: string, day: string): Promise<Omit<RollupDoc, '_id'> | null> {
+export async function readMemberDay(db: Db, userHex: string, day: string): Promise<MemberDayCounts | null> {
   const docs = await db.collection<RollupDoc>(ROLLUP).find({ u: new ObjectId(userHex), d: day }).toArray();
   if (!docs.length) return null;
   const { _id, ...first } = docs[0]!;
@@ -143,7 +145,7 @@ export async function rebuildRollup(db: Db, onProgress?: (msg: string) => void):
   await db.collection(tmp).drop().catch(() => undefined);
   // Batches queued before the read starts are stored events the read includes: drop them after.
   const queued = await queuedIds(db);
-  const acc = new Map<string, { u: ObjectId; d: string; w: string; m: string; n: number; e: Record<string, number> }>();
+  const acc = new Map<string, MemberDayCounts>();
   let events = 0;
   const cursor = db
     .collection('activity_events')

@@ -36,6 +36,16 @@ export async function tryLock(db: Db, key: string, owner: string, leaseMs = LEAS
   }
 }
 
+/** Extends a lock this owner holds (no-op if it is no longer theirs). */
+export async function renewLock(db: Db, key: string, owner: string, leaseMs = LEASE_MS): Promise<void> {
+  await bk.locks(db).updateOne({ _id: key, owner }, { $set: { expiresAt: new Date(Date.now() + leaseMs) } });
+}
+
+/** Releases a lock this owner holds (no-op if it is no longer theirs). */
+export async function releaseLock(db: Db, key: string, owner: string): Promise<void> {
+  await bk.locks(db).deleteOne({ _id: key, owner });
+}
+
 export interface HeldLocks {
   keys: string[];
   release(): Promise<void>;
