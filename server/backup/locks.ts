@@ -36,9 +36,10 @@ export async function tryLock(db: Db, key: string, owner: string, leaseMs = LEAS
   }
 }
 
-/** Extends a lock this owner holds (no-op if it is no longer theirs). */
-export async function renewLock(db: Db, key: string, owner: string, leaseMs = LEASE_MS): Promise<void> {
-  await bk.locks(db).updateOne({ _id: key, owner }, { $set: { expiresAt: new Date(Date.now() + leaseMs) } });
+/** Extends a lock this owner holds; false (and no change) if it is no longer theirs. */
+export async function renewLock(db: Db, key: string, owner: string, leaseMs = LEASE_MS): Promise<boolean> {
+  const r = await bk.locks(db).updateOne({ _id: key, owner }, { $set: { expiresAt: new Date(Date.now() + leaseMs) } });
+  return r.matchedCount === 1;
 }
 
 /** Releases a lock this owner holds (no-op if it is no longer theirs). */

@@ -24,3 +24,18 @@ describe('ensureIndexes', () => {
     expect(names).toContain('name_1');
   });
 });
+
+describe("index policy 'constraints' (the embedded database)", () => {
+  it('creates only unique indexes and drops the non-unique ones of ours an earlier version made', async () => {
+    await ensureIndexes(t.db, { activity_events: INDEXES.activity_events! }, 'all');
+    const before = (await t.db.collection('activity_events').listIndexes().toArray()).map((i) => i.name);
+    expect(before).toContain('userId_ts');
+    await ensureIndexes(t.db, { activity_events: INDEXES.activity_events! }, 'constraints');
+    const after = (await t.db.collection('activity_events').listIndexes().toArray()).map((i) => i.name).sort();
+    expect(after).toEqual(['_id_', 'eventId_unique']);
+    // Idempotent, and for every collection: audit_logs has only non-unique indexes.
+    await ensureIndexes(t.db, INDEXES, 'constraints');
+    expect((await t.db.collection('activity_events').listIndexes().toArray()).map((i) => i.name).sort()).toEqual(['_id_', 'eventId_unique']);
+    expect((await t.db.collection('audit_logs').listIndexes().toArray()).map((i) => i.name)).toEqual(['_id_']);
+  });
+});

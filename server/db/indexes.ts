@@ -1,4 +1,5 @@
 import type { Db, IndexDescription } from 'mongodb';
+import { defaultIndexPolicy, indexesFor, type IndexPolicy } from './index-policy';
 import { SEARCH_INDEXES } from '../search/indexes';
 import { ANALYTICS_INDEXES } from '../analytics/ingest';
 import { BACKUP_INDEXES } from '../backup/model';
@@ -27,16 +28,24 @@ export const INDEXES: Record<string, IndexDescription[]> = {
 /**
  * Creates the indexes that are missing, by name. FerretDB v1.24 panics (and drops the
  * connection) on a createIndexes naming several indexes that all exist already, so we
- * list first and send only what is missing.
+ * list first and send only what is missing. Under 'constraints' it also drops the non-unique
+ * indexes of ours that an earlier version created.
  */
-export async function ensureIndexes(db: Db, which: Record<string, IndexDescription[]> = INDEXES): Promise<void> {
+export async function ensureIndexes(
+  db: Db,
+  which: Record<string, IndexDescription[]> = INDEXES,
+  policy: IndexPolicy = defaultIndexPolicy(),
+): Promise<void> {
   const existing = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
-  for (const [name, specs] of Object.entries(which)) {
-    if (!specs.length) continue;
+  for (const [name, all] of Object.entries(which)) {
+    const specs = indexesFor(all, policy);
     const have = existing.has(name)
       ? new Set((await db.collection(name).listIndexes().toArray()).map((i) => i.name as string))
       : new Set<string>();
     const missing = specs.filter((s) => !s.name || !have.has(s.name));
     if (missing.length) await db.collection(name).createIndexes(missing);
+    if (policy === 'constraints') {
+      for (const s of all) if (!s.unique && s.name && have.has(s.name)) await db.collection(name).dropIndex(s.name);
+    }
   }
 }
