@@ -7,11 +7,11 @@ import { MongoBulkWriteError, ObjectId, type Db, type IndexDescription } from 'm
 import { buckets } from '../lib/buckets';
 import { withKeywords } from '../search/keywords';
 import { AppError } from '../errors';
-import { applyToRollup, DAY_ACTIVE, DAY_EVENT_ACTIVE, ROLLUP, ROLLUP_INDEXES } from './rollup';
+import { DAY_ACTIVE, DAY_EVENT_ACTIVE, ROLLUP, ROLLUP_INDEXES } from './rollup';
 import { incomingEvent, MAX_BATCH, MAX_FUTURE_MS } from './schema';
 import { API_KEY_INDEXES, API_KEYS } from './keys';
 import { existingMembers } from './members';
-import { enqueueRollup } from './queue';
+import { enqueueRollup, flushRollupQueue } from './queue';
 
 export const EVENTS = 'activity_events';
 
@@ -53,9 +53,9 @@ export interface IngestResult {
 export const OLDEST_TS = Date.UTC(2015, 0, 1);
 
 /**
- * `rollup: 'queue'` (POST /api/events) leaves the rollup update to the queue's drain (queue.ts), so a
- * request costs one insertMany plus one small insert; `'now'` (default: tests, scripts) applies it
- * before returning.
+ * The stored events go to the rollup queue (queue.ts). `rollup: 'queue'` (POST /api/events) leaves
+ * them to the drain, so a request costs one insertMany plus one small insert; `'now'` (default:
+ * tests, scripts) drains the queue before returning.
  */
 export async function ingestEvents(
   db: Db,
@@ -138,8 +138,8 @@ export async function ingestEvents(
       stored = docs.filter((_, i) => !failed.has(i));
     }
   }
-  if (opts.rollup === 'queue') await enqueueRollup(db, stored);
-  else await applyToRollup(db, stored);
+  await enqueueRollup(db, stored);
+  if (opts.rollup !== 'queue' && stored.length) await flushRollupQueue(db);
   rejected.sort((a, b) => a.index - b.index);
   return { received: batch.length, accepted: stored.length, duplicates, rejected };
 }

@@ -14,7 +14,7 @@ import { clearAnalyticsCache } from './cache';
 import { activeUsers, atRisk, featureUsage, lifecycle, retention, stickiness } from './service';
 import { builtinRole } from '../permissions';
 import { DAY_ACTIVE, DAY_EVENT_ACTIVE, ROLLUP } from './rollup';
-import { DAY_PACKED, DAY_VERSION } from './packed';
+import { ROLLUP_QUEUE } from './queue';
 
 const DAY = 86_400_000;
 type Interval = 'day' | 'week' | 'month';
@@ -44,7 +44,7 @@ beforeAll(async () => {
 afterAll(() => t.drop());
 
 async function generate(rng: Rng, rangeFrom: number, rangeTo: number) {
-  await Promise.all(['users', 'activity_events', ROLLUP, DAY_ACTIVE, DAY_EVENT_ACTIVE, DAY_PACKED, DAY_VERSION].map((c) => t.db.collection(c).deleteMany({})));
+  await Promise.all(['users', 'activity_events', ROLLUP, DAY_ACTIVE, DAY_EVENT_ACTIVE, ROLLUP_QUEUE].map((c) => t.db.collection(c).deleteMany({})));
   clearAnalyticsCache();
   const users: Array<{ _id: ObjectId; createdAt: Date }> = [];
   const events: Array<Record<string, unknown>> = [];

@@ -4,7 +4,7 @@ import { openTestDb, type TestDb } from '../../test/db';
 import { bk } from '../backup/model';
 import { ingestEvents } from './ingest';
 import { drainRollupQueue, queuedBatches, ROLLUP_QUEUE, scheduleDrain } from './queue';
-import { DAY_ACTIVE, memberDayKey, readMemberDay, rebuildRollup, ROLLUP } from './rollup';
+import { DAY_ACTIVE, expandRollupDoc, readDayMembers, readMemberDay, rebuildRollup, ROLLUP } from './rollup';
 
 let t: TestDb;
 const NOW = new Date('2026-05-20T12:00:00Z');
@@ -37,8 +37,7 @@ describe('rollup queue (POST /api/events)', () => {
     expect(await queuedBatches(t.db)).toBe(0);
     expect(await rollupOf(a)).toMatchObject({ n: 3, e: { 'app:opened': 2, 'blog:read': 1 }, w: '2026-W21', m: '2026-05' });
     expect(await rollupOf(b)).toMatchObject({ n: 1, e: { 'app:opened': 1 } });
-    const day = await t.db.collection(DAY_ACTIVE).findOne({ _id: '2026-05-20' as never });
-    expect(new Set(day!.m)).toEqual(new Set([a, b]));
+    expect(new Set(await readDayMembers(t.db, DAY_ACTIVE, '2026-05-20'))).toEqual(new Set([a, b]));
     expect(await t.db.collection('backup_locks').countDocuments()).toBe(0); // lock released
     expect(await drainRollupQueue(t.db)).toEqual({ locked: true, batches: 0, events: 0 });
   });
@@ -81,9 +80,11 @@ describe('rollup queue (POST /api/events)', () => {
     expect(await queuedBatches(t.db)).toBe(45);
     expect(await drainRollupQueue(t.db)).toEqual({ locked: true, batches: 45, events: 45 });
     const docs = await t.db.collection(ROLLUP).find({}).toArray();
-    expect(docs.reduce((s, d) => s + (d.n as number), 0)).toBe(45);
-    // 2 members × 5 days; drained in steps of 20 batches, so later steps added partial documents.
-    expect(new Set(docs.map((d) => { const k = memberDayKey(String(d._id)); return `${k.u}|${k.d}`; })).size).toBe(10);
+    expect(docs).toHaveLength(15); // 3 steps (20 + 20 + 5 batches) × 5 days: one part per day and step
+    const rows = docs.flatMap((d) => expandRollupDoc(d));
+    expect(rows.reduce((s, r) => s + r.n, 0)).toBe(45);
+    // 2 members × 5 days
+    expect(new Set(rows.map((r) => `${r.u}|${r.d}`)).size).toBe(10);
     await rebuildRollup(t.db);
     expect(await t.db.collection(ROLLUP).countDocuments()).toBe(10);
   }, 30_000);

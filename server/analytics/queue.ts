@@ -2,10 +2,10 @@
  * The rollup queue behind POST /api/events.
  *
  * The route stores the events (one insertMany) and one queue document naming them, and answers;
- * a drain folds up to DOCS_PER_STEP queued batches into one rollup update (applyToRollup). Folding
- * makes a member-day one rollup document and a day one `$addToSet` per step instead of per batch;
- * on FerretDB each update statement is its own SQLite transaction, and `$addToSet` into a large day
- * document costs in proportion to its size, so the requests no longer wait for either.
+ * a drain folds up to DOCS_PER_STEP queued batches into one rollup update (applyToRollup): one
+ * part document per day and a rewrite of each touched day document per step instead of per batch.
+ * Every rollup write goes through here (ingestEvents' 'now' mode flushes the queue), so the day
+ * documents have one writer at a time and can be rewritten without atomic array operators.
  *
  * - Durable: the queue is a collection; a crash leaves it for the next drain (any instance).
  * - One drainer at a time across instances: a lock in MongoDB (tryLock, shared with backups).
@@ -14,7 +14,8 @@
  * - At least once: a drain applies, then deletes the queue documents it applied. A crash between
  *   the two applies those batches again: member presence (every metric but feature-usage counts)
  *   is idempotent; event counts of those member-days would be counted twice until
- *   `npm run analytics:rebuild`.
+ *   `npm run analytics:rebuild`. The lock is renewed before each step; a drainer that finds it lost
+ *   (a step longer than the 2-minute lease) stops.
  */
 import { ObjectId, type AnyBulkWriteOperation, type Db } from 'mongodb';
 import { releaseLock, renewLock, tryLock } from '../backup/locks';
@@ -29,13 +30,15 @@ const DOCS_PER_STEP = 20;
 const SWEEP_MS = 5_000;
 
 /**
- * One string per stored event: 'userHex day week month name' (FerretDB v1 stores no nested arrays;
- * none of the five can contain a space: event names are validated against a dotted lower-case pattern).
+ * One line per stored event, 'userHex day week month name', joined by '\n' into one string (FerretDB
+ * v1 rebuilds every array element on read and write; one string is one value). None of the five
+ * can contain a space: event names are validated against a dotted lower-case pattern. Queues written
+ * by an earlier version hold an array of lines: read alike.
  */
 interface QueueDoc {
   _id: ObjectId;
   at: Date;
-  ev: string[];
+  ev: string | string[];
 }
 
 const queue = (db: Db) => db.collection<QueueDoc>(ROLLUP_QUEUE);
@@ -46,7 +49,7 @@ export async function enqueueRollup(db: Db, events: EventForRollup[]): Promise<v
   await queue(db).insertOne({
     _id: new ObjectId(),
     at: new Date(),
-    ev: events.map((e) => `${e.userId.toHexString()} ${e.day} ${e.week} ${e.month} ${e.name}`),
+    ev: events.map((e) => `${e.userId.toHexString()} ${e.day} ${e.week} ${e.month} ${e.name}`).join('\n'),
   });
 }
 
@@ -112,9 +115,11 @@ export async function drainRollupQueue(db: Db): Promise<DrainResult> {
       // Order does not matter: applying batches commutes.
       const docs = await queue(db).find({}, { limit: DOCS_PER_STEP }).toArray();
       if (!docs.length) break;
+      // Lost the lock (a step outlived the lease and another drainer took over): leave the rest to it.
+      if (!(await renewLock(db, LOCK_KEY, owner, LEASE_MS))) break;
       const events: EventForRollup[] = [];
       for (const d of docs) {
-        for (const line of d.ev) {
+        for (const line of typeof d.ev === 'string' ? d.ev.split('\n') : d.ev) {
           const [u, day, week, month, name] = line.split(' ') as [string, string, string, string, string];
           events.push({ userId: new ObjectId(u), day, week, month, name });
         }
@@ -125,12 +130,25 @@ export async function drainRollupQueue(db: Db): Promise<DrainResult> {
       await bulkWriteChunked(queue(db), dels);
       out.batches += docs.length;
       out.events += events.length;
-      await renewLock(db, LOCK_KEY, owner, LEASE_MS);
     }
   } finally {
     await releaseLock(db, LOCK_KEY, owner);
   }
   return out;
+}
+
+/**
+ * Applies every batch queued so far before returning (ingestEvents with rollup 'now': tests,
+ * scripts): drains, or waits for the drainer that holds the lock and then drains what is left.
+ * Gives up after `timeoutMs` and leaves the rest to the sweeper.
+ */
+export async function flushRollupQueue(db: Db, timeoutMs = 30_000): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    if ((await drainRollupQueue(db)).locked) return true;
+    if (Date.now() > until) return false;
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
 
 /** Queued batches not yet applied (for the bench and the health of the pipeline). */

@@ -1,27 +1,38 @@
 /**
- * The per-member-per-day rollup: per (member, UTC day) the number of events and the count per
- * event name. Ingestion appends one partial document per member-day and batch
- * ('<userHex>|<day>|<ObjectId>', see applyToRollup); readers add a member-day's documents up;
- * `npm run analytics:rebuild` recomputes it from the raw events as one '<userHex>|<day>' each.
+ * The analytics rollups, kept by the queue's drain (queue.ts) and rebuilt from the raw events by
+ * `npm run analytics:rebuild`.
  *
- *   { _id: '<userHex>|YYYY-MM-DD[|<ObjectId>]', u: ObjectId, d: 'YYYY-MM-DD', w: 'YYYY-Www', m: 'YYYY-MM',
- *     n: <events>, e: { 'app:opened': 3, ... } }   // '.' in names is stored as ':'
+ * ROLLUP (analytics_user_days), per (member, UTC day) the number of events and the count per event
+ * name, in two shapes that readers expand alike (expandRollupDoc):
+ *   - one document per member-day (what a rebuild writes):
+ *       { _id: '<userHex>|YYYY-MM-DD', u: ObjectId, d: 'YYYY-MM-DD', w: 'YYYY-Www', m: 'YYYY-MM', n, e: { 'app:opened': 3 } }
+ *   - one part per day and drain step (what ingestion writes), the step's member-days as one JSON string:
+ *       { _id: 'p|YYYY-MM-DD|<ObjectId>', d, w, m, p: '[["<userHex>", n, {"app:opened": 3}], …]' }
+ *     A member-day may appear in several parts and documents: readers add them up.
+ * '.' in event names is stored as ':'.
+ *
+ * Why parts: FerretDB v1 writes every document, and every element of a document, as JSON in its
+ * own SQLite statement work; ~8,000 member-day documents per 10,000 events took ~0.5 s to insert,
+ * one part with the same content ~10 ms.
  */
-import { ObjectId, type AnyBulkWriteOperation, type Db, type IndexDescription } from 'mongodb';
-import { bulkWriteChunked } from '../db/bulk';
+import { Binary, ObjectId, type Db, type IndexDescription } from 'mongodb';
+import { indexesFor } from '../db/index-policy';
 import { bumpGeneration } from './cache';
-import { bumpDayVersions, invalidateAllPacked } from './packed';
 import { dropQueued, queuedIds } from './queue';
 
 export const ROLLUP = 'analytics_user_days';
 /**
- * Day → active members, one document per UTC day ({ _id: day, m: [userHex…] }), and the same per
- * event name in DAY_EVENT_ACTIVE ({ _id: 'day|name', d, k, m }). FerretDB v1 scans a whole collection
- * for every query (it uses no secondary index for ranges), so the queries read these small
- * collections (one document per day) instead of the large per-member-day one.
+ * Day → active members, one document per UTC day ({ _id: day, d, b: Binary, n }), and the same per
+ * event name in DAY_EVENT_ACTIVE ({ _id: 'day|name', d, k, b, n }); `b` holds the members' ids,
+ * 12 bytes each (packIds). FerretDB v1 scans a whole collection for every query but `_id` equality,
+ * so the queries fetch these documents by `_id`, one per day; and it rebuilds every array element
+ * on read: 3,137 ids as an array took ~34 ms to fetch, as one binary ~4 ms. Older databases may
+ * still hold `m: [userHex…]` arrays: readers accept both, the drain rewrites a day it touches.
  */
 export const DAY_ACTIVE = 'analytics_day_active';
 export const DAY_EVENT_ACTIVE = 'analytics_day_event_active';
+/** Collections of earlier versions (packed copies of day documents), dropped by a rebuild. */
+const RETIRED = ['analytics_day_packed', 'analytics_day_version'];
 export const ROLLUP_INDEXES: IndexDescription[] = [
   { key: { d: 1 }, name: 'd' },
   { key: { u: 1, d: 1 }, name: 'u_d' },
@@ -37,6 +48,15 @@ export interface RollupDoc {
   e: Record<string, number>;
 }
 
+interface RollupPart {
+  _id: string;
+  d: string;
+  w: string;
+  m: string;
+  /** JSON: [userHex, events, counts by encoded name][] */
+  p: string;
+}
+
 export const encodeName = (name: string) => name.replace(/\./g, ':');
 export const decodeName = (key: string) => key.replace(/:/g, '.');
 
@@ -48,86 +68,150 @@ export interface EventForRollup {
   month: string;
 }
 
-type MemberDayCounts = Omit<RollupDoc, '_id'>;
+/** One member-day's counts (u = member id in hex). */
+export interface MemberDayRow {
+  u: string;
+  d: string;
+  w: string;
+  m: string;
+  n: number;
+  e: Record<string, number>;
+}
 
 /** Folds events into counts per member-day, keyed '<userHex>|<day>'. */
-export function foldEvents(events: Iterable<EventForRollup>): Map<string, MemberDayCounts> {
-  const acc = new Map<string, MemberDayCounts>();
-  for (const ev of events) {
-    const id = `${ev.userId.toHexString()}|${ev.day}`;
-    let r = acc.get(id);
-    if (!r) acc.set(id, (r = { u: ev.userId, d: ev.day, w: ev.week, m: ev.month, n: 0, e: {} }));
-    r.n++;
-    const k = encodeName(ev.name);
-    r.e[k] = (r.e[k] ?? 0) + 1;
-  }
+export function foldEvents(events: Iterable<EventForRollup>): Map<string, MemberDayRow> {
+  const acc = new Map<string, MemberDayRow>();
+  for (const ev of events) addEvent(acc, ev.userId.toHexString(), ev.day, ev.week, ev.month, ev.name);
   return acc;
 }
 
-function foldDays(events: Iterable<EventForRollup>) {
+function addEvent(acc: Map<string, MemberDayRow>, u: string, d: string, w: string, m: string, name: string) {
+  const id = `${u}|${d}`;
+  let r = acc.get(id);
+  if (!r) acc.set(id, (r = { u, d, w, m, n: 0, e: {} }));
+  r.n++;
+  const k = encodeName(name);
+  r.e[k] = (r.e[k] ?? 0) + 1;
+}
+
+/** The member-day rows of a rollup document of either shape. */
+export function expandRollupDoc(doc: Record<string, unknown>): MemberDayRow[] {
+  const d = doc.d as string;
+  const w = doc.w as string;
+  const m = doc.m as string;
+  if (typeof doc.p === 'string') {
+    return (JSON.parse(doc.p) as Array<[string, number, Record<string, number>]>).map(([u, n, e]) => ({ u, d, w, m, n, e }));
+  }
+  return [{ u: (doc.u as ObjectId).toHexString(), d, w, m, n: doc.n as number, e: (doc.e ?? {}) as Record<string, number> }];
+}
+
+// ------------------------------------------------------------------ day → members
+
+export function packIds(ids: Iterable<string>): Binary {
+  return new Binary(Buffer.from([...ids].join(''), 'hex'));
+}
+
+export function unpackIds(b: Binary): string[] {
+  const hex = Buffer.from(b.buffer).toString('hex');
+  const out = new Array<string>(hex.length / 24);
+  for (let i = 0; i < out.length; i++) out[i] = hex.slice(i * 24, i * 24 + 24);
+  return out;
+}
+
+function membersOf(doc: { b?: Binary; m?: string[] } | null): string[] | null {
+  if (!doc) return null;
+  if (doc.b) return unpackIds(doc.b);
+  return doc.m ?? [];
+}
+
+/** The member ids of one day document (`coll` is DAY_ACTIVE or DAY_EVENT_ACTIVE); null when there is none. */
+export async function readDayMembers(db: Db, coll: string, id: string): Promise<string[] | null> {
+  return membersOf(await db.collection<DayDoc>(coll).findOne({ _id: id }, { projection: { b: 1, m: 1 } }));
+}
+
+/**
+ * Adds members to a day document: read, union, replace. Not atomic: only the queue's drainer calls
+ * it, under the queue lock (one writer), and the rebuild replaces the collections whole.
+ */
+interface DayDoc {
+  _id: string;
+  d: string;
+  k?: string;
+  b?: Binary;
+  n?: number;
+  /** earlier versions: member ids as an array */
+  m?: string[];
+}
+
+async function addDayMembers(db: Db, coll: string, id: string, fields: { d: string; k?: string }, add: Set<string>): Promise<void> {
+  const c = db.collection<DayDoc>(coll);
+  const doc = await c.findOne({ _id: id });
+  const members = new Set(membersOf(doc) ?? []);
+  const before = members.size;
+  for (const u of add) members.add(u);
+  if (doc?.b && members.size === before) return;
+  await c.replaceOne({ _id: id }, { ...fields, b: packIds(members), n: members.size }, { upsert: true });
+}
+
+function foldDays(rows: Iterable<MemberDayRow>) {
   const all = new Map<string, { d: string; k?: string; m: Set<string> }>();
   const byName = new Map<string, { d: string; k?: string; m: Set<string> }>();
-  for (const ev of events) {
-    const u = ev.userId.toHexString();
-    let a = all.get(ev.day);
-    if (!a) all.set(ev.day, (a = { d: ev.day, m: new Set() }));
-    a.m.add(u);
-    const k = encodeName(ev.name);
-    const id = `${ev.day}|${k}`;
-    let b = byName.get(id);
-    if (!b) byName.set(id, (b = { d: ev.day, k, m: new Set() }));
-    b.m.add(u);
+  for (const r of rows) {
+    let a = all.get(r.d);
+    if (!a) all.set(r.d, (a = { d: r.d, m: new Set() }));
+    a.m.add(r.u);
+    for (const k of Object.keys(r.e)) {
+      const id = `${r.d}|${k}`;
+      let b = byName.get(id);
+      if (!b) byName.set(id, (b = { d: r.d, k, m: new Set() }));
+      b.m.add(r.u);
+    }
   }
   return { all, byName };
 }
 
-function dayOps(m: Map<string, { d: string; k?: string; m: Set<string> }>): AnyBulkWriteOperation[] {
-  return [...m].map(([id, v]) => ({
-    updateOne: {
-      filter: { _id: id as never },
-      update: { $addToSet: { m: { $each: [...v.m] } }, $setOnInsert: v.k ? { d: v.d, k: v.k } : { d: v.d } },
-      upsert: true,
-    },
-  }));
-}
-
 /**
- * Adds freshly stored events to the rollup with one insertMany: each member-day of the batch gets
- * a partial document '<userHex>|<day>|<ObjectId>' (a fresh id, so never a duplicate), which readers
- * add to the member-day's other documents (readMemberDay, loadUserDayCounts); a rebuild folds them
- * into one '<userHex>|<day>' document each. On FerretDB an update or upsert is one statement and one
- * SQLite transaction per document (~1–1.5 ms): upserting member-days held the rollup to ~700/s,
- * and even an insertMany that fails with E11000 for existing ones costs as much as inserting them.
+ * Adds stored events to the rollups. Called by the queue's drainer only (one at a time, under the
+ * queue lock): writes one part per day to ROLLUP (insert-only) and rewrites the touched day
+ * documents with their new members.
  */
 export async function applyToRollup(db: Db, events: EventForRollup[]): Promise<{ memberDays: number }> {
   if (!events.length) return { memberDays: 0 };
-  const docs: RollupDoc[] = [...foldEvents(events)].map(([id, r]) => ({ _id: `${id}|${new ObjectId().toHexString()}`, ...r }));
-  await db.collection<RollupDoc>(ROLLUP).insertMany(docs, { ordered: false });
-  const days = foldDays(events);
-  await bulkWriteChunked(db.collection(DAY_ACTIVE), dayOps(days.all));
-  await bulkWriteChunked(db.collection(DAY_EVENT_ACTIVE), dayOps(days.byName));
-  // After the day documents: readers holding an older version re-read them (see packed.ts).
-  await bumpDayVersions(db, [...days.all.keys(), ...days.byName.keys()]);
+  const rows = [...foldEvents(events).values()];
+  const perDay = new Map<string, MemberDayRow[]>();
+  for (const r of rows) {
+    const list = perDay.get(r.d);
+    if (list) list.push(r);
+    else perDay.set(r.d, [r]);
+  }
+  const parts: RollupPart[] = [...perDay].map(([d, list]) => ({
+    _id: `p|${d}|${new ObjectId().toHexString()}`,
+    d,
+    w: list[0]!.w,
+    m: list[0]!.m,
+    p: JSON.stringify(list.map((r) => [r.u, r.n, r.e])),
+  }));
+  await db.collection<RollupPart>(ROLLUP).insertMany(parts, { ordered: false });
+  const days = foldDays(rows);
+  const writes: Array<() => Promise<void>> = [
+    ...[...days.all].map(([id, v]) => () => addDayMembers(db, DAY_ACTIVE, id, { d: v.d }, v.m)),
+    ...[...days.byName].map(([id, v]) => () => addDayMembers(db, DAY_EVENT_ACTIVE, id, { d: v.d, k: v.k }, v.m)),
+  ];
+  for (let i = 0; i < writes.length; i += 8) await Promise.all(writes.slice(i, i + 8).map((w) => w()));
   bumpGeneration(db);
-  return { memberDays: docs.length };
+  return { memberDays: rows.length };
 }
 
-/** The member-day key of a rollup document id ('<userHex>|<day>' or '<userHex>|<day>|<partial>'). */
-export function memberDayKey(id: string): { u: string; d: string } {
-  const a = id.indexOf('|');
-  const b = id.indexOf('|', a + 1);
-  return { u: id.slice(0, a), d: b < 0 ? id.slice(a + 1) : id.slice(a + 1, b) };
-}
-
-/** One member-day of the rollup with its partial documents added up (null when there is none). */
-export async function readMemberDay(db: Db, userHex: string, day: string): Promise<MemberDayCounts | null> {
-  const docs = await db.collection<RollupDoc>(ROLLUP).find({ u: new ObjectId(userHex), d: day }).toArray();
-  if (!docs.length) return null;
-  const { _id, ...first } = docs[0]!;
-  const out = { ...first, n: 0, e: {} as Record<string, number> };
-  for (const doc of docs) {
-    out.n += doc.n;
-    for (const [k, c] of Object.entries(doc.e)) out.e[k] = (out.e[k] ?? 0) + c;
+/** One member-day of the rollup with its parts added up (null when there is none). Scans the day: for tests and tools. */
+export async function readMemberDay(db: Db, userHex: string, day: string): Promise<MemberDayRow | null> {
+  let out: MemberDayRow | null = null;
+  for (const doc of await db.collection(ROLLUP).find({ d: day }).toArray()) {
+    for (const r of expandRollupDoc(doc)) {
+      if (r.u !== userHex) continue;
+      if (!out) out = { ...r, n: 0, e: {} };
+      out.n += r.n;
+      for (const [k, c] of Object.entries(r.e)) out.e[k] = (out.e[k] ?? 0) + c;
+    }
   }
   return out;
 }
@@ -145,19 +229,14 @@ export async function rebuildRollup(db: Db, onProgress?: (msg: string) => void):
   await db.collection(tmp).drop().catch(() => undefined);
   // Batches queued before the read starts are stored events the read includes: drop them after.
   const queued = await queuedIds(db);
-  const acc = new Map<string, MemberDayCounts>();
+  const acc = new Map<string, MemberDayRow>();
   let events = 0;
   const cursor = db
     .collection('activity_events')
     .find({}, { projection: { _id: 0, userId: 1, name: 1, day: 1, week: 1, month: 1 }, batchSize: 10_000 });
   for await (const ev of cursor) {
     if (!ev.userId || typeof ev.day !== 'string' || typeof ev.name !== 'string') continue;
-    const id = `${(ev.userId as ObjectId).toHexString()}|${ev.day}`;
-    let r = acc.get(id);
-    if (!r) acc.set(id, (r = { u: ev.userId as ObjectId, d: ev.day, w: ev.week, m: ev.month, n: 0, e: {} }));
-    r.n++;
-    const k = encodeName(ev.name);
-    r.e[k] = (r.e[k] ?? 0) + 1;
+    addEvent(acc, (ev.userId as ObjectId).toHexString(), ev.day, ev.week, ev.month, ev.name);
     if (++events % 200_000 === 0) onProgress?.(`read ${events.toLocaleString('en-US')} events`);
   }
   onProgress?.(`read ${events.toLocaleString('en-US')} events → ${acc.size.toLocaleString('en-US')} member-days; writing`);
@@ -165,7 +244,7 @@ export async function rebuildRollup(db: Db, onProgress?: (msg: string) => void):
   let batch: RollupDoc[] = [];
   let written = 0;
   for (const [id, r] of acc) {
-    batch.push({ _id: id, ...r });
+    batch.push({ _id: id, u: new ObjectId(r.u), d: r.d, w: r.w, m: r.m, n: r.n, e: r.e });
     if (batch.length === 5_000) {
       await coll.insertMany(batch, { ordered: false });
       written += batch.length;
@@ -174,12 +253,14 @@ export async function rebuildRollup(db: Db, onProgress?: (msg: string) => void):
     }
   }
   if (batch.length) await coll.insertMany(batch, { ordered: false });
-  await coll.createIndexes(ROLLUP_INDEXES);
+  const indexes = indexesFor(ROLLUP_INDEXES);
+  if (indexes.length) await coll.createIndexes(indexes);
+  else await db.createCollection(tmp).catch(() => undefined);
   // Day → members collections, from the same fold.
   const all = new Map<string, string[]>();
   const byName = new Map<string, { d: string; k: string; m: string[] }>();
-  for (const [id, r] of acc) {
-    const u = id.slice(0, id.indexOf('|'));
+  for (const r of acc.values()) {
+    const u = r.u;
     let a = all.get(r.d);
     if (!a) all.set(r.d, (a = []));
     a.push(u);
@@ -193,10 +274,10 @@ export async function rebuildRollup(db: Db, onProgress?: (msg: string) => void):
   const tmpDayEv = `${DAY_EVENT_ACTIVE}_rebuild`;
   await db.collection(tmpDay).drop().catch(() => undefined);
   await db.collection(tmpDayEv).drop().catch(() => undefined);
-  const dayDocs = [...all].map(([d, m]) => ({ _id: d, d, m }));
+  const dayDocs = [...all].map(([d, m]) => ({ _id: d, d, b: packIds(m), n: m.length }));
   // _id = 'YYYY-MM-DD' (all events) or 'YYYY-MM-DD|name' (per event name), as applyToRollup writes them.
   for (let i = 0; i < dayDocs.length; i += 50) await db.collection(tmpDay).insertMany(dayDocs.slice(i, i + 50) as never[]);
-  const evDocs = [...byName].map(([id, v]) => ({ _id: id, ...v }));
+  const evDocs = [...byName].map(([id, v]) => ({ _id: id, d: v.d, k: v.k, b: packIds(v.m), n: v.m.length }));
   for (let i = 0; i < evDocs.length; i += 50) await db.collection(tmpDayEv).insertMany(evDocs.slice(i, i + 50) as never[]);
   if (!dayDocs.length) await db.createCollection(tmpDay).catch(() => undefined);
   if (!evDocs.length) await db.createCollection(tmpDayEv).catch(() => undefined);
@@ -205,7 +286,7 @@ export async function rebuildRollup(db: Db, onProgress?: (msg: string) => void):
     await db.collection(from).rename(to);
   }
   await dropQueued(db, queued);
-  await invalidateAllPacked(db, [...dayDocs.map((d) => d._id), ...evDocs.map((d) => d._id)]);
+  for (const c of RETIRED) await db.collection(c).drop().catch(() => undefined);
   bumpGeneration(db);
   return { events, docs: acc.size, ms: Date.now() - t0 };
 }

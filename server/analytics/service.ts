@@ -21,17 +21,10 @@ import {
   type UserDayCounts,
 } from './compute';
 import { dayIndexOfDate, dayIndexOfKey, dayKeyOfIndex, DAY_MS, periodsCovering, previousPeriod, type Period } from './periods';
-import { DAY_ACTIVE, DAY_EVENT_ACTIVE, decodeName, encodeName, memberDayKey, ROLLUP } from './rollup';
-import { readDayMembers } from './packed';
+import { DAY_ACTIVE, DAY_EVENT_ACTIVE, decodeName, encodeName, expandRollupDoc, readDayMembers, ROLLUP } from './rollup';
 import type { AtRiskInput, RangeInput, RetentionInput } from './schema';
 
 // ------------------------------------------------------------------ loading
-
-function rollupFilter(from: number, to: number, event: string | null | undefined) {
-  const f: Record<string, unknown> = { d: { $gte: dayKeyOfIndex(from), $lte: dayKeyOfIndex(to) } };
-  if (event) f[`e.${encodeName(event)}`] = { $gt: 0 };
-  return f;
-}
 
 /**
  * (member, day) pairs with activity (of `event`, if given) on days [from, to], from the day → members
@@ -40,7 +33,6 @@ function rollupFilter(from: number, to: number, event: string | null | undefined
  */
 export async function loadUserDays(db: Db, from: number, to: number, event?: string | null): Promise<UserDay[]> {
   const coll = event ? DAY_EVENT_ACTIVE : DAY_ACTIVE;
-  const today = dayIndexOfDate(new Date());
   const days: number[] = [];
   for (let d = from; d <= to; d++) days.push(d);
   const docs: Array<{ d: number; m: string[] }> = [];
@@ -48,7 +40,7 @@ export async function loadUserDays(db: Db, from: number, to: number, event?: str
   for (let i = 0; i < days.length; i += CONCURRENCY) {
     const chunk = days.slice(i, i + CONCURRENCY);
     const got = await Promise.all(
-      chunk.map((d) => readDayMembers(db, coll, event ? `${dayKeyOfIndex(d)}|${encodeName(event)}` : dayKeyOfIndex(d), d < today)),
+      chunk.map((d) => readDayMembers(db, coll, event ? `${dayKeyOfIndex(d)}|${encodeName(event)}` : dayKeyOfIndex(d))),
     );
     got.forEach((m, k) => m && docs.push({ d: chunk[k]!, m }));
   }
@@ -58,22 +50,27 @@ export async function loadUserDays(db: Db, from: number, to: number, event?: str
 }
 
 async function loadUserDayCounts(db: Db, from: number, to: number, event?: string | null): Promise<UserDayCounts[]> {
-  // One row per member-day: partial documents of the same member-day are added up.
+  // One row per member-day: its documents and parts (rollup.ts) are added up.
   const rows = new Map<string, UserDayCounts>();
   const dayIdx = new Map<string, number>();
-  const cursor = db.collection(ROLLUP).find(rollupFilter(from, to, event), { projection: { _id: 1, e: 1 }, batchSize: 20_000 });
+  const filter = { d: { $gte: dayKeyOfIndex(from), $lte: dayKeyOfIndex(to) } };
+  const wanted = event ? encodeName(event) : null;
+  const cursor = db.collection(ROLLUP).find(filter, { projection: { u: 1, d: 1, e: 1, n: 1, p: 1 }, batchSize: 20_000 });
   for await (const doc of cursor) {
-    const { u, d: day } = memberDayKey(doc._id as unknown as string);
-    const key = `${u}|${day}`;
-    let row = rows.get(key);
-    if (!row) {
-      let d = dayIdx.get(day);
-      if (d === undefined) dayIdx.set(day, (d = dayIndexOfKey(day)));
-      rows.set(key, (row = { u, d, e: {} }));
-    }
-    for (const [k, c] of Object.entries((doc.e ?? {}) as Record<string, number>)) {
-      const name = decodeName(k);
-      if (!event || name === event) row.e[name] = (row.e[name] ?? 0) + c;
+    for (const r of expandRollupDoc(doc)) {
+      if (wanted && !r.e[wanted]) continue;
+      const key = `${r.u}|${r.d}`;
+      let row = rows.get(key);
+      if (!row) {
+        let d = dayIdx.get(r.d);
+        if (d === undefined) dayIdx.set(r.d, (d = dayIndexOfKey(r.d)));
+        rows.set(key, (row = { u: r.u, d, e: {} }));
+      }
+      for (const [k, c] of Object.entries(r.e)) {
+        if (wanted && k !== wanted) continue;
+        const name = decodeName(k);
+        row.e[name] = (row.e[name] ?? 0) + c;
+      }
     }
   }
   return [...rows.values()];
