@@ -3,7 +3,8 @@
 import { startFerretDB } from './lib/ferretdb.mjs';
 
 const db = await startFerretDB({ port: Number(process.env.FERRETDB_PORT || 27017) });
-console.log(`MONGODB_URI=${db.uri}  (Ctrl+C to stop)`);
+// ACUBE_EMBEDDED=1 tells the app and the scripts that this is the embedded (SQLite) FerretDB: unique indexes only.
+console.log(`MONGODB_URI=${db.uri} ACUBE_EMBEDDED=1  (export both for next dev and the scripts; Ctrl+C to stop)`);
 const stop = async () => {
   await db.stop();
   process.exit(0);

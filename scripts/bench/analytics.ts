@@ -9,7 +9,11 @@
  *     with a real Request, API key check, validation, storage and the rollup queue; no HTTP socket),
  *     then the time until the queue is drained (the rollup caught up),
  *     batches of 500, into the same database (the events stay: they are real events of the last hour).
- * RUNS (default 5) and BATCHES (default 20) tune it.
+ * RUNS (default 5; 0 = ingestion only) and BATCHES (default 20; 0 = queries only) tune it; CLIENTS (default 1) sends that many batches at
+ * a time (clients of the platform posting concurrently). BASE_URL (e.g. http://localhost:3200) posts
+ * over HTTP to a running server on the same database instead of calling the handler in-process; the
+ * rollup is then drained by that server. Against the embedded FerretDB run it with
+ * ACUBE_EMBEDDED=1, as the app runs there (unique indexes only: server/db/index-policy.ts).
  */
 process.env.MONGODB_DB ??= 'acube_bench';
 import './no-server-only';
@@ -17,6 +21,8 @@ import { MongoClient, ObjectId } from 'mongodb';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const BATCHES = Number(process.env.BATCHES ?? 20);
+const CLIENTS = Math.max(1, Number(process.env.CLIENTS ?? 1));
+const BASE_URL = process.env.BASE_URL;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main() {
@@ -55,11 +61,13 @@ async function main() {
   // "cold" = no cached result. The member directory (users id → signup day) is loaded in the
   // background at server start and refreshed in the background, so requests find it warm; the
   // "new process" rows show what a request pays if it arrives before that first load finished.
-  await measure('DAU 90 days, cold (no cached result)', () => activeUsers(db, dauInput), clearAnalyticsCache);
-  await measure('DAU 90 days, cached', () => activeUsers(db, dauInput), noop);
-  await measure('Retention 12 weeks, new process: member directory not loaded yet', () => retention(db, retInput), clearAnalyticsCache);
-  await measure('Retention 12 weeks, cold (no cached result; directory loaded at start-up)', () => retention(db, retInput), clearResultCache);
-  await measure('Retention 12 weeks, cached', () => retention(db, retInput), noop);
+  if (RUNS > 0) {
+    await measure('DAU 90 days, cold (no cached result)', () => activeUsers(db, dauInput), clearAnalyticsCache);
+    await measure('DAU 90 days, cached', () => activeUsers(db, dauInput), noop);
+    await measure('Retention 12 weeks, new process: member directory not loaded yet', () => retention(db, retInput), clearAnalyticsCache);
+    await measure('Retention 12 weeks, cold (no cached result; directory loaded at start-up)', () => retention(db, retInput), clearResultCache);
+    await measure('Retention 12 weeks, cached', () => retention(db, retInput), noop);
+  }
 
   if (BATCHES > 0) await ingestion();
   async function ingestion() {
@@ -71,6 +79,9 @@ async function main() {
     let t = performance.now();
     await getDb();
     console.error(`[bench] getDb() (ensure indexes) before ingestion: ${(performance.now() - t).toFixed(0)} ms`);
+    // The server loads the member directory at start-up; so does the bench, before timing.
+    const { memberDirectory } = await import('../../server/analytics/members');
+    await memberDirectory(db);
     const { key, apiKey } = await createApiKey(db, 'bench', 'bench');
     const members = (await db.collection('users').find({}, { projection: { _id: 1 } }).limit(20_000).toArray()).map((u) => (u._id as ObjectId).toHexString());
     const names = ['app.opened', 'page.viewed', 'blog.read', 'search.performed', 'session.booked'];
@@ -79,38 +90,46 @@ async function main() {
     const batchTimes: number[] = [];
     let accepted = 0;
     const t0 = performance.now();
-    for (let b = 0; b < BATCHES; b++) {
-      const now = Date.now();
-      const events = Array.from({ length: 500 }, () => ({
-        eventId: `bench-${runId}-${seq++}`,
-        userId: members[Math.floor(Math.random() * members.length)],
-        name: names[Math.floor(Math.random() * names.length)],
-        ts: new Date(now - Math.floor(Math.random() * 3_600_000)).toISOString(),
-      }));
-      const req = new Request('http://bench/api/events', { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ events }) });
-      t = performance.now();
-      const res = await POST(req);
-      batchTimes.push(performance.now() - t);
-      const body = (await res.json()) as { accepted: number };
-      accepted += body.accepted;
+    let next = 0;
+    async function client() {
+      while (next < BATCHES) {
+        next++;
+        const now = Date.now();
+        const events = Array.from({ length: 500 }, () => ({
+          eventId: `bench-${runId}-${seq++}`,
+          userId: members[Math.floor(Math.random() * members.length)],
+          name: names[Math.floor(Math.random() * names.length)],
+          ts: new Date(now - Math.floor(Math.random() * 3_600_000)).toISOString(),
+        }));
+        const init = { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ events }) };
+        const start = performance.now();
+        const res = BASE_URL ? await fetch(`${BASE_URL}/api/events`, init) : await POST(new Request('http://bench/api/events', init));
+        if (!res.ok) throw new Error(`POST /api/events answered ${res.status}: ${await res.text()}`);
+        batchTimes.push(performance.now() - start);
+        const body = (await res.json()) as { accepted: number };
+        accepted += body.accepted;
+      }
     }
+    await Promise.all(Array.from({ length: CLIENTS }, client));
     const total = performance.now() - t0;
     // The route answers once the events are stored; the rollup follows from the queue (drained in
     // this process, as in the server). Caught up = the queue is empty and no drain is running.
     const { drainRollupQueue, queuedBatches } = await import('../../server/analytics/queue');
     const backlog = await queuedBatches(db);
     for (;;) {
-      const r = await drainRollupQueue(db);
+      // Over HTTP the server drains (a queue document is deleted once applied); in-process, this process does.
+      const r = BASE_URL ? { locked: true } : await drainRollupQueue(db);
       if (r.locked && (await queuedBatches(db)) === 0) break;
       await new Promise((res) => setTimeout(res, 20));
     }
     const caughtUp = performance.now() - t0;
-    rows.push([`Ingestion: ${BATCHES} batches of 500 (per batch)`, median(batchTimes), `${((accepted / total) * 1000).toFixed(0)} events/s accepted (${accepted} in ${(total / 1000).toFixed(1)} s)`]);
+    rows.push([`Ingestion${BASE_URL ? ' over HTTP' : ''}: ${BATCHES} batches of 500, ${CLIENTS} client${CLIENTS > 1 ? 's' : ''} (per batch)`, median(batchTimes), `${((accepted / total) * 1000).toFixed(0)} events/s accepted (${accepted} in ${(total / 1000).toFixed(1)} s)`]);
     rows.push([`Ingestion incl. rollup: until the queue is drained`, caughtUp, `${((accepted / caughtUp) * 1000).toFixed(0)} events/s end to end; ${backlog} batches queued when the last POST answered; rollup lag ${((caughtUp - total) / 1000).toFixed(1)} s`]);
     await revokeApiKey(db, apiKey.id, 'bench');
   }
 
-  console.log(`\nAnalytics benchmark — db ${db.databaseName}: ${sizes.members.toLocaleString('en-US')} members, ${sizes.events.toLocaleString('en-US')} events, ${sizes.memberDays.toLocaleString('en-US')} member-days; reference day ${last}; ${RUNS} runs\n`);
+  const { defaultIndexPolicy } = await import('../../server/db/index-policy');
+  console.log(`\nAnalytics benchmark — db ${db.databaseName} (index policy ${defaultIndexPolicy()}): ${sizes.members.toLocaleString('en-US')} members, ${sizes.events.toLocaleString('en-US')} events, ${sizes.memberDays.toLocaleString('en-US')} member-days; reference day ${last}; ${RUNS} runs\n`);
   console.log('| measurement | median ms | runs (ms) / notes |\n|---|---:|---|');
   for (const [l, m, n] of rows) console.log(`| ${l} | ${m.toFixed(0)} | ${n} |`);
   await client.close();
