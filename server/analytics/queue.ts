@@ -25,8 +25,11 @@ import { applyToRollup, type EventForRollup } from './rollup';
 export const ROLLUP_QUEUE = 'analytics_rollup_queue';
 const LOCK_KEY = 'analytics:rollup-queue';
 const LEASE_MS = 120_000;
-/** Queue documents (≤ 500 events each) folded into one rollup update. */
-const DOCS_PER_STEP = 20;
+/**
+ * Queue documents (≤ 500 events each) folded into one rollup update. The touched day documents are
+ * rewritten once per step, so a backlog costs less per event in larger steps.
+ */
+export const DOCS_PER_STEP = 50;
 const SWEEP_MS = 5_000;
 
 /**
