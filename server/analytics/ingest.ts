@@ -1,7 +1,7 @@
 /**
  * Event ingestion: validate each event of a batch on its own, store the good ones with their
  * UTC day / ISO week / month buckets, skip duplicates by client event id (unique index), and
- * fold the newly stored events into the per-member-per-day rollup.
+ * queue them for the rollups (queue.ts).
  */
 import { MongoBulkWriteError, ObjectId, type Db, type IndexDescription } from 'mongodb';
 import { buckets } from '../lib/buckets';

@@ -1,7 +1,8 @@
 /**
- * Analytics queries. Every metric reads the per-member-per-day rollup (rollup.ts) with an
- * indexed range filter on the UTC day, then applies the definitions in compute.ts. Results
- * are cached briefly (cache.ts), keyed by database, query and input.
+ * Analytics queries. Presence metrics read the day → members documents by `_id`, one per day;
+ * feature usage reads the per-member-per-day rollup by a range on the UTC day (rollup.ts). Then
+ * the definitions in compute.ts apply. Results are cached briefly (cache.ts), keyed by database,
+ * query and input.
  */
 import { ObjectId, type Db } from 'mongodb';
 import { can, type ResolvedRole } from '../permissions';
