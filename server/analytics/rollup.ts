@@ -129,10 +129,6 @@ export async function readDayMembers(db: Db, coll: string, id: string): Promise<
   return membersOf(await db.collection<DayDoc>(coll).findOne({ _id: id }, { projection: { b: 1, m: 1 } }));
 }
 
-/**
- * Adds members to a day document: read, union, replace. Not atomic: only the queue's drainer calls
- * it, under the queue lock (one writer), and the rebuild replaces the collections whole.
- */
 interface DayDoc {
   _id: string;
   d: string;
@@ -143,6 +139,10 @@ interface DayDoc {
   m?: string[];
 }
 
+/**
+ * Adds members to a day document: read, union, replace. Not atomic: only the queue's drainer calls
+ * it, under the queue lock (one writer), and the rebuild replaces the collections whole.
+ */
 async function addDayMembers(db: Db, coll: string, id: string, fields: { d: string; k?: string }, add: Set<string>): Promise<void> {
   const c = db.collection<DayDoc>(coll);
   const doc = await c.findOne({ _id: id });
@@ -256,28 +256,16 @@ export async function rebuildRollup(db: Db, onProgress?: (msg: string) => void):
   const indexes = indexesFor(ROLLUP_INDEXES);
   if (indexes.length) await coll.createIndexes(indexes);
   else await db.createCollection(tmp).catch(() => undefined);
-  // Day → members collections, from the same fold.
-  const all = new Map<string, string[]>();
-  const byName = new Map<string, { d: string; k: string; m: string[] }>();
-  for (const r of acc.values()) {
-    const u = r.u;
-    let a = all.get(r.d);
-    if (!a) all.set(r.d, (a = []));
-    a.push(u);
-    for (const k of Object.keys(r.e)) {
-      let b = byName.get(`${r.d}|${k}`);
-      if (!b) byName.set(`${r.d}|${k}`, (b = { d: r.d, k, m: [] }));
-      b.m.push(u);
-    }
-  }
+  // Day → members collections, from the same fold (as the drain folds a step).
+  const days = foldDays(acc.values());
   const tmpDay = `${DAY_ACTIVE}_rebuild`;
   const tmpDayEv = `${DAY_EVENT_ACTIVE}_rebuild`;
   await db.collection(tmpDay).drop().catch(() => undefined);
   await db.collection(tmpDayEv).drop().catch(() => undefined);
-  const dayDocs = [...all].map(([d, m]) => ({ _id: d, d, b: packIds(m), n: m.length }));
+  const dayDocs = [...days.all].map(([id, v]) => ({ _id: id, d: v.d, b: packIds(v.m), n: v.m.size }));
   // _id = 'YYYY-MM-DD' (all events) or 'YYYY-MM-DD|name' (per event name), as applyToRollup writes them.
   for (let i = 0; i < dayDocs.length; i += 50) await db.collection(tmpDay).insertMany(dayDocs.slice(i, i + 50) as never[]);
-  const evDocs = [...byName].map(([id, v]) => ({ _id: id, d: v.d, k: v.k, b: packIds(v.m), n: v.m.length }));
+  const evDocs = [...days.byName].map(([id, v]) => ({ _id: id, d: v.d, k: v.k, b: packIds(v.m), n: v.m.size }));
   for (let i = 0; i < evDocs.length; i += 50) await db.collection(tmpDayEv).insertMany(evDocs.slice(i, i + 50) as never[]);
   if (!dayDocs.length) await db.createCollection(tmpDay).catch(() => undefined);
   if (!evDocs.length) await db.createCollection(tmpDayEv).catch(() => undefined);
