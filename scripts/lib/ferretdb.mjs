@@ -5,40 +5,41 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { PATCHES } from './ferretdb-patches.mjs';
 
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 export const FERRETDB_VERSION = 'v1.24.2';
 /**
- * Local patches applied to the downloaded source before building; the stamp includes them so an
- * existing build is rebuilt when they change. Each one must match exactly once, or the build stops.
- *
- * sqlite-id-index: FerretDB 1.24's SQLite backend looks documents up by `_id` with the expression
- * `_ferretdb_sjson->'$._id'`, but creates the unique `_id` index on `_ferretdb_sjson->"_id"`. SQLite
- * only uses an expression index for the same expression, so every findOne/update/upsert/delete by
- * `_id` scanned the whole table (an upsert cost ~90 ms at 11k documents, growing with the table).
- * `->'_id'` is the same JSON path, written as the index writes it (the PostgreSQL backend already
- * does this): lookups by `_id` use the index (~1 ms, flat). Files written by an unpatched build work
- * unchanged: the index is the same.
+ * Local patches applied to the downloaded source before building (scripts/lib/ferretdb-patches.mjs,
+ * added Go files in scripts/ferretdb-patches/). The build stamp holds a hash of all of them, so an
+ * existing build is rebuilt whenever a patch changes. A replacement must match exactly once and an
+ * added file must not exist upstream, or the build stops.
  */
-const PATCHES = [
-  {
-    id: 'sqlite-id-index',
-    file: 'internal/backends/sqlite/metadata/metadata.go',
-    from: `IDColumn = DefaultColumn + "->'$._id'"`,
-    to: `IDColumn = DefaultColumn + "->'_id'"`,
-  },
-];
-const BUILD_STAMP = `${FERRETDB_VERSION}+${PATCHES.map((p) => p.id).join('+')}`;
+const PATCH_DIR = path.join(ROOT, 'scripts', 'ferretdb-patches');
+const patchHash = createHash('sha256');
+for (const p of PATCHES) {
+  patchHash.update(JSON.stringify(p));
+  if (p.add) patchHash.update(fs.readFileSync(path.join(PATCH_DIR, p.add)));
+}
+const BUILD_STAMP = `${FERRETDB_VERSION}+acube-${patchHash.digest('hex').slice(0, 12)}`;
 
 function applyPatches(src) {
   for (const p of PATCHES) {
+    if (p.add) {
+      const target = path.join(src, p.to);
+      if (fs.existsSync(target)) throw new Error(`FerretDB patch ${p.id}: ${p.to} exists upstream; look at the patch again`);
+      fs.copyFileSync(path.join(PATCH_DIR, p.add), target);
+      log(`added ${p.to} (${p.id})`);
+      continue;
+    }
     const file = path.join(src, p.file);
     const text = fs.readFileSync(file, 'utf8');
     const at = text.indexOf(p.from);
     if (at < 0 || text.indexOf(p.from, at + 1) >= 0) {
-      throw new Error(`FerretDB patch ${p.id}: expected exactly one "${p.from}" in ${p.file}`);
+      throw new Error(`FerretDB patch ${p.id}: expected exactly one occurrence of its text in ${p.file} (upstream moved?)`);
     }
-    fs.writeFileSync(file, text.replace(p.from, p.to));
+    fs.writeFileSync(file, text.slice(0, at) + p.to + text.slice(at + p.from.length));
     log(`patched ${p.file} (${p.id})`);
   }
 }
@@ -107,7 +108,7 @@ function portOpen(port) {
  * Starts FerretDB on 127.0.0.1:port with its SQLite files in dataDir and waits until it
  * accepts connections. Returns { uri, stop }. `fresh` wipes dataDir first (tests).
  */
-export async function startFerretDB({ port = 27017, dataDir = path.join(ROOT, '.data', 'ferretdb'), fresh = false, logFile } = {}) {
+export async function startFerretDB({ port = 27017, dataDir = path.join(ROOT, '.data', 'ferretdb'), fresh = false, logFile, extraArgs = [] } = {}) {
   const bin = ensureFerretDB();
   if (await portOpen(port)) {
     throw new Error(
@@ -128,6 +129,7 @@ export async function startFerretDB({ port = 27017, dataDir = path.join(ROOT, '.
       '--debug-addr=-',
       '--telemetry=disable',
       '--log-level=warn',
+      ...extraArgs,
     ],
     { stdio: ['ignore', out, out] },
   );

@@ -1,0 +1,549 @@
+// A-Cube patch (added file, not upstream): filter and sort pushdown for the SQLite backend.
+//
+// Upstream pushes down only `{_id: <string or ObjectId>}`. This file translates the top-level
+// part of a find filter into SQL over the index expressions of acube_index.go:
+//
+//   - equality, $eq, $in, $gt, $gte, $lt, $lte on strings, numbers, dates, ObjectIds, booleans
+//     and null; a `^literal` $regex (keyword prefixes) as a string range; $and, $or;
+//   - through a multikey side table when the field has a single-field index (array elements
+//     match, as in MongoDB); through the (rank, value) expressions otherwise, OR-ed with
+//     "the field is an array" unless the field's compound index shows that no document holds one.
+//
+// The handler re-applies the whole filter in Go, so the clause only has to return a superset of the
+// matches: whatever cannot be translated is left out (never narrowed).
+//
+// Sort pushdown (AcubeSortField) is exact or not done: one top-level field with an index whose
+// first key it is, and no array, object, binData, timestamp or regex value in that field (checked
+// through the index). Rows then come in BSON order of (field, _id) and the handler does not sort.
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/FerretDB/FerretDB/internal/backends/sqlite/metadata"
+	"github.com/FerretDB/FerretDB/internal/handler/sjson"
+	"github.com/FerretDB/FerretDB/internal/types"
+	"github.com/FerretDB/FerretDB/internal/util/fsql"
+	"github.com/FerretDB/FerretDB/internal/util/must"
+)
+
+type acubePlanner struct {
+	ctx   context.Context
+	db    *fsql.DB
+	meta  *metadata.Collection
+	args  []any
+	sides map[string]string // field -> side table (present in the file)
+	lead  map[string]bool   // field -> leading key of an expression index
+	arr   map[string]bool   // field -> may hold arrays (probed)
+}
+
+func newAcubePlanner(ctx context.Context, db *fsql.DB, meta *metadata.Collection) *acubePlanner {
+	p := &acubePlanner{ctx: ctx, db: db, meta: meta, sides: map[string]string{}, lead: map[string]bool{}, arr: map[string]bool{}}
+
+	wantSide := map[string]string{}
+
+	for _, idx := range meta.Settings.Indexes {
+		switch metadata.AcubeKind(idx) {
+		case metadata.AcubeSide:
+			wantSide[metadata.AcubeSideTable(meta.TableName, idx.Name)] = idx.Key[0].Field
+		case metadata.AcubeExpr:
+			p.lead[idx.Key[0].Field] = true
+		case metadata.AcubeUpstream:
+		}
+	}
+
+	if len(wantSide) > 0 {
+		// an index made by an unpatched build has no side table: never push down through it
+		rows, err := db.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE ?`, meta.TableName+"_%__mk")
+		if err == nil {
+			for rows.Next() {
+				var name string
+				if rows.Scan(&name) == nil {
+					if f, ok := wantSide[name]; ok {
+						p.sides[f] = name
+					}
+				}
+			}
+
+			_ = rows.Close()
+		}
+	}
+
+	return p
+}
+
+// mayHoldArrays tells whether field f can hold an array: false only when its expression index shows none.
+func (p *acubePlanner) mayHoldArrays(f string) bool {
+	if v, ok := p.arr[f]; ok {
+		return v
+	}
+
+	res := true
+
+	if p.lead[f] {
+		q := fmt.Sprintf(`SELECT 1 FROM %q WHERE %s = 5 LIMIT 1`, p.meta.TableName, metadata.AcubeRank(metadata.DefaultColumn, f))
+		rows, err := p.db.QueryContext(p.ctx, q)
+
+		if err == nil {
+			res = rows.Next()
+			_ = rows.Close()
+		}
+	}
+
+	p.arr[f] = res
+
+	return res
+}
+
+// acubeScalar maps a filter value to its type class and SQL value; ok is false for values not pushed down.
+func acubeScalar(v any) (rank int, val any, ok bool) {
+	switch v := v.(type) {
+	case string:
+		return 3, v, true
+	case int32:
+		return 2, int64(v), true
+	case int64:
+		return 2, v, true
+	case float64:
+		if v != v { // NaN
+			return 0, nil, false
+		}
+
+		return 2, v, true
+	case time.Time:
+		return 9, v.UnixMilli(), true
+	case types.ObjectID:
+		return 7, fmt.Sprintf("%x", v[:]), true
+	case bool:
+		if v {
+			return 8, int64(1), true
+		}
+
+		return 8, int64(0), true
+	case types.NullType:
+		return 1, nil, true
+	default:
+		return 0, nil, false
+	}
+}
+
+func (p *acubePlanner) arg(v any) string {
+	p.args = append(p.args, v)
+	return "?"
+}
+
+// cond is one (rank, op, value) condition on a field; op "" means rank only.
+type acubeCond struct {
+	rank int
+	op   string
+	val  any
+}
+
+// condsFor translates the value of a top-level filter key into alternatives (OR) of conjunctions (AND).
+// ok is false when nothing can be pushed down for this key.
+func acubeCondsFor(v any) (alts [][]acubeCond, ok bool) {
+	eq := func(x any) ([]acubeCond, bool) {
+		r, val, ok := acubeScalar(x)
+		if !ok {
+			return nil, false
+		}
+
+		if r == 1 {
+			return []acubeCond{{rank: 1}}, true
+		}
+
+		return []acubeCond{{rank: r, op: "=", val: val}}, true
+	}
+
+	doc, isDoc := v.(*types.Document)
+	if !isDoc {
+		c, ok := eq(v)
+		if !ok {
+			return nil, false
+		}
+
+		return [][]acubeCond{c}, true
+	}
+
+	keys := doc.Keys()
+	if len(keys) == 0 || !strings.HasPrefix(keys[0], "$") {
+		return nil, false // an embedded document value
+	}
+
+	var and []acubeCond
+	var in [][]acubeCond
+
+	for _, k := range keys {
+		x := must.NotFail(doc.Get(k))
+
+		switch k {
+		case "$eq":
+			c, ok := eq(x)
+			if ok {
+				and = append(and, c...)
+			}
+		case "$in":
+			arr, isArr := x.(*types.Array)
+			if !isArr || in != nil {
+				continue
+			}
+
+			var alts [][]acubeCond
+			all := true
+
+			for i := 0; i < arr.Len(); i++ {
+				c, ok := eq(must.NotFail(arr.Get(i)))
+				if !ok {
+					all = false
+					break
+				}
+
+				alts = append(alts, c)
+			}
+
+			if all && len(alts) > 0 {
+				in = alts
+			}
+		case "$gt", "$gte", "$lt", "$lte":
+			r, val, ok := acubeScalar(x)
+			if !ok || r == 1 || r == 8 {
+				continue
+			}
+
+			op := map[string]string{"$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}[k]
+			and = append(and, acubeCond{rank: r, op: op, val: val})
+		case "$regex":
+			pat, isStr := x.(string)
+			if !isStr {
+				if re, isRe := x.(types.Regex); isRe && re.Options == "" {
+					pat = re.Pattern
+				} else {
+					continue
+				}
+			}
+
+			if opts, _ := doc.Get("$options"); opts != nil && opts != "" {
+				continue
+			}
+
+			prefix, ok := acubeRegexPrefix(pat)
+			if !ok {
+				continue
+			}
+
+			and = append(and, acubeCond{rank: 3, op: ">=", val: prefix})
+			if upper, ok := acubePrefixUpper(prefix); ok {
+				and = append(and, acubeCond{rank: 3, op: "<", val: upper})
+			}
+		}
+	}
+
+	switch {
+	case in != nil:
+		// each $in alternative AND the other operators
+		for i := range in {
+			in[i] = append(in[i], and...)
+		}
+
+		return in, true
+	case len(and) > 0:
+		return [][]acubeCond{and}, true
+	default:
+		return nil, false
+	}
+}
+
+// acubeRegexPrefix returns the literal prefix of a pattern `^literal` (backslash escapes allowed).
+func acubeRegexPrefix(pat string) (string, bool) {
+	if !strings.HasPrefix(pat, "^") {
+		return "", false
+	}
+
+	var b strings.Builder
+
+	rs := []rune(pat[1:])
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+
+		switch {
+		case r == '\\':
+			if i+1 >= len(rs) {
+				return "", false
+			}
+
+			n := rs[i+1]
+			if (n >= 'a' && n <= 'z') || (n >= 'A' && n <= 'Z') || (n >= '0' && n <= '9') {
+				return b.String(), b.Len() > 0 // \d, \w, \b...: the literal prefix ends here
+			}
+
+			b.WriteRune(n)
+			i++
+		case strings.ContainsRune(".*+?()[]{}|^$", r):
+			s := b.String()
+			if r == '*' || r == '?' || r == '{' {
+				// the previous character is optional: drop it
+				rs2 := []rune(s)
+				if len(rs2) > 0 {
+					s = string(rs2[:len(rs2)-1])
+				}
+			}
+
+			return s, len(s) > 0
+		default:
+			b.WriteRune(r)
+		}
+	}
+
+	return b.String(), b.Len() > 0
+}
+
+// acubePrefixUpper is the smallest string greater than every string starting with prefix.
+func acubePrefixUpper(prefix string) (string, bool) {
+	b := []byte(prefix)
+	for len(b) > 0 && b[len(b)-1] == 0xff {
+		b = b[:len(b)-1]
+	}
+
+	if len(b) == 0 {
+		return "", false
+	}
+
+	b[len(b)-1]++
+
+	return string(b), true
+}
+
+// sqlFor renders alternatives for field f: through its side table, or its expressions.
+func (p *acubePlanner) sqlFor(f string, alts [][]acubeCond) string {
+	side, hasSide := p.sides[f]
+	rankE := metadata.AcubeRank(metadata.DefaultColumn, f)
+	valE := metadata.AcubeValue(metadata.DefaultColumn, f)
+
+	if hasSide {
+		rankE, valE = "r", "v"
+	}
+
+	one := func(c acubeCond) string {
+		if c.op == "" {
+			return fmt.Sprintf("%s = %d", rankE, c.rank)
+		}
+
+		return fmt.Sprintf("(%s = %d AND %s %s %s)", rankE, c.rank, valE, c.op, p.arg(c.val))
+	}
+
+	if hasSide {
+		// Each condition is matched by some element, not necessarily the same one (MongoDB's array
+		// semantics), so each is its own subquery; single conditions share one.
+		in := func(where string) string {
+			return fmt.Sprintf("%s IN (SELECT id FROM %q WHERE %s)", metadata.IDColumn, side, where)
+		}
+
+		single := true
+		for _, alt := range alts {
+			single = single && len(alt) == 1
+		}
+
+		if single {
+			ors := make([]string, len(alts))
+			for i, alt := range alts {
+				ors[i] = one(alt[0])
+			}
+
+			return in(strings.Join(ors, " OR "))
+		}
+
+		ors := make([]string, len(alts))
+		for i, alt := range alts {
+			ands := make([]string, len(alt))
+			for j, c := range alt {
+				ands[j] = in(one(c))
+			}
+
+			ors[i] = "(" + strings.Join(ands, " AND ") + ")"
+		}
+
+		return "(" + strings.Join(ors, " OR ") + ")"
+	}
+
+	ors := make([]string, 0, len(alts)+1)
+
+	for _, alt := range alts {
+		parts := make([]string, 0, len(alt))
+		for _, c := range alt {
+			parts = append(parts, one(c))
+		}
+
+		ors = append(ors, "("+strings.Join(parts, " AND ")+")")
+	}
+
+	if p.mayHoldArrays(f) {
+		ors = append(ors, fmt.Sprintf("%s = 5", rankE))
+	}
+
+	return "(" + strings.Join(ors, " OR ") + ")"
+}
+
+// idSQL pushes down _id equality and $in (exact JSON text, as upstream does for one value).
+func (p *acubePlanner) idSQL(v any) (string, bool) {
+	marshal := func(x any) (string, bool) {
+		switch x.(type) {
+		case string, types.ObjectID, int32, int64, bool:
+			return string(must.NotFail(sjson.MarshalSingleValue(x))), true
+		case float64:
+			f := x.(float64)
+			if f != f || f != float64(int64(f)) {
+				return "", false
+			}
+
+			return string(must.NotFail(sjson.MarshalSingleValue(int64(f)))), true
+		default:
+			return "", false
+		}
+	}
+
+	var vals []any
+
+	if doc, ok := v.(*types.Document); ok {
+		keys := doc.Keys()
+		if len(keys) == 0 {
+			return "", false
+		}
+
+		if eqv, err := doc.Get("$eq"); err == nil {
+			v = eqv
+		} else if inv, err := doc.Get("$in"); err == nil {
+			arr, ok := inv.(*types.Array)
+			if !ok || arr.Len() == 0 {
+				return "", false
+			}
+
+			for i := 0; i < arr.Len(); i++ {
+				s, ok := marshal(must.NotFail(arr.Get(i)))
+				if !ok {
+					return "", false
+				}
+
+				vals = append(vals, s)
+			}
+		} else {
+			return "", false
+		}
+	}
+
+	if vals == nil {
+		s, ok := marshal(v)
+		if !ok {
+			return "", false
+		}
+
+		vals = []any{s}
+	}
+
+	ph := make([]string, len(vals))
+	for i, x := range vals {
+		ph[i] = p.arg(x)
+	}
+
+	return fmt.Sprintf("%s IN (%s)", metadata.IDColumn, strings.Join(ph, ", ")), true
+}
+
+// where translates a filter document into SQL (AND of its keys); "" when nothing can be pushed down.
+func (p *acubePlanner) where(filter *types.Document) string {
+	if filter == nil {
+		return ""
+	}
+
+	var parts []string
+
+	for _, k := range filter.Keys() {
+		v := must.NotFail(filter.Get(k))
+
+		switch {
+		case k == "$and" || k == "$or":
+			arr, ok := v.(*types.Array)
+			if !ok || arr.Len() == 0 {
+				continue
+			}
+
+			var subs []string
+			complete := true
+			mark := len(p.args)
+
+			for i := 0; i < arr.Len(); i++ {
+				d, ok := must.NotFail(arr.Get(i)).(*types.Document)
+				if !ok {
+					complete = false
+					continue
+				}
+
+				s := p.where(d)
+				if s == "" {
+					complete = false
+					continue
+				}
+
+				subs = append(subs, s)
+			}
+
+			if k == "$and" && len(subs) > 0 {
+				parts = append(parts, "("+strings.Join(subs, " AND ")+")")
+			}
+
+			if k == "$or" {
+				if complete && len(subs) > 0 {
+					parts = append(parts, "("+strings.Join(subs, " OR ")+")")
+				} else {
+					p.args = p.args[:mark] // the placeholders of a dropped $or are not in the SQL
+				}
+			}
+		case k == "_id":
+			if s, ok := p.idSQL(v); ok {
+				parts = append(parts, s)
+			}
+		case strings.HasPrefix(k, "$") || !metadata.AcubePlainField(k):
+			// $comment, $nor, $expr, dotted or quoted fields: not pushed down
+		default:
+			if alts, ok := acubeCondsFor(v); ok {
+				parts = append(parts, p.sqlFor(k, alts))
+			}
+		}
+	}
+
+	return strings.Join(parts, " AND ")
+}
+
+// orderBy returns an exact ORDER BY for sorting by field f (then _id), or "".
+func (p *acubePlanner) orderBy(f string, desc bool) string {
+	if f == "" || !metadata.AcubePlainField(f) || f == "_id" || !p.lead[f] {
+		return ""
+	}
+
+	q := fmt.Sprintf(`SELECT 1 FROM %q WHERE %s IN (%s) LIMIT 1`,
+		p.meta.TableName, metadata.AcubeRank(metadata.DefaultColumn, f), metadata.AcubeUnsortableRanks)
+
+	rows, err := p.db.QueryContext(p.ctx, q)
+	if err != nil {
+		return ""
+	}
+
+	bad := rows.Next()
+	_ = rows.Close()
+
+	if bad {
+		return ""
+	}
+
+	p.arr[f] = false
+
+	d := ""
+	if desc {
+		d = " DESC"
+	}
+
+	return fmt.Sprintf(" ORDER BY %s%s, %s%s, %s%s, %s%s",
+		metadata.AcubeRank(metadata.DefaultColumn, f), d, metadata.AcubeValue(metadata.DefaultColumn, f), d,
+		metadata.AcubeRank(metadata.DefaultColumn, "_id"), d, metadata.AcubeValue(metadata.DefaultColumn, "_id"), d)
+}
