@@ -38,6 +38,10 @@ type acubePlanner struct {
 	sides map[string]string // field -> side table (present in the file)
 	lead  map[string]bool   // field -> leading key of an expression index
 	arr   map[string]bool   // field -> may hold arrays (probed)
+
+	// inexact is set when the WHERE clause may return more than the filter's matches (something was
+	// left out or only approximated); a count is pushed down only when it stays false.
+	inexact bool
 }
 
 func newAcubePlanner(ctx context.Context, db *fsql.DB, meta *metadata.Collection) *acubePlanner {
@@ -140,11 +144,15 @@ type acubeCond struct {
 	rank int
 	op   string
 	val  any
+	op2  string // a second bound on the same value (a regex prefix range), or ""
+	val2 any
 }
 
 // condsFor translates the value of a top-level filter key into alternatives (OR) of conjunctions (AND).
 // ok is false when nothing can be pushed down for this key.
-func acubeCondsFor(v any) (alts [][]acubeCond, ok bool) {
+func acubeCondsFor(v any) (alts [][]acubeCond, ok, exact bool) {
+	exact = true
+
 	eq := func(x any) ([]acubeCond, bool) {
 		r, val, ok := acubeScalar(x)
 		if !ok {
@@ -162,15 +170,15 @@ func acubeCondsFor(v any) (alts [][]acubeCond, ok bool) {
 	if !isDoc {
 		c, ok := eq(v)
 		if !ok {
-			return nil, false
+			return nil, false, false
 		}
 
-		return [][]acubeCond{c}, true
+		return [][]acubeCond{c}, true, true
 	}
 
 	keys := doc.Keys()
 	if len(keys) == 0 || !strings.HasPrefix(keys[0], "$") {
-		return nil, false // an embedded document value
+		return nil, false, false // an embedded document value
 	}
 
 	var and []acubeCond
@@ -184,10 +192,13 @@ func acubeCondsFor(v any) (alts [][]acubeCond, ok bool) {
 			c, ok := eq(x)
 			if ok {
 				and = append(and, c...)
+			} else {
+				exact = false
 			}
 		case "$in":
 			arr, isArr := x.(*types.Array)
 			if !isArr || in != nil {
+				exact = false
 				continue
 			}
 
@@ -206,10 +217,13 @@ func acubeCondsFor(v any) (alts [][]acubeCond, ok bool) {
 
 			if all && len(alts) > 0 {
 				in = alts
+			} else {
+				exact = false
 			}
 		case "$gt", "$gte", "$lt", "$lte":
 			r, val, ok := acubeScalar(x)
 			if !ok || r == 1 || r == 8 {
+				exact = false
 				continue
 			}
 
@@ -221,23 +235,37 @@ func acubeCondsFor(v any) (alts [][]acubeCond, ok bool) {
 				if re, isRe := x.(types.Regex); isRe && re.Options == "" {
 					pat = re.Pattern
 				} else {
+					exact = false
 					continue
 				}
 			}
 
 			if opts, _ := doc.Get("$options"); opts != nil && opts != "" {
+				exact = false
 				continue
 			}
 
-			prefix, ok := acubeRegexPrefix(pat)
+			prefix, ok, whole := acubeRegexPrefix(pat)
 			if !ok {
+				exact = false
 				continue
 			}
 
-			and = append(and, acubeCond{rank: 3, op: ">=", val: prefix})
-			if upper, ok := acubePrefixUpper(prefix); ok {
-				and = append(and, acubeCond{rank: 3, op: "<", val: upper})
+			if !whole {
+				exact = false
 			}
+
+			// one condition: both bounds must hold for the same array element
+			c := acubeCond{rank: 3, op: ">=", val: prefix}
+			if upper, ok := acubePrefixUpper(prefix); ok {
+				c.op2, c.val2 = "<", upper
+			}
+
+			and = append(and, c)
+		case "$options":
+			// read with $regex
+		default:
+			exact = false // $ne, $nin, $exists, $elemMatch...: left to the handler
 		}
 	}
 
@@ -248,18 +276,19 @@ func acubeCondsFor(v any) (alts [][]acubeCond, ok bool) {
 			in[i] = append(in[i], and...)
 		}
 
-		return in, true
+		return in, true, exact
 	case len(and) > 0:
-		return [][]acubeCond{and}, true
+		return [][]acubeCond{and}, true, exact
 	default:
-		return nil, false
+		return nil, false, false
 	}
 }
 
-// acubeRegexPrefix returns the literal prefix of a pattern `^literal` (backslash escapes allowed).
-func acubeRegexPrefix(pat string) (string, bool) {
+// acubeRegexPrefix returns the literal prefix of a pattern `^literal...` (backslash escapes allowed),
+// and whether the pattern is that literal and nothing else.
+func acubeRegexPrefix(pat string) (string, bool, bool) {
 	if !strings.HasPrefix(pat, "^") {
-		return "", false
+		return "", false, false
 	}
 
 	var b strings.Builder
@@ -271,12 +300,12 @@ func acubeRegexPrefix(pat string) (string, bool) {
 		switch {
 		case r == '\\':
 			if i+1 >= len(rs) {
-				return "", false
+				return "", false, false
 			}
 
 			n := rs[i+1]
 			if (n >= 'a' && n <= 'z') || (n >= 'A' && n <= 'Z') || (n >= '0' && n <= '9') {
-				return b.String(), b.Len() > 0 // \d, \w, \b...: the literal prefix ends here
+				return b.String(), b.Len() > 0, false // \d, \w, \b...: the literal prefix ends here
 			}
 
 			b.WriteRune(n)
@@ -291,13 +320,17 @@ func acubeRegexPrefix(pat string) (string, bool) {
 				}
 			}
 
-			return s, len(s) > 0
+			return s, len(s) > 0, false
 		default:
+			if r == '\n' || r == '\r' {
+				return b.String(), b.Len() > 0, false // $ and line ends: not a plain prefix
+			}
+
 			b.WriteRune(r)
 		}
 	}
 
-	return b.String(), b.Len() > 0
+	return b.String(), b.Len() > 0, true
 }
 
 // acubePrefixUpper is the smallest string greater than every string starting with prefix.
@@ -326,13 +359,18 @@ func (p *acubePlanner) sqlFor(f string, alts [][]acubeCond) string {
 		rankE, valE = "r", "v"
 	}
 
-	one := func(c acubeCond) string {
+	oneWith := func(rankE, valE string, c acubeCond) string {
 		if c.op == "" {
 			return fmt.Sprintf("%s = %d", rankE, c.rank)
 		}
 
+		if c.op2 != "" {
+			return fmt.Sprintf("(%s = %d AND %s %s %s AND %s %s %s)", rankE, c.rank, valE, c.op, p.arg(c.val), valE, c.op2, p.arg(c.val2))
+		}
+
 		return fmt.Sprintf("(%s = %d AND %s %s %s)", rankE, c.rank, valE, c.op, p.arg(c.val))
 	}
+	one := func(c acubeCond) string { return oneWith(rankE, valE, c) }
 
 	if hasSide {
 		// Each condition is matched by some element, not necessarily the same one (MongoDB's array
@@ -380,7 +418,22 @@ func (p *acubePlanner) sqlFor(f string, alts [][]acubeCond) string {
 	}
 
 	if p.mayHoldArrays(f) {
-		ors = append(ors, fmt.Sprintf("%s = 5", rankE))
+		// An array matches when some element meets each condition: checked in SQLite with json_each
+		// (element types from the sjson schema), so no document is decoded in Go to find out.
+		elemRank := "(" + metadata.AcubeRankCase(fmt.Sprintf(`%s->>('$."$s".p.%s.i[' || je.key || '].t')`, metadata.DefaultColumn, f)) + ")"
+		arrAlts := make([]string, 0, len(alts))
+
+		for _, alt := range alts {
+			ands := make([]string, 0, len(alt))
+			for _, c := range alt {
+				ands = append(ands, fmt.Sprintf(`EXISTS (SELECT 1 FROM json_each(%s, '$.%s') AS je WHERE %s)`,
+					metadata.DefaultColumn, f, oneWith(elemRank, "je.value", c)))
+			}
+
+			arrAlts = append(arrAlts, "("+strings.Join(ands, " AND ")+")")
+		}
+
+		ors = append(ors, fmt.Sprintf("(%s = 5 AND (%s))", rankE, strings.Join(arrAlts, " OR ")))
 	}
 
 	return "(" + strings.Join(ors, " OR ") + ")"
@@ -476,12 +529,13 @@ func (p *acubePlanner) where(filter *types.Document) string {
 				d, ok := must.NotFail(arr.Get(i)).(*types.Document)
 				if !ok {
 					complete = false
+					p.inexact = true
 					continue
 				}
 
 				s := p.where(d)
 				if s == "" {
-					complete = false
+					complete = false // an empty sub-filter matches everything; anything else set inexact
 					continue
 				}
 
@@ -497,16 +551,27 @@ func (p *acubePlanner) where(filter *types.Document) string {
 					parts = append(parts, "("+strings.Join(subs, " OR ")+")")
 				} else {
 					p.args = p.args[:mark] // the placeholders of a dropped $or are not in the SQL
+					p.inexact = true
 				}
 			}
 		case k == "_id":
+			// JSON text of _id: a date and a number, a string and an ObjectId can share it
+			p.inexact = true
+
 			if s, ok := p.idSQL(v); ok {
 				parts = append(parts, s)
 			}
+		case k == "$comment":
 		case strings.HasPrefix(k, "$") || !metadata.AcubePlainField(k):
-			// $comment, $nor, $expr, dotted or quoted fields: not pushed down
+			// $nor, $expr, dotted or quoted fields: not pushed down
+			p.inexact = true
 		default:
-			if alts, ok := acubeCondsFor(v); ok {
+			alts, ok, exact := acubeCondsFor(v)
+			if !ok || !exact {
+				p.inexact = true
+			}
+
+			if ok {
 				parts = append(parts, p.sqlFor(k, alts))
 			}
 		}
@@ -546,4 +611,27 @@ func (p *acubePlanner) orderBy(f string, desc bool) string {
 	return fmt.Sprintf(" ORDER BY %s%s, %s%s, %s%s, %s%s",
 		metadata.AcubeRank(metadata.DefaultColumn, f), d, metadata.AcubeValue(metadata.DefaultColumn, f), d,
 		metadata.AcubeRank(metadata.DefaultColumn, "_id"), d, metadata.AcubeValue(metadata.DefaultColumn, "_id"), d)
+}
+
+// count runs SELECT count(*) when the WHERE clause is exactly the filter.
+func (p *acubePlanner) count(whereClause string, args []any) (int64, bool) {
+	if p.inexact {
+		return 0, false
+	}
+
+	q := fmt.Sprintf(`SELECT count(*) FROM %q%s`, p.meta.TableName, whereClause)
+
+	rows, err := p.db.QueryContext(p.ctx, q, args...)
+	if err != nil {
+		return 0, false
+	}
+
+	defer rows.Close()
+
+	var n int64
+	if !rows.Next() || rows.Scan(&n) != nil {
+		return 0, false
+	}
+
+	return n, true
 }

@@ -23,9 +23,12 @@ for (const p of PATCHES) {
   if (p.add) patchHash.update(fs.readFileSync(path.join(PATCH_DIR, p.add)));
 }
 const BUILD_STAMP = `${FERRETDB_VERSION}+acube-${patchHash.digest('hex').slice(0, 12)}`;
+/** The engine before the pushdown work (only the `_id` index patch): benchmarks compare against it. */
+const BASELINE_PATCHES = PATCHES.filter((p) => p.id === 'sqlite-id-index');
+const BASELINE_STAMP = `${FERRETDB_VERSION}+sqlite-id-index`;
 
-function applyPatches(src) {
-  for (const p of PATCHES) {
+function applyPatches(src, patches = PATCHES) {
+  for (const p of patches) {
     if (p.add) {
       const target = path.join(src, p.to);
       if (fs.existsSync(target)) throw new Error(`FerretDB patch ${p.id}: ${p.to} exists upstream; look at the patch again`);
@@ -58,14 +61,17 @@ function log(msg) {
  * download the exact version, stamp build/version/version.txt (which the
  * FerretDB build expects to be generated), and `go build` it.
  */
-export function ensureFerretDB() {
-  if (fs.existsSync(BIN) && fs.existsSync(STAMP) && fs.readFileSync(STAMP, 'utf8').trim() === BUILD_STAMP) return BIN;
+export function ensureFerretDB({ baseline = false } = {}) {
+  const bin = baseline ? `${BIN}-baseline` : BIN;
+  const stampFile = baseline ? `${STAMP}-baseline` : STAMP;
+  const stamp = baseline ? BASELINE_STAMP : BUILD_STAMP;
+  if (fs.existsSync(bin) && fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8').trim() === stamp) return bin;
   try {
     execFileSync('go', ['version'], { stdio: 'ignore' });
   } catch {
     throw new Error('Go is needed to build the embedded FerretDB (https://go.dev/dl); or set MONGODB_URI to an existing MongoDB.');
   }
-  log(`building FerretDB ${BUILD_STAMP} from the Go module proxy (first run only, about 2 minutes)…`);
+  log(`building FerretDB ${stamp} from the Go module proxy (first run only, about 2 minutes)…`);
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ferretdb-dl-'));
   const info = JSON.parse(
     execFileSync('go', ['mod', 'download', '-json', `${MODULE}@${FERRETDB_VERSION}`], {
@@ -75,23 +81,26 @@ export function ensureFerretDB() {
     }),
   );
   if (info.Error) throw new Error(`go mod download failed: ${info.Error}`);
-  const src = path.join(ROOT, '.tools', 'src', `ferretdb-${FERRETDB_VERSION}`);
+  // a source tree of its own per build, so two builds (or a build and a running test) never share one
+  const src = path.join(ROOT, '.tools', 'src', `ferretdb-${FERRETDB_VERSION}${baseline ? '-baseline' : ''}`);
   fs.rmSync(src, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(src), { recursive: true });
   fs.cpSync(info.Dir, src, { recursive: true });
   execFileSync('chmod', ['-R', 'u+w', src]);
   fs.writeFileSync(path.join(src, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
-  applyPatches(src);
-  fs.mkdirSync(path.dirname(BIN), { recursive: true });
-  execFileSync('go', ['build', '-trimpath', '-o', BIN, './cmd/ferretdb'], {
+  applyPatches(src, baseline ? BASELINE_PATCHES : PATCHES);
+  fs.mkdirSync(path.dirname(bin), { recursive: true });
+  // built under a temporary name and renamed: a running FerretDB keeps its binary, a half-written one is never started
+  execFileSync('go', ['build', '-trimpath', '-o', `${bin}.tmp`, './cmd/ferretdb'], {
     cwd: src,
     stdio: 'inherit',
     env: { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=mod' },
   });
-  fs.writeFileSync(STAMP, BUILD_STAMP);
+  fs.renameSync(`${bin}.tmp`, bin);
+  fs.writeFileSync(stampFile, stamp);
   fs.rmSync(scratch, { recursive: true, force: true });
-  log(`built ${path.relative(ROOT, BIN)}`);
-  return BIN;
+  log(`built ${path.relative(ROOT, bin)}`);
+  return bin;
 }
 
 function portOpen(port) {
@@ -108,8 +117,8 @@ function portOpen(port) {
  * Starts FerretDB on 127.0.0.1:port with its SQLite files in dataDir and waits until it
  * accepts connections. Returns { uri, stop }. `fresh` wipes dataDir first (tests).
  */
-export async function startFerretDB({ port = 27017, dataDir = path.join(ROOT, '.data', 'ferretdb'), fresh = false, logFile, extraArgs = [] } = {}) {
-  const bin = ensureFerretDB();
+export async function startFerretDB({ port = 27017, dataDir = path.join(ROOT, '.data', 'ferretdb'), fresh = false, logFile, extraArgs = [], baseline = false } = {}) {
+  const bin = ensureFerretDB({ baseline });
   if (await portOpen(port)) {
     throw new Error(
       `Port ${port} is already in use. Stop whatever listens there (an earlier FerretDB?), ` +

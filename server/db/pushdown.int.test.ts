@@ -173,6 +173,8 @@ interface Query {
   skip: number;
   limit: number;
   count: boolean;
+  /** Count with the `count` command (pushed down to SQLite when exact) instead of countDocuments. */
+  countCmd: boolean;
 }
 
 function makeQuery(r: Rng): Query {
@@ -184,7 +186,7 @@ function makeQuery(r: Rng): Query {
     const dir = r.chance(0.5) ? 1 : -1;
     sort = f === '_id' ? { _id: dir } : { [f]: dir, _id: r.chance(0.9) ? dir : -dir };
   }
-  return { filter, sort, skip: r.chance(0.3) ? r.int(1, 30) : 0, limit: r.chance(0.7) ? r.int(1, 60) : 0, count: r.chance(0.2) };
+  return { filter, sort, skip: r.chance(0.3) ? r.int(1, 30) : 0, limit: r.chance(0.7) ? r.int(1, 60) : 0, count: r.chance(0.25), countCmd: r.chance(0.6) };
 }
 
 // ---- running and comparing -----------------------------------------------------------------------
@@ -193,6 +195,10 @@ const show = (x: unknown) => BSON.EJSON.stringify(x, { relaxed: false });
 
 async function runOne(client: MongoClient, coll: string, q: Query): Promise<string[]> {
   const c = client.db('pushdown').collection(coll);
+  if (q.count && q.countCmd) {
+    const res = await client.db('pushdown').command({ count: coll, query: q.filter, ...(q.skip ? { skip: q.skip } : {}), ...(q.limit ? { limit: q.limit } : {}) });
+    return [String(res.n)];
+  }
   if (q.count) return [String(await c.countDocuments(q.filter, q.skip || q.limit ? { skip: q.skip, limit: q.limit || undefined } : {}))];
   let cur = c.find(q.filter);
   if (q.sort) cur = cur.sort(q.sort);
