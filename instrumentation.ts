@@ -1,17 +1,23 @@
 /**
  * Next.js start-up hook (Node.js runtime only): backup crash recovery and the in-process backup
  * scheduler, and loading the analytics member directory in the background so the first
- * retention or lifecycle request does not pay for a users scan; the analytics rollup queue's sweeper.
+ * retention or lifecycle request does not pay for a users scan; the analytics rollup queue's sweeper;
+ * the audit log's actorEmail backfill for entries written by an earlier version.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
   const { getDb } = await import('./server/db/client');
   const { warmMemberDirectory } = await import('./server/analytics/members');
   const { startRollupWorker } = await import('./server/analytics/queue');
+  const { backfillActorEmail } = await import('./server/audit/list');
   getDb().then(
     (db) => {
       warmMemberDirectory(db);
       startRollupWorker(db);
+      backfillActorEmail(db).then(
+        (n) => n > 0 && console.log(`[audit] gave ${n} older entries their actorEmail`),
+        (e) => console.error('[audit] actorEmail backfill:', e instanceof Error ? e.message : e),
+      );
     },
     () => undefined,
   );

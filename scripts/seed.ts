@@ -1,5 +1,8 @@
 /**
- * Demo data for the A-Cube platform: `npm run seed -- --users N --bookings N --activity N [--seed S] [--drop]`.
+ * Demo data for the A-Cube platform: `npm run seed -- --users N --bookings N --activity N [--audit N] [--seed S] [--drop]`,
+ * or `npm run seed -- --scale K --drop`: K times the demo data (members, bookings, activity events) plus
+ * 4,000 × K audit entries; `--scale 25` is the benchmark size (100,000 members, 100,000 bookings,
+ * 1,000,000 activity events, 100,000 audit entries).
  * `--if-empty` seeds only an empty database; `--demo-admins` adds one operator per role
  * (refused unless the embedded database is in use: never on a real MONGODB_URI).
  */
@@ -10,12 +13,15 @@ import { ensureDemoAdmins } from '../server/auth/admins';
 import { seedPlatform, DEMO_DEFAULTS } from '../server/seed/demo';
 import { COLLECTION_KEYS } from '../server/registry';
 import { rebuildRollup } from '../server/analytics/rollup';
+import { seedAudit } from '../server/seed/audit';
 
 const { values } = parseArgs({
   options: {
     users: { type: 'string' },
     bookings: { type: 'string' },
     activity: { type: 'string' },
+    audit: { type: 'string' },
+    scale: { type: 'string' },
     seed: { type: 'string' },
     'if-empty': { type: 'boolean', default: false },
     'demo-admins': { type: 'boolean', default: false },
@@ -38,17 +44,20 @@ async function main() {
     throw new Error('--demo-admins is only for the embedded database; use `npm run admin:create` against a real server.');
   }
   // Only these four are given; seedPlatform derives the other collections' sizes from the member count.
+  const scale = values.scale === undefined ? 1 : Number(values.scale);
+  if (!Number.isInteger(scale) || scale < 1 || scale > 1000) throw new Error(`--scale must be a whole number between 1 and 1000 (got "${values.scale}")`);
   const opts = {
-    users: count('users', values.users, DEMO_DEFAULTS.users),
-    bookings: count('bookings', values.bookings, DEMO_DEFAULTS.bookings),
-    activity: count('activity', values.activity, DEMO_DEFAULTS.activity),
+    users: count('users', values.users, DEMO_DEFAULTS.users * scale),
+    bookings: count('bookings', values.bookings, DEMO_DEFAULTS.bookings * scale),
+    activity: count('activity', values.activity, DEMO_DEFAULTS.activity * scale),
     seed: count('seed', values.seed, DEMO_DEFAULTS.seed ?? 42),
   };
+  const auditEntries = count('audit', values.audit, values.scale === undefined ? 0 : 4_000 * scale);
   const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5000 });
   await client.connect();
   try {
     const db = client.db(dbName);
-    if (values.drop) for (const c of COLLECTION_KEYS) await db.collection(c).drop().catch(() => undefined);
+    if (values.drop) for (const c of [...COLLECTION_KEYS, ...(auditEntries ? ['audit_logs'] : [])]) await db.collection(c).drop().catch(() => undefined);
     await ensureIndexes(db);
     if (values['demo-admins']) {
       const n = await ensureDemoAdmins(db);
@@ -63,6 +72,11 @@ async function main() {
     const counts = await seedPlatform(db, opts, (m) => console.log(`[seed] ${m}`));
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
     console.log(`[seed] ${total.toLocaleString('en-US')} documents in ${((Date.now() - t0) / 1000).toFixed(1)} s:`, counts);
+    if (auditEntries) {
+      const ta = Date.now();
+      const n = await seedAudit(db, auditEntries, opts.seed);
+      console.log(`[seed] audit_logs: ${n.toLocaleString('en-US')} entries in ${((Date.now() - ta) / 1000).toFixed(1)} s`);
+    }
     const r = await rebuildRollup(db, (m) => console.log(`[seed] analytics: ${m}`));
     console.log(`[seed] analytics rollup: ${r.docs.toLocaleString('en-US')} member-days in ${(r.ms / 1000).toFixed(1)} s`);
   } finally {

@@ -2,6 +2,7 @@
 import { MongoClient, type Db } from 'mongodb';
 import { randomBytes } from 'node:crypto';
 import { ensureIndexes } from '../server/db/indexes';
+import { clearCaches } from '../server/db/cache';
 import { insertAdmin } from '../server/auth/admins';
 import { createContextInner } from '../server/trpc/init';
 import { createCaller } from '../server/trpc/root';
@@ -55,7 +56,12 @@ export async function adminsForAllRoles(db: Db): Promise<Record<BuiltinRole, Adm
 }
 
 /** Every dashboard widget of the caller with its data, the way the home page loads them (one request each). */
+/**
+ * The caller's widgets with their data, computed now: widget data is cached (server/db/cache.ts, tested in
+ * cache.int.test.ts) and these tests write records directly and expect them counted.
+ */
 export async function allWidgets(caller: ReturnType<typeof callerFor>) {
+  clearCaches();
   const list = await caller.dashboard.list();
   return Promise.all(list.map((w) => caller.dashboard.widget({ key: w.key })));
 }

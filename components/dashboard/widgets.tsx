@@ -1,5 +1,6 @@
 'use client';
 import Link from 'next/link';
+import { UpdatedAgo } from '@/components/ui/updated-ago';
 import type { ReactNode } from 'react';
 import type { WidgetKey, WidgetResult } from '@/server/dashboard/widgets';
 import { AnalyticsHomeTiles } from '@/components/analytics/home-summary';
@@ -206,6 +207,7 @@ export function Widget({ w }: { w: WidgetResult }) {
   return (
     <section className={`card widget widget-${w.key}`} data-testid={`widget-${w.key}`} data-widget={w.key}>
       <h2>{w.title}</h2>
+      {w.ok && <UpdatedAgo at={w.computedAt} />}
       {w.ok ? render(w.data) : <div className="form-error">{w.error}</div>}
     </section>
   );

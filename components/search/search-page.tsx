@@ -4,6 +4,7 @@ import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useMemo, useState } from 'react';
 import { useTRPC } from '@/components/providers/trpc';
 import { Empty, ErrorBox } from '@/components/ui/states';
+import { UpdatedAgo } from '@/components/ui/updated-ago';
 import { ExportButton } from '@/components/export/export-button';
 import { isUiGroup, stateFromParams, stateToParams, toSearchInput, type UiCondition, type UiGroup, type UiState } from './query-state';
 
@@ -106,6 +107,7 @@ export function SearchPage({ canExport }: { canExport: boolean }) {
             <strong data-testid="result-count">
               {data.counted ? `${data.total.toLocaleString('en-US')}${data.totalCapped ? '+' : ''} records` : 'Records'}
             </strong>
+            {data.countedAt && <UpdatedAgo at={data.countedAt} prefix="counted" />}
             {data.totalCapped && (
               <button className="btn small secondary" type="button" onClick={() => push({ ...urlState })} title="Counting stops at 10,000 to keep searches fast">
                 (count capped)

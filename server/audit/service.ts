@@ -30,7 +30,7 @@ export function summarizeInput(value: unknown, depth = 0): unknown {
   return String(value);
 }
 
-export type AuditEntry = Omit<AuditLogDoc, '_id' | 'at' | 'day'> & { at?: Date };
+export type AuditEntry = Omit<AuditLogDoc, '_id' | 'at' | 'day' | 'actorEmail'> & { at?: Date };
 
 /** Append one entry. Audit writes never break the action they describe; failures are logged loudly. */
 export async function writeAudit(db: Db, entry: AuditEntry): Promise<void> {
@@ -38,6 +38,7 @@ export async function writeAudit(db: Db, entry: AuditEntry): Promise<void> {
   try {
     await collections.auditLogs(db).insertOne({
       ...entry,
+      actorEmail: entry.actor?.email?.toLowerCase() ?? '',
       input: entry.input === undefined ? undefined : summarizeInput(entry.input),
       at,
       day: dayKey(at),

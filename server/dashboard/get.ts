@@ -2,6 +2,7 @@ import type { Db } from 'mongodb';
 import type { Operator } from '../auth/session';
 import { AppError } from '../errors';
 import { can } from '../permissions';
+import { cached } from '../db/cache';
 import { WIDGETS, type WidgetKey, type WidgetResult } from './widgets';
 
 function isWidgetKey(k: string): k is WidgetKey {
@@ -27,7 +28,10 @@ export async function loadWidget(db: Db, operator: Operator, key: string): Promi
     throw new AppError('FORBIDDEN', `The ${w.title} widget needs the permission "${w.permission}".`);
   }
   try {
-    return { key, title: w.title, permission: w.permission, ok: true, data: await w.load(db, operator) } as WidgetResult;
+    // Keyed by what the data depends on besides the database: the role's permissions (visible collections, masking).
+    const roleKey = [...operator.role.permissions].sort().join(',');
+    const r = await cached(db, w.tier, `widget|${key}|${roleKey}`, w.tags, () => w.load(db, operator) as Promise<unknown>, { staleWhileRevalidate: true });
+    return { key, title: w.title, permission: w.permission, ok: true, data: r.value, computedAt: r.computedAt } as WidgetResult;
   } catch (e) {
     console.error(`[dashboard] widget ${key}`, e);
     return { key, title: w.title, permission: w.permission, ok: false, error: 'This widget could not be loaded.' } as WidgetResult;

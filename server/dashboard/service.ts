@@ -1,5 +1,6 @@
 import type { Db } from 'mongodb';
 import { collections } from '../db/collections';
+import { countMatching } from '../db/count';
 import { can, type ResolvedRole } from '../permissions';
 import { COLLECTION_KEYS, REGISTRY, maskDoc } from '../registry';
 import type { Operator } from '../auth/session';
@@ -37,7 +38,7 @@ export async function adminActivity(db: Db) {
   const since = new Date(Date.now() - 24 * 3600_000);
   const col = collections.auditLogs(db);
   const [recent, byResult] = await Promise.all([
-    col.find({}, { projection: { at: 1, actor: 1, action: 1, result: 1, target: 1 } }).sort({ at: -1 }).limit(8).toArray(),
+    col.find({}, { projection: { at: 1, actor: 1, action: 1, result: 1, target: 1 } }).sort({ at: -1, _id: -1 }).limit(8).toArray(),
     col.aggregate<{ _id: string; n: number }>([{ $match: { at: { $gte: since } } }, { $group: { _id: '$result', n: { $sum: 1 } } }]).toArray(),
   ]);
   const last24h = { success: 0, failure: 0, denied: 0 } as Record<string, number>;
@@ -58,9 +59,9 @@ export async function adminActivity(db: Db) {
 /** What is waiting for someone: new contacts, unconfirmed bookings, volunteer applications. */
 export async function pendingActions(db: Db) {
   const [contacts, bookings, volunteers] = await Promise.all([
-    db.collection('contacts').countDocuments({ status: 'new' }),
-    db.collection('session_bookings').countDocuments({ status: 'pending' }),
-    db.collection('volunteers').countDocuments({ status: 'applied' }),
+    countMatching(db, 'contacts', { status: 'new' }),
+    countMatching(db, 'session_bookings', { status: 'pending' }),
+    countMatching(db, 'volunteers', { status: 'applied' }),
   ]);
   return [
     { key: 'contacts', label: 'New contact messages', count: contacts, href: '/search?c=contacts' },
@@ -75,11 +76,11 @@ export async function moderationQueues(db: Db, role: ResolvedRole) {
   const oldest = async (c: 'contacts' | 'volunteers', statuses: string[], fields: string[]) => {
     const filter = { status: { $in: statuses } };
     const [count, docs] = await Promise.all([
-      db.collection(c).countDocuments(filter),
+      countMatching(db, c, filter),
       db
         .collection(c)
         .find(filter, { projection: Object.fromEntries([...fields, 'status', 'createdAt'].map((f) => [f, 1])) })
-        .sort({ createdAt: 1 })
+        .sort({ createdAt: 1, _id: 1 })
         .limit(5)
         .toArray(),
     ]);
@@ -108,14 +109,14 @@ export async function moderationQueues(db: Db, role: ResolvedRole) {
 export async function contentSummary(db: Db) {
   const now = new Date();
   const [blogDraft, blogPublished, careersOpen, upcomingCount, upcoming] = await Promise.all([
-    db.collection('blogs').countDocuments({ status: 'draft' }),
-    db.collection('blogs').countDocuments({ status: 'published' }),
-    db.collection('careers').countDocuments({ status: 'open' }),
-    db.collection('events').countDocuments({ startsAt: { $gte: now }, status: { $in: ['draft', 'published'] } }),
+    countMatching(db, 'blogs', { status: 'draft' }),
+    countMatching(db, 'blogs', { status: 'published' }),
+    countMatching(db, 'careers', { status: 'open' }),
+    countMatching(db, 'events', { startsAt: { $gte: now }, status: { $in: ['draft', 'published'] } }),
     db
       .collection('events')
       .find({ startsAt: { $gte: now }, status: { $in: ['draft', 'published'] } }, { projection: { title: 1, startsAt: 1, status: 1 } })
-      .sort({ startsAt: 1 })
+      .sort({ startsAt: 1, _id: 1 })
       .limit(5)
       .toArray(),
   ]);

@@ -10,7 +10,7 @@
 import type { Db } from 'mongodb';
 import type { Operator } from '../auth/session';
 import type { Permission } from '../permissions';
-import { LRUCache } from 'lru-cache';
+import type { CacheTier } from '../db/cache';
 import { homeSummary } from '../analytics/service';
 import { backupHealthSummary } from '../backup/service';
 import { dataQualitySummary } from '../quality/service';
@@ -20,34 +20,31 @@ export interface WidgetDef<T> {
   title: string;
   permission: Permission;
   load(db: Db, operator: Operator): Promise<T>;
+  /** Cache tier of the widget's data (server/db/cache.ts); the tile shows its age. */
+  tier: CacheTier;
+  /** Collections the data depends on (writes through this process refresh it). */
+  tags: string[];
 }
 const widget = <T>(w: WidgetDef<T>) => w;
 
-// The data-quality scan reads every platform collection; on a dashboard it is kept for a minute.
-const qualityCache = new LRUCache<string, Awaited<ReturnType<typeof dataQualitySummary>>>({ max: 20, ttl: 60_000 });
-async function cachedQuality(db: Db) {
-  const hit = qualityCache.get(db.databaseName);
-  if (hit) return hit;
-  const fresh = await dataQualitySummary(db);
-  qualityCache.set(db.databaseName, fresh);
-  return fresh;
-}
+const PLATFORM = ['users', 'psychologists', 'session_bookings', 'events', 'event_registrations', 'blogs', 'careers', 'volunteers', 'contacts', 'activity_events'];
 
 /** Order here is the order on the page. */
 export const WIDGETS = {
-  counts: widget({ title: 'Platform records', permission: 'dashboard.view', load: (db, op) => platformCounts(db, op.role) }),
-  systemStatus: widget({ title: 'System status', permission: 'system.read', load: (db) => systemStatus(db) }),
-  adminActivity: widget({ title: 'Admin activity', permission: 'audit.read', load: (db) => adminActivity(db) }),
-  pendingActions: widget({ title: 'Pending actions', permission: 'moderation.manage', load: (db) => pendingActions(db) }),
-  moderationQueues: widget({ title: 'Moderation queues', permission: 'moderation.manage', load: (db, op) => moderationQueues(db, op.role) }),
-  analytics: widget({ title: 'Engagement', permission: 'analytics.read', load: (db) => homeSummary(db) }),
-  backupHealth: widget({ title: 'Backup health', permission: 'backup.read', load: (db) => backupHealthSummary(db) }),
-  dataQuality: widget({ title: 'Data quality', permission: 'data.validate', load: (db) => cachedQuality(db) }),
-  content: widget({ title: 'Content', permission: 'content.edit', load: (db) => contentSummary(db) }),
+  counts: widget({ title: 'Platform records', permission: 'dashboard.view', tier: 'dashboard', tags: PLATFORM, load: (db, op) => platformCounts(db, op.role) }),
+  systemStatus: widget({ title: 'System status', permission: 'system.read', tier: 'hot', tags: [], load: (db) => systemStatus(db) }),
+  adminActivity: widget({ title: 'Admin activity', permission: 'audit.read', tier: 'hot', tags: ['audit_logs'], load: (db) => adminActivity(db) }),
+  pendingActions: widget({ title: 'Pending actions', permission: 'moderation.manage', tier: 'hot', tags: ['contacts', 'session_bookings', 'volunteers'], load: (db) => pendingActions(db) }),
+  moderationQueues: widget({ title: 'Moderation queues', permission: 'moderation.manage', tier: 'hot', tags: ['contacts', 'volunteers'], load: (db, op) => moderationQueues(db, op.role) }),
+  analytics: widget({ title: 'Engagement', permission: 'analytics.read', tier: 'dashboard', tags: ['activity_events'], load: (db) => homeSummary(db) }),
+  backupHealth: widget({ title: 'Backup health', permission: 'backup.read', tier: 'hot', tags: ['backups'], load: (db) => backupHealthSummary(db) }),
+  // reads every platform collection: the slowest tile, kept five minutes and refreshed in the background
+  dataQuality: widget({ title: 'Data quality', permission: 'data.validate', tier: 'dashboard', tags: PLATFORM, load: (db) => dataQualitySummary(db) }),
+  content: widget({ title: 'Content', permission: 'content.edit', tier: 'dashboard', tags: ['blogs', 'careers', 'events'], load: (db) => contentSummary(db) }),
 };
 
 export type WidgetKey = keyof typeof WIDGETS;
 type DataOf<K extends WidgetKey> = Awaited<ReturnType<(typeof WIDGETS)[K]['load']>>;
 export type WidgetResult = {
-  [K in WidgetKey]: { key: K; title: string; permission: Permission } & ({ ok: true; data: DataOf<K> } | { ok: false; error: string });
+  [K in WidgetKey]: { key: K; title: string; permission: Permission } & ({ ok: true; data: DataOf<K>; computedAt: Date } | { ok: false; error: string });
 }[WidgetKey];

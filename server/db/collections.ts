@@ -20,6 +20,8 @@ export interface AuditLogDoc {
   _id?: ObjectId;
   at: Date;
   actor: { id: string; email: string; role: string } | null;
+  /** actor.email in lower case ('' without an actor), top level so an index serves the actor filter. */
+  actorEmail?: string | null;
   action: string;
   target?: { type: string; id?: string; label?: string } | null;
   input?: unknown;

@@ -26,17 +26,22 @@ describe('ensureIndexes', () => {
   });
 });
 
-describe("index policy 'constraints' (the embedded database)", () => {
-  it('creates only unique indexes and drops the non-unique ones of ours an earlier version made', async () => {
-    await ensureIndexes(t.db, { activity_events: INDEXES.activity_events! }, 'all');
-    const before = (await t.db.collection('activity_events').listIndexes().toArray()).map((i) => i.name);
-    expect(before).toContain('userId_ts');
-    await ensureIndexes(t.db, { activity_events: INDEXES.activity_events! }, 'constraints');
-    const after = (await t.db.collection('activity_events').listIndexes().toArray()).map((i) => i.name).sort();
-    expect(after).toEqual(['_id_', 'eventId_unique']);
-    // Idempotent, and for every collection: audit_logs has only non-unique indexes.
-    await ensureIndexes(t.db, INDEXES, 'constraints');
-    expect((await t.db.collection('activity_events').listIndexes().toArray()).map((i) => i.name).sort()).toEqual(['_id_', 'eventId_unique']);
-    expect((await t.db.collection('audit_logs').listIndexes().toArray()).map((i) => i.name)).toEqual(['_id_']);
+describe("index policy 'embedded' (our FerretDB build)", () => {
+  it('keeps unique and compound indexes and the keyword indexes, drops the single-field ones of ours an earlier version made', async () => {
+    await ensureIndexes(t.db, { activity_events: INDEXES.activity_events!, audit_logs: INDEXES.audit_logs!, users: INDEXES.users! }, 'all');
+    const before = (await t.db.collection('audit_logs').listIndexes().toArray()).map((i) => i.name);
+    expect(before).toContain('at_desc');
+    await ensureIndexes(t.db, INDEXES, 'embedded');
+    const names = async (c: string) => (await t.db.collection(c).listIndexes().toArray()).map((i) => i.name as string).sort();
+    // activity_events: no keyword side table (insert cost), every compound index
+    expect(await names('activity_events')).toEqual(['_id_', 'eventId_unique', 'search_day', 'search_name', 'search_receivedAt', 'search_ts', 'userId_ts']);
+    // audit_logs: the single-field at_desc goes (at_id_desc serves the same order)
+    expect(await names('audit_logs')).not.toContain('at_desc');
+    expect(await names('audit_logs')).toContain('actorEmail_at');
+    // users keeps its keyword index (a multikey side table on this engine)
+    expect(await names('users')).toContain('search_kw');
+    // idempotent
+    await ensureIndexes(t.db, INDEXES, 'embedded');
+    expect(await names('audit_logs')).toContain('at_id_desc');
   });
 });

@@ -8,28 +8,35 @@ import { BACKUP_INDEXES } from '../backup/model';
  * Index definitions, created idempotently at start. Each domain adds its own
  * list to INDEXES. Only options FerretDB v1 supports (no TTL, no partial).
  */
-export const INDEXES: Record<string, IndexDescription[]> = {
+/** Merges per-collection lists (a collection may get indexes from several domains: activity_events from search and analytics). */
+function merge(...lists: Record<string, IndexDescription[]>[]): Record<string, IndexDescription[]> {
+  const out: Record<string, IndexDescription[]> = {};
+  for (const l of lists) for (const [c, specs] of Object.entries(l)) out[c] = [...(out[c] ?? []), ...specs];
+  return out;
+}
+
+export const INDEXES: Record<string, IndexDescription[]> = merge(SEARCH_INDEXES, ANALYTICS_INDEXES, BACKUP_INDEXES, {
   admins: [{ key: { email: 1 }, name: 'email_unique', unique: true }],
   audit_logs: [
     { key: { at: -1 }, name: 'at_desc' },
     // audit.list sorts on (at, _id) for its keyset cursor (issue 5); on MongoDB this index serves it without a blocking sort
     { key: { at: -1, _id: -1 }, name: 'at_id_desc' },
     { key: { 'actor.id': 1, at: -1 }, name: 'actor_at' },
-    { key: { action: 1, at: -1 }, name: 'action_at' },
+    // the audit filters, each with the (at, _id) order of the list, so a filtered page is an index range
+    { key: { actorEmail: 1, at: -1, _id: -1 }, name: 'actorEmail_at' },
+    { key: { action: 1, at: -1, _id: -1 }, name: 'action_at_id' },
+    { key: { result: 1, at: -1, _id: -1 }, name: 'result_at' },
   ],
   roles: [{ key: { key: 1 }, name: 'key_unique', unique: true }],
   rate_limits: [{ key: { key: 1 }, name: 'key_unique', unique: true }],
-  ...SEARCH_INDEXES,
   saved_searches: [{ key: { adminId: 1, name: 1 }, name: 'admin_name_unique', unique: true }],
-  ...ANALYTICS_INDEXES,
-  ...BACKUP_INDEXES,
-};
+});
 
 /**
  * Creates the indexes that are missing, by name. FerretDB v1.24 panics (and drops the
  * connection) on a createIndexes naming several indexes that all exist already, so we
- * list first and send only what is missing. Under 'constraints' it also drops the non-unique
- * indexes of ours that an earlier version created.
+ * list first and send only what is missing. Under 'embedded' it also drops the indexes of ours
+ * that the policy leaves out and an earlier version created.
  */
 export async function ensureIndexes(
   db: Db,
@@ -38,14 +45,16 @@ export async function ensureIndexes(
 ): Promise<void> {
   const existing = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
   for (const [name, all] of Object.entries(which)) {
-    const specs = indexesFor(all, policy);
+    const specs = indexesFor(all, policy, name);
     const have = existing.has(name)
       ? new Set((await db.collection(name).listIndexes().toArray()).map((i) => i.name as string))
       : new Set<string>();
     const missing = specs.filter((s) => !s.name || !have.has(s.name));
     if (missing.length) await db.collection(name).createIndexes(missing);
-    if (policy === 'constraints') {
-      for (const s of all) if (!s.unique && s.name && have.has(s.name)) await db.collection(name).dropIndex(s.name);
+    if (policy !== 'all') {
+      // indexes of ours that this policy leaves out (created by an earlier version) only cost writes
+      const keep = new Set(specs.map((s) => s.name));
+      for (const s of all) if (s.name && !keep.has(s.name) && have.has(s.name)) await db.collection(name).dropIndex(s.name);
     }
   }
 }

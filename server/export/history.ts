@@ -17,7 +17,7 @@ export interface ExportHistoryItem {
 
 /** The operator's last 50 exports, read from the audit log. */
 export async function recentExports(db: Db, adminId: string): Promise<ExportHistoryItem[]> {
-  const docs = await collections.auditLogs(db).find({ 'actor.id': adminId, action: EXPORT_ACTION }).sort({ at: -1 }).limit(50).toArray();
+  const docs = await collections.auditLogs(db).find({ 'actor.id': adminId, action: EXPORT_ACTION }).sort({ at: -1, _id: -1 }).limit(50).toArray();
   return docs.map((d) => {
     const input = (d.input ?? {}) as { format?: string; filter?: unknown; columns?: string[] };
     const details = (d.details ?? {}) as { rows?: number; outcome?: string };

@@ -6,6 +6,7 @@
  * canonical. Everything else is reported, never touched.
  */
 import { ObjectId, type AnyBulkWriteOperation, type Db, type Document } from 'mongodb';
+import { countMatching } from '../db/count';
 import { bulkWriteChunked } from '../db/bulk';
 import { AppError } from '../errors';
 import { COLLECTION_KEYS, REGISTRY, isCollectionKey, type CollectionKey } from '../registry';
@@ -45,8 +46,9 @@ export async function checkCollection(db: Db, name: string): Promise<CheckResult
   const issues: Issue[] = [];
   for (const [field, f] of Object.entries(def.fields)) {
     if (f.required) {
-      const filter = { $or: [{ [field]: { $exists: false } }, { [field]: null }] };
-      const count = await coll.countDocuments(filter);
+      // `null` matches a missing field too; written this way the embedded database counts it from an index
+      const filter = { [field]: null };
+      const count = await countMatching(db, coll, filter);
       if (count) {
         const ex = await coll.find(filter, { projection: { _id: 1 } }).limit(EXAMPLES).toArray();
         issues.push({ rule: 'missing_required', field, message: `"${field}" is missing`, count, fixable: field === 'createdAt' ? count : 0, examples: ids(ex) });
@@ -54,9 +56,9 @@ export async function checkCollection(db: Db, name: string): Promise<CheckResult
     }
     if (f.type === 'enum' && f.values?.length) {
       const filter = { [field]: { $exists: true, $nin: [...f.values, null] } };
-      const count = await coll.countDocuments(filter);
+      const count = await countMatching(db, coll, filter);
       if (count) {
-        const fixable = await coll.countDocuments({
+        const fixable = await countMatching(db, coll, {
           $and: [filter, { [field]: { $regex: `^(${f.values.map(escapeRegex).join('|')})$`, $options: 'i' } }],
         });
         const ex = await coll.find(filter, { projection: { _id: 1 } }).limit(EXAMPLES).toArray();
@@ -78,7 +80,7 @@ export async function checkCollection(db: Db, name: string): Promise<CheckResult
       if (count) issues.push({ rule: 'bad_reference', field, message: `"${field}" points at no record of ${f.ref}`, count, fixable: 0, examples });
     }
   }
-  return { collection: key, label: def.label, total: await coll.estimatedDocumentCount(), issues, checkedAt: new Date() };
+  return { collection: key, label: def.label, total: await countMatching(db, coll), issues, checkedAt: new Date() };
 }
 
 export interface FixPlan {
@@ -93,8 +95,8 @@ export async function previewFixes(db: Db, name: string): Promise<FixPlan> {
   const coll = db.collection(key);
   const fixes: FixPlan['fixes'] = [];
   if (def.fields.createdAt) {
-    const filter = { $or: [{ createdAt: { $exists: false } }, { createdAt: null }] };
-    const count = await coll.countDocuments(filter);
+    const filter = { createdAt: null }; // missing or null
+    const count = await countMatching(db, coll, filter);
     if (count) {
       const ex = await coll.find(filter, { projection: { _id: 1 } }).limit(EXAMPLES).toArray();
       fixes.push({

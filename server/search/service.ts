@@ -2,7 +2,9 @@
  * Search over the registry's collections: the only code that reads them for search,
  * export and saved searches. Takes `db` as a parameter; throws AppError.
  */
-import { ObjectId, type Db, type Document, type FindCursor } from 'mongodb';
+import { BSON, ObjectId, type Db, type Document, type FindCursor } from 'mongodb';
+import { cached } from '../db/cache';
+import { countMatching } from '../db/count';
 import { AppError } from '../errors';
 import { can, type ResolvedRole } from '../permissions';
 import { SEARCH_KEYS, SEARCH_REGISTRY, hasKeywords, isSearchKey, type FieldDef, type SearchKey } from '../registry';
@@ -81,6 +83,8 @@ export interface SearchResult {
   counted: boolean;
   page: number;
   pageSize: number;
+  /** When the count was computed (counts are cached for two minutes); null without a count. */
+  countedAt: Date | null;
 }
 
 /** `search.query`: one page of rows, with a capped (default), exact or no count. */
@@ -92,10 +96,15 @@ export async function search(db: Db, role: ResolvedRole, raw: z.input<typeof Sea
   const coll = db.collection(collection);
   const skip = (input.page - 1) * input.pageSize;
   const rowsP = coll.find(q.filter, { projection: projectionFor(collection), sort: q.sort, skip, limit: input.pageSize }).toArray();
-  let countP: Promise<number> = Promise.resolve(-1);
-  if (input.count === 'exact') countP = coll.countDocuments(q.filter);
-  else if (input.count === 'capped') countP = coll.countDocuments(q.filter, { limit: COUNT_CAP + 1 });
-  const [docs, n] = await Promise.all([rowsP, countP]);
+  let countP: Promise<{ value: number; computedAt: Date } | null> = Promise.resolve(null);
+  if (input.count !== 'none') {
+    // The filter is built from the registry only, so its canonical EJSON names the count exactly.
+    const key = `search-count|${collection}|${input.count}|${BSON.EJSON.stringify(q.filter, { relaxed: false })}`;
+    const limit = input.count === 'capped' ? COUNT_CAP + 1 : undefined;
+    countP = cached(db, 'counts', key, [collection], () => countMatching(db, coll, q.filter, { limit }));
+  }
+  const [docs, counted] = await Promise.all([rowsP, countP]);
+  const n = counted ? counted.value : -1;
   const capped = input.count === 'capped' && n > COUNT_CAP;
   return {
     rows: docs.map((d) => toRow(collection, d, personal)),
@@ -104,6 +113,7 @@ export async function search(db: Db, role: ResolvedRole, raw: z.input<typeof Sea
     counted: input.count !== 'none',
     page: input.page,
     pageSize: input.pageSize,
+    countedAt: counted ? counted.computedAt : null,
   };
 }
 
