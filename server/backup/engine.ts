@@ -4,6 +4,7 @@
  * Everything here takes `db` and a storage; services and scripts call it.
  */
 import { createHash } from 'node:crypto';
+import { countMatching } from '../db/count';
 import { createGzip, createGunzip, constants as zc } from 'node:zlib';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -422,7 +423,7 @@ export async function restoreBackup(db: Db, storage: BackupStorage, backup: Back
       progress({ collection, docsDone });
     });
     for (const rep of report.collections) {
-      const targetCount = await db.collection(rep.collection).countDocuments({});
+      const targetCount = await countMatching(db, rep.collection);
       rep.removed = targetCount - (matched.get(rep.collection) ?? 0);
     }
     return report;
@@ -491,7 +492,7 @@ export async function restoreBackup(db: Db, storage: BackupStorage, backup: Back
       if (!have.length) await db.createCollection(it.temp);
       const specs = indexDescriptions(backupIdx.get(it.collection) ?? []);
       if (specs.length) await db.collection(it.temp).createIndexes(specs);
-      const n = await db.collection(it.temp).countDocuments({});
+      const n = await countMatching(db, it.temp);
       if (n !== it.expected) throw new Error(`${it.collection}: ${n} documents written, ${it.expected} expected; nothing was replaced.`);
     }
   } catch (e) {
