@@ -248,3 +248,34 @@ describe('upload', () => {
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.partial'))).toEqual([]);
   });
 });
+
+describe('download', () => {
+  it('an archive holding credentials (admins, analytics_api_keys) downloads only for backup.download.credentials', async () => {
+    const { openBackupFile } = await import('./service');
+    const { backupableCollections } = await import('./model');
+    const admin = await makeAdmin(db, 'admin');
+    await db.collection('analytics_api_keys').insertOne({ _id: new ObjectId(), name: 'platform', hash: 'ab'.repeat(32), createdAt: new Date() });
+    const names = await backupableCollections(db);
+    expect(names).toContain('analytics_api_keys');
+    expect(names).not.toContain('api_keys');
+
+    const withAdmins = await runBackup(db, storage, { collections: ['admins', 'blogs'], trigger: 'manual' });
+    const withKeys = await runBackup(db, storage, { collections: ['analytics_api_keys'], trigger: 'manual' });
+    const plain = await runBackup(db, storage, { collections: ['blogs'], trigger: 'manual' });
+    expect(withAdmins.collections.find((c) => c.name === 'admins')!.count).toBeGreaterThan(0);
+    expect(withKeys.collections).toMatchObject([{ name: 'analytics_api_keys', count: 1 }]);
+
+    for (const b of [withAdmins, withKeys]) {
+      await expect(openBackupFile(db, b._id, builtinRole('admin'))).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/backup\.download\.credentials/) });
+      const f = await openBackupFile(db, b._id, builtinRole('super_admin'));
+      expect(f.size).toBeGreaterThan(0);
+      f.stream.destroy();
+    }
+    const ok = await openBackupFile(db, plain._id, builtinRole('admin'));
+    ok.stream.destroy();
+    // the UI is told which ones need the permission
+    const listed = await callerFor(db, admin).backup.list({ limit: 20 });
+    expect(listed.find((x) => x.id === withAdmins._id)!.holdsCredentials).toBe(true);
+    expect(listed.find((x) => x.id === plain._id)!.holdsCredentials).toBe(false);
+  });
+});

@@ -9,7 +9,7 @@ import type { Readable } from 'node:stream';
 import { AppError } from '../errors';
 import { can, type ResolvedRole } from '../permissions';
 import { defaultStorage, type BackupStorage } from './storage';
-import { bk, backupableCollections, DEFAULT_SCHEDULE, isBackupable, type BackupDoc, type JobDoc, type ScheduleDoc } from './model';
+import { bk, backupableCollections, CREDENTIAL_COLLECTIONS, DEFAULT_SCHEDULE, holdsCredentials, isBackupable, type BackupDoc, type JobDoc, type ScheduleDoc } from './model';
 import { lockCollections } from './locks';
 import { createJob, failStaleJobs, heartbeat, progressWriter, runInBackground } from './jobs';
 import { recoverRestores, restoreBackup, runBackup, scanArchive, verifyBackup, type RestoreReport } from './engine';
@@ -37,6 +37,8 @@ function dto(b: BackupDoc) {
     finishedAt: b.finishedAt,
     durationMs: b.durationMs,
     collections: b.collections.map((c) => ({ name: c.name, count: c.count, rawBytes: c.rawBytes, crc: c.crc })),
+    /** Holds `admins` or `analytics_api_keys`: downloading it needs backup.download.credentials. */
+    holdsCredentials: holdsCredentials(b.collections),
     totalDocs: b.totalDocs,
     rawBytes: b.rawBytes,
     sizeBytes: b.sizeBytes,
@@ -286,8 +288,19 @@ export async function recoverOnStartup(db: Db) {
 // ---------------------------------------------------------------------------------------------
 // Download / upload (route handlers)
 
-export async function openBackupFile(db: Db, id: string): Promise<{ stream: Readable; size: number; filename: string }> {
+/**
+ * The archive for download. An archive holding credentials (operators' password hashes, API key hashes)
+ * is handed only to roles with backup.download.credentials; backup.read alone gets a FORBIDDEN.
+ */
+export async function openBackupFile(db: Db, id: string, role: ResolvedRole): Promise<{ stream: Readable; size: number; filename: string }> {
   const b = await mustGet(db, id);
+  if (holdsCredentials(b.collections) && !can(role, 'backup.download.credentials')) {
+    const names = b.collections.filter((c) => CREDENTIAL_COLLECTIONS.includes(c.name)).map((c) => c.name);
+    throw new AppError(
+      'FORBIDDEN',
+      `This backup holds credentials (${names.join(', ')}: password or key hashes); downloading it needs the permission "backup.download.credentials" (super admin). Back up the other collections separately to download them.`,
+    );
+  }
   if (b.status !== 'complete') throw new AppError('PRECONDITION_FAILED', 'This backup is not complete.');
   const size = await storage().size(b.file);
   if (size === null) throw new AppError('NOT_FOUND', 'The backup file is missing from storage.');
