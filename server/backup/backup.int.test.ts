@@ -15,6 +15,8 @@ import { applyRetention, setBackupStorage, startBackup, startRestore } from './s
 import { bk, type BackupDoc } from './model';
 import { waitForJob } from './jobs';
 import { lockCollections } from './locks';
+import { ArchiveEncoder } from './archive';
+import { gzipSync } from 'node:zlib';
 import { builtinRole } from '../permissions';
 import type { AdminDoc } from '../db/collections';
 
@@ -277,5 +279,53 @@ describe('download', () => {
     const listed = await callerFor(db, admin).backup.list({ limit: 20 });
     expect(listed.find((x) => x.id === withAdmins._id)!.holdsCredentials).toBe(true);
     expect(listed.find((x) => x.id === plain._id)!.holdsCredentials).toBe(false);
+  });
+});
+
+/** An archive of one namespace per name (one small document each), gzipped. */
+function archiveOf(dbName: string, names: string[]): Buffer {
+  const enc = new ArchiveEncoder(dbName);
+  const parts = [enc.begin({ concurrent_collections: 1, server_version: 'test', tool_version: 'test' }, names.map((collection) => ({ collection, indexes: [] })))];
+  for (const n of names) {
+    parts.push(enc.startCollection(n), enc.documents([BSON.serialize({ _id: new ObjectId(), a: 1 })]), enc.endCollection().buffer);
+  }
+  return gzipSync(Buffer.concat(parts));
+}
+
+describe('upload limits', () => {
+  it('a small gzip bomb (valid prelude, then ~200 MB of zeros in 1 MB documents) is refused at the decompression cap', async () => {
+    const { importUpload } = await import('./service');
+    const enc = new ArchiveEncoder('acube');
+    const head = Buffer.concat([enc.begin({ concurrent_collections: 1, server_version: 'test', tool_version: 'test' }, [{ collection: 'blogs', indexes: [] }]), enc.startCollection('blogs')]);
+    const doc = BSON.serialize({ z: new BSON.Binary(Buffer.alloc(1024 * 1024 - 64)) });
+    const block = gzipSync(Buffer.concat(Array.from({ length: 64 }, () => doc)), { level: 9 }); // 64 MB → ~64 KB
+    // gzip members concatenate: 3 × 64 MB + the head, about 200 KB on the wire.
+    const bomb = Buffer.concat([gzipSync(head), block, block, block]);
+    expect(bomb.length).toBeLessThan(1024 * 1024);
+    const before = await bk.backups(db).countDocuments();
+    const started = Date.now();
+    await expect(importUpload(db, [bomb], null)).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/decompresses to more than 64 MB/) });
+    console.log(`[upload limits] gzip bomb of ${bomb.length} bytes refused in ${Date.now() - started} ms`);
+    expect(await bk.backups(db).countDocuments()).toBe(before);
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.partial'))).toEqual([]);
+  });
+
+  it('an archive with more documents than the cap is refused', async () => {
+    const { importUpload } = await import('./service');
+    const b = await runBackup(db, storage, { collections: ['blogs'], trigger: 'manual' });
+    const bytes = fs.readFileSync(path.join(dir, b.file));
+    await expect(importUpload(db, [bytes], null, '', { maxRawBytes: 1024 ** 3, maxDocs: 10 })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/more than 10 documents/) });
+    expect((await importUpload(db, [bytes], null, '', { maxRawBytes: 1024 ** 3, maxDocs: 1000 })).totalDocs).toBe(b.totalDocs);
+  });
+
+  it('an archive of only foreign names (../x, system.users, admin.$cmd) is refused, not listed empty', async () => {
+    const { importUpload } = await import('./service');
+    const before = await bk.backups(db).countDocuments();
+    await expect(importUpload(db, [archiveOf('admin', ['../x', 'system.users', '$cmd'])], null)).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/no collection this app backs up/) });
+    expect(await bk.backups(db).countDocuments()).toBe(before);
+    // foreign names beside an allowed one are ignored, and not counted
+    const up = await importUpload(db, [archiveOf('acube', ['blogs', 'system.users'])], null);
+    expect(up.collections.map((c) => c.name)).toEqual(['blogs']);
+    expect(up.totalDocs).toBe(1);
   });
 });
