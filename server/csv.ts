@@ -3,7 +3,7 @@
  * audit-log exports, analytics tables) goes through `csvCell` / `csvLine` / `csvTable`.
  *
  * - Quoting (RFC 4180): a cell containing a double quote, a comma, a CR or an LF is wrapped in
- *   double quotes and its quotes doubled. A bare CR or LF is quoted too (csv-stringify with
+ *   double quotes and its quotes doubled. A bare CR or LF is quoted too (the csv-stringify setup this replaced, with
  *   `record_delimiter: 'windows'` only quoted a full CRLF, so "ok\n=cmd" started a new row whose
  *   first cell was a live formula).
  * - Formula injection: a text cell starting with = + - @ tab or CR is prefixed with a single quote,
