@@ -4,7 +4,7 @@ import { collections, type AdminDoc } from '../db/collections';
 import { AppError } from '../errors';
 import { insertAdmin } from '../auth/admins';
 import { hashPassword } from '../auth/password';
-import { invalidateOperatorCache, type Operator } from '../auth/session';
+import { invalidateOperatorCache, resolveRole, type Operator } from '../auth/session';
 import { assertHolds, requireRole, type AuditSink } from '../roles/service';
 import type { AdminCreateInput, AdminsListInput } from './schema';
 
@@ -89,7 +89,9 @@ async function loadTarget(db: Db, id: string): Promise<AdminDoc> {
 
 /** You may only manage an admin whose current role holds nothing you lack (no demoting a super admin from below). */
 async function assertOutranks(db: Db, operator: Operator, target: AdminDoc, what: string) {
-  const role = await requireRole(db, target.role).catch(() => null);
+  // A role that no longer exists grants nothing; a failed lookup (database error) must fail the
+  // change, not skip the check (it used to be caught and treated like an unknown role).
+  const role = await resolveRole(db, target.role);
   if (role) assertHolds(operator, role.permissions, what);
 }
 
