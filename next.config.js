@@ -1,3 +1,27 @@
+/**
+ * Security headers on every answer (issue 17). No script-src CSP: Next.js inlines its bootstrap
+ * scripts, and a CSP that allows them needs nonces on every page (not proven here); framing is
+ * refused by both the CSP `frame-ancestors` and X-Frame-Options. HSTS only when the public URL is
+ * https (decided when the app is built: `headers()` is baked into the build). Data answers of the
+ * API (tRPC, exports, backups, analytics CSV, auth) are never stored by browsers or proxies.
+ */
+export function securityHeaders(env = process.env) {
+  const common = [
+    { key: 'X-Frame-Options', value: 'DENY' },
+    { key: 'Content-Security-Policy', value: "frame-ancestors 'none'" },
+    { key: 'X-Content-Type-Options', value: 'nosniff' },
+    { key: 'Referrer-Policy', value: 'same-origin' },
+    { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=()' },
+  ];
+  if (/^https:\/\//i.test(env.NEXTAUTH_URL ?? '')) {
+    common.push({ key: 'Strict-Transport-Security', value: 'max-age=31536000; includeSubDomains' });
+  }
+  return [
+    { source: '/:path*', headers: common },
+    { source: '/api/:path*', headers: [{ key: 'Cache-Control', value: 'no-store' }] },
+  ];
+}
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // Tests build into their own folder so a running app is never disturbed.
@@ -6,6 +30,9 @@ const nextConfig = {
   poweredByHeader: false,
   serverExternalPackages: ['mongodb', '@node-rs/argon2', 'rate-limiter-flexible'],
   typescript: { ignoreBuildErrors: false },
+  async headers() {
+    return securityHeaders();
+  },
 };
 
 export default nextConfig;

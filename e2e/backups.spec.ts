@@ -22,6 +22,8 @@ test.describe('backups', () => {
     await row.getByRole('button', { name: 'Details' }).click();
     await expect(page.getByTestId('backup-detail')).toContainText('users');
     await expect(page.getByTestId('backup-detail')).toContainText('CRC-64');
+    // it holds the admins collection (password hashes): the super admin may download it
+    await expect(row.getByRole('link', { name: 'Download' })).toBeVisible();
 
     await row.getByRole('button', { name: 'Restore' }).click();
     const restore = page.getByRole('dialog', { name: 'Restore' });
@@ -53,6 +55,15 @@ test.describe('backups', () => {
     await expect(page.getByRole('dialog', { name: 'Restore' }).getByRole('radio').nth(2)).toBeDisabled();
     const res = await page.request.post('/api/backups/upload', { data: 'x' });
     expect(res.status()).toBe(403);
+    // a backup holding credentials (admins' password hashes): no link for an admin, and the route refuses
+    await expect(row.getByTestId('download-needs-credentials')).toBeVisible();
+    await expect(row.getByRole('link', { name: 'Download' })).toHaveCount(0);
+    const list = await (await page.request.get(`/api/trpc/backup.list?input=${encodeURIComponent(JSON.stringify({ json: { limit: 10 } }))}`)).json();
+    const held = (list.result.data.json as Array<{ id: string; status: string; holdsCredentials: boolean }>).find((b) => b.status === 'complete' && b.holdsCredentials);
+    expect(held).toBeTruthy();
+    const refused = await page.request.get(`/api/backups/${held!.id}/download`);
+    expect(refused.status()).toBe(403);
+    expect((await refused.json()).error).toMatch(/backup\.download\.credentials/);
     await context.clearCookies();
     await signInAs(page, 'viewer');
     await page.goto('/backups');

@@ -300,12 +300,13 @@ export function personalFields(c: SearchKey): string[] {
 
 export const MASK = '••••';
 
-/** Returns a copy with personal fields masked (keeps the field present, so tables show it is hidden). */
+/**
+ * Returns a copy with every personal field masked, present or not, empty or not (so tables show it is
+ * hidden, and '••••' vs blank does not tell whether the member filled it in).
+ */
 export function maskDoc<T extends Record<string, unknown>>(c: SearchKey, doc: T, canSeePersonal: boolean): T {
   if (canSeePersonal) return doc;
   const out: Record<string, unknown> = { ...doc };
-  for (const f of personalFields(c)) {
-    if (out[f] !== undefined && out[f] !== null && out[f] !== '') out[f] = MASK;
-  }
+  for (const f of personalFields(c)) out[f] = MASK;
   return out as T;
 }

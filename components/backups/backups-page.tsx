@@ -103,9 +103,15 @@ export function BackupsPage({ permissions }: { permissions: Permission[] }) {
                   </button>
                   {b.status === 'complete' && (
                     <>
-                      <a className="btn small secondary" href={`/api/backups/${b.id}/download`}>
-                        Download
-                      </a>
+                      {!b.holdsCredentials || can('backup.download.credentials') ? (
+                        <a className="btn small secondary" href={`/api/backups/${b.id}/download`}>
+                          Download
+                        </a>
+                      ) : (
+                        <span className="muted" data-testid="download-needs-credentials" title="This backup holds operators’ password hashes or API key hashes; only a super admin (backup.download.credentials) may download it.">
+                          Download: super admin only (holds credentials)
+                        </span>
+                      )}
                       <button className="btn small secondary" onClick={() => verify.mutate({ id: b.id })} disabled={verify.isPending}>
                         Verify
                       </button>

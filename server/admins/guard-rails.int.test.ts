@@ -71,6 +71,24 @@ describe('roles', () => {
     expect(await code(am.admins.deactivate({ id: sup._id.toHexString() }))).toBe('FORBIDDEN');
   });
 
+  it('a role manager cannot edit a role whose holders hold permissions it lacks (no stripping a stronger admin)', async () => {
+    await callerFor(t.db, sup).roles.create({ key: 'ops_lead', label: 'Ops lead', permissions: ['dashboard.view', 'roles.read', 'backup.delete'] });
+    await makeAdmin(t.db, 'ops_lead');
+    await callerFor(t.db, sup).roles.create({ key: 'role_mgr2', label: 'Role manager 2', permissions: ['dashboard.view', 'roles.read', 'roles.manage'] });
+    const mgr = callerFor(t.db, await makeAdmin(t.db, 'role_mgr2'));
+    // removing permissions, or only relabelling, is still managing the holders
+    expect(await code(mgr.roles.update({ key: 'ops_lead', permissions: ['dashboard.view'] }))).toBe('FORBIDDEN');
+    expect(await code(mgr.roles.update({ key: 'ops_lead', label: 'Demoted' }))).toBe('FORBIDDEN');
+    expect((await collections.roles(t.db).findOne({ key: 'ops_lead' }))).toMatchObject({ label: 'Ops lead', permissions: ['dashboard.view', 'roles.read', 'backup.delete'] });
+    expect((await lastAudit('roles.update'))!.error).toMatch(/holder/);
+    // a role whose holders hold only what the editor holds may be edited
+    await callerFor(t.db, sup).roles.create({ key: 'reader', label: 'Reader', permissions: ['dashboard.view', 'roles.read'] });
+    await makeAdmin(t.db, 'reader');
+    expect(await code(mgr.roles.update({ key: 'reader', permissions: ['dashboard.view'] }))).toBe('OK');
+    // the super admin (holding everything) still may
+    expect(await code(callerFor(t.db, sup).roles.update({ key: 'ops_lead', permissions: ['dashboard.view', 'roles.read'] }))).toBe('OK');
+  });
+
   it('a role in use cannot be deleted; an unused one can, audited', async () => {
     expect(await code(callerFor(t.db, sup).roles.delete({ key: 'role_mgr' }))).toBe('CONFLICT');
     expect(await code(callerFor(t.db, sup).roles.delete({ key: 'fine' }))).toBe('OK');

@@ -4,7 +4,7 @@ import { collections, type AdminDoc } from '../db/collections';
 import { AppError } from '../errors';
 import { insertAdmin } from '../auth/admins';
 import { hashPassword } from '../auth/password';
-import { invalidateOperatorCache, type Operator } from '../auth/session';
+import { invalidateOperatorCache, resolveRole, type Operator } from '../auth/session';
 import { assertHolds, requireRole, type AuditSink } from '../roles/service';
 import type { AdminCreateInput, AdminsListInput } from './schema';
 
@@ -89,7 +89,9 @@ async function loadTarget(db: Db, id: string): Promise<AdminDoc> {
 
 /** You may only manage an admin whose current role holds nothing you lack (no demoting a super admin from below). */
 async function assertOutranks(db: Db, operator: Operator, target: AdminDoc, what: string) {
-  const role = await requireRole(db, target.role).catch(() => null);
+  // A role that no longer exists grants nothing; a failed lookup (database error) must fail the
+  // change, not skip the check (it used to be caught and treated like an unknown role).
+  const role = await resolveRole(db, target.role);
   if (role) assertHolds(operator, role.permissions, what);
 }
 
@@ -98,6 +100,27 @@ async function assertNotLastSuperAdmin(db: Db, target: AdminDoc, what: string) {
   if (target.role !== 'super_admin' || target.status !== 'active') return;
   const others = await collections.admins(db).countDocuments({ role: 'super_admin', status: 'active', _id: { $ne: target._id } });
   if (others === 0) throw new AppError('PRECONDITION_FAILED', `${target.email} is the last active super admin and cannot be ${what}.`);
+}
+
+/**
+ * The race-proof half of the last-super-admin guard (no transactions on FerretDB, and a count followed by
+ * an update lets two concurrent demotions each see the other and both pass). The change is written first
+ * (conditionally, see `change`) and the active super admins are counted afterwards: if none is left, this
+ * change is undone and refused. Of two concurrent demotions of the last two, the one whose count comes
+ * last always sees zero, so they cannot both succeed (at worst both are refused and can be retried).
+ */
+async function keepOneSuperAdmin(db: Db, before: AdminDoc, after: AdminDoc, bumped: boolean) {
+  const wasActiveSuper = before.role === 'super_admin' && before.status === 'active';
+  const isActiveSuper = after.role === 'super_admin' && after.status === 'active';
+  if (!wasActiveSuper || isActiveSuper) return;
+  const left = await collections.admins(db).countDocuments({ role: 'super_admin', status: 'active' });
+  if (left > 0) return;
+  await collections.admins(db).updateOne(
+    { _id: before._id, role: after.role, status: after.status },
+    { $set: { role: before.role, status: before.status, updatedAt: new Date() }, ...(bumped ? { $inc: { sessionVersion: -1 } } : {}) },
+  );
+  invalidateOperatorCache();
+  throw new AppError('PRECONDITION_FAILED', `${before.email} is the last active super admin and cannot be ${after.status !== 'active' ? 'deactivated' : 'demoted'}.`);
 }
 
 function assertNotSelf(operator: Operator, target: AdminDoc, what: string) {
@@ -127,13 +150,17 @@ async function change(
   const target = await loadTarget(db, id);
   audit.target = { type: 'admin', id, label: target.email };
   const { set, bump } = await apply(target);
+  // Conditional on the role and status the checks in `apply` saw: a concurrent change in between
+  // (another demotion, a promotion) makes this one fail instead of acting on stale checks.
   const res = await collections.admins(db).findOneAndUpdate(
-    { _id: target._id },
+    { _id: target._id, role: target.role, status: target.status },
     { $set: { ...set, updatedAt: new Date() }, ...(bump ? { $inc: { sessionVersion: 1 } } : {}) },
     { returnDocument: 'after' },
   );
   invalidateOperatorCache();
-  const after = res ?? { ...target, ...set };
+  if (!res) throw new AppError('CONFLICT', `${target.email} was changed meanwhile; reload and try again.`);
+  await keepOneSuperAdmin(db, target, res, !!bump);
+  const after = res;
   audit.details = { before: snapshot(target), after: snapshot(after), ...(bump ? { sessionsRevoked: true } : {}) };
   return after;
 }

@@ -1,5 +1,5 @@
-/** CSV tables of the analytics views (the same numbers as the page's tables). */
-import { stringify } from 'csv-stringify/sync';
+/** CSV tables of the analytics views (the same numbers as the page's tables), written by the shared encoder. */
+import { csvTable } from '../csv';
 import type { Db } from 'mongodb';
 import type { ResolvedRole } from '../permissions';
 import { activeUsers, atRiskAll, featureUsage, lifecycle, retention, stickiness } from './service';
@@ -68,5 +68,5 @@ export async function analyticsCsv(db: Db, view: AnalyticsView, q: Record<string
       break;
     }
   }
-  return { filename: `${name}.csv`, csv: stringify(rows) };
+  return { filename: `${name}.csv`, csv: csvTable(rows) };
 }

@@ -3,7 +3,7 @@ import { TRPCError } from '@trpc/server';
 import { makeAdmin, openTestDb, TEST_PASSWORD, callerFor, type TestDb } from '../../test/db';
 import { verifyCredentials } from './credentials';
 import { collections } from '../db/collections';
-import { SIGNIN_LIMITS } from './rate-limit';
+import { SIGNIN_LIMITS, emailDelayMs } from './rate-limit';
 
 let t: TestDb;
 beforeAll(async () => {
@@ -47,18 +47,37 @@ describe('verifyCredentials', () => {
     expect(await verifyCredentials(t.db, t.client, { email: a.email, password: TEST_PASSWORD }, meta())).toEqual({ ok: false, reason: 'deactivated' });
   });
 
-  it(`locks an email after ${SIGNIN_LIMITS.perEmail.points} failures, even for the right password, across IPs`, async () => {
+  it(`blocks an email from one IP after ${SIGNIN_LIMITS.perEmailIp.points} failures there, not from another IP`, async () => {
     const a = await makeAdmin(t.db, 'admin');
-    for (let i = 0; i < SIGNIN_LIMITS.perEmail.points; i++) {
-      const r = await verifyCredentials(t.db, t.client, { email: a.email, password: 'wrong' }, meta(`10.1.0.${i}`));
-      expect(r.ok).toBe(false);
+    for (let i = 0; i < SIGNIN_LIMITS.perEmailIp.points; i++) {
+      const r = await verifyCredentials(t.db, t.client, { email: a.email, password: 'wrong' }, meta('10.1.0.1'));
+      expect(r).toEqual({ ok: false, reason: 'invalid' });
     }
-    const r = await verifyCredentials(t.db, t.client, { email: a.email, password: TEST_PASSWORD }, meta('10.9.9.9'));
+    const r = await verifyCredentials(t.db, t.client, { email: a.email, password: TEST_PASSWORD }, meta('10.1.0.1'));
     expect(r).toMatchObject({ ok: false, reason: 'rate_limited' });
     expect((r as { retryAfter: number }).retryAfter).toBeGreaterThan(0);
-    // another account is unaffected
+    // the owner, from elsewhere, still gets in (after the per-email slow-down)
+    expect((await verifyCredentials(t.db, t.client, { email: a.email, password: TEST_PASSWORD }, meta('10.9.9.9'))).ok).toBe(true);
+    // another account from the blocked address is unaffected
     const b = await makeAdmin(t.db, 'admin');
-    expect((await verifyCredentials(t.db, t.client, { email: b.email, password: TEST_PASSWORD }, meta('10.9.9.9'))).ok).toBe(true);
+    expect((await verifyCredentials(t.db, t.client, { email: b.email, password: TEST_PASSWORD }, meta('10.1.0.1'))).ok).toBe(true);
+  });
+
+  it('failures from many IPs do not lock an account: they slow its sign-ins down, progressively', async () => {
+    const a = await makeAdmin(t.db, 'admin');
+    const n = SIGNIN_LIMITS.perEmail.freeFailures + 1;
+    for (let i = 0; i < n; i++) {
+      expect(await verifyCredentials(t.db, t.client, { email: a.email, password: 'wrong' }, meta(`10.2.0.${i}`))).toEqual({ ok: false, reason: 'invalid' });
+    }
+    const started = Date.now();
+    const r = await verifyCredentials(t.db, t.client, { email: a.email, password: TEST_PASSWORD }, meta('10.2.1.1'));
+    const took = Date.now() - started;
+    expect(r.ok).toBe(true);
+    expect(took).toBeGreaterThanOrEqual(emailDelayMs(n) - 20);
+    // a success clears the slow-down
+    const again = Date.now();
+    expect((await verifyCredentials(t.db, t.client, { email: a.email, password: TEST_PASSWORD }, meta('10.2.1.1'))).ok).toBe(true);
+    expect(Date.now() - again).toBeLessThan(emailDelayMs(n));
   });
 
   it(`locks an IP after ${SIGNIN_LIMITS.perIp.points} failures across emails`, async () => {

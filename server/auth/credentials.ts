@@ -18,8 +18,8 @@ const limiters = new WeakMap<MongoClient, SignInLimiter>();
 let lastPrune = 0;
 
 /**
- * Checks an email + password. Every outcome is audited; failures count against
- * the per-email and per-IP limits; deactivated admins cannot sign in.
+ * Checks an email + password. Every outcome is audited; failures count against the per-(email + IP)
+ * and per-IP limits and the per-email slow-down (./rate-limit.ts); deactivated admins cannot sign in.
  */
 export async function verifyCredentials(
   db: Db,
@@ -50,11 +50,13 @@ export async function verifyCredentials(
       userAgent: meta.userAgent,
     });
 
-  const blocked = await limiter.blockedFor(email, meta.ip);
-  if (blocked > 0) {
+  const { blockedFor, delayMs } = await limiter.check(email, meta.ip);
+  if (blockedFor > 0) {
     await audit('failure', 'rate_limited');
-    return { ok: false, reason: 'rate_limited', retryAfter: blocked };
+    return { ok: false, reason: 'rate_limited', retryAfter: blockedFor };
   }
+  // Many recent failures for this email (from anywhere): slow down instead of locking the owner out.
+  if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
 
   const admin = await collections.admins(db).findOne({ email });
   const valid = await verifyPassword(admin?.passwordHash ?? (await dummyHash()), password);
@@ -67,7 +69,7 @@ export async function verifyCredentials(
     await audit('failure', 'deactivated', admin);
     return { ok: false, reason: 'deactivated' };
   }
-  await limiter.reset(email);
+  await limiter.reset(email, meta.ip);
   await collections.admins(db).updateOne({ _id: admin._id }, { $set: { lastSignInAt: new Date() } });
   await audit('success', null, admin);
   return { ok: true, admin };

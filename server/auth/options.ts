@@ -4,6 +4,7 @@ import CredentialsProvider from 'next-auth/providers/credentials';
 import { getDb, mongoClient } from '../db/client';
 import { env } from '../env';
 import { verifyCredentials } from './credentials';
+import { clientIp } from './client-ip';
 import type { SessionIdentity } from './session';
 
 function headerOf(headers: unknown, name: string): string | null {
@@ -13,10 +14,8 @@ function headerOf(headers: unknown, name: string): string | null {
   return Array.isArray(v) ? v[0] ?? null : v ?? null;
 }
 
-export function clientIp(headers: unknown): string {
-  const fwd = headerOf(headers, 'x-forwarded-for');
-  return (fwd?.split(',')[0]?.trim() || headerOf(headers, 'x-real-ip') || 'unknown').slice(0, 64);
-}
+/** The client's address: the socket's, or X-Forwarded-For only as far as TRUST_PROXY says (./client-ip.ts). */
+export { clientIp } from './client-ip';
 
 export const SIGNIN_ERRORS = {
   invalid: 'Wrong email or password.',

@@ -22,6 +22,8 @@ export const FORMAT_VERSION = '0.1';
 const TERM_BYTES = Buffer.from([0xff, 0xff, 0xff, 0xff]);
 /** Largest BSON document MongoDB accepts (16 MiB) plus headroom, as mongo-tools allows. */
 const MAX_DOC = 16 * 1024 * 1024 + 16 * 1024;
+/** A `docs` event is yielded once its batch reaches this many bytes (or 1,000 documents). */
+const BATCH_BYTES = 8 * 1024 * 1024;
 
 export interface IndexSpec {
   v?: number;
@@ -160,6 +162,7 @@ export async function* readArchive(source: AsyncIterable<Buffer | Uint8Array>): 
   const state = new Map<string, { crc: Crc64; count: number; bytes: number; done: boolean }>();
   let ns: { db: string; collection: string } | null = null;
   let batch: Buffer[] = [];
+  let batchBytes = 0;
   let sawAnything = false;
 
   const nsKey = (db: string, c: string) => `${db}.${c}`;
@@ -188,6 +191,7 @@ export async function* readArchive(source: AsyncIterable<Buffer | Uint8Array>): 
         } else if (phase === 'body') {
           if (batch.length && ns) out.push({ type: 'docs', db: ns.db, collection: ns.collection, docs: batch });
           batch = [];
+          batchBytes = 0;
           ns = null;
           phase = 'nsheader';
         } else if (phase === 'eofterm') {
@@ -208,9 +212,12 @@ export async function* readArchive(source: AsyncIterable<Buffer | Uint8Array>): 
         st.count++;
         st.bytes += len;
         batch.push(doc);
-        if (batch.length >= 1000) {
+        batchBytes += len;
+        // By count and by size: 1,000 documents of up to 16 MB each would otherwise be held at once.
+        if (batch.length >= 1000 || batchBytes >= BATCH_BYTES) {
           out.push({ type: 'docs', db: ns!.db, collection: ns!.collection, docs: batch });
           batch = [];
+          batchBytes = 0;
         }
         continue;
       }

@@ -15,6 +15,8 @@ import { applyRetention, setBackupStorage, startBackup, startRestore } from './s
 import { bk, type BackupDoc } from './model';
 import { waitForJob } from './jobs';
 import { lockCollections } from './locks';
+import { ArchiveEncoder } from './archive';
+import { gzipSync } from 'node:zlib';
 import { builtinRole } from '../permissions';
 import type { AdminDoc } from '../db/collections';
 
@@ -246,5 +248,84 @@ describe('upload', () => {
     await expect(importUpload(db, [Buffer.from('hello, not an archive')], null)).rejects.toThrow(/Not a valid backup archive/);
     expect(await bk.backups(db).countDocuments()).toBe(before);
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.partial'))).toEqual([]);
+  });
+});
+
+describe('download', () => {
+  it('an archive holding credentials (admins, analytics_api_keys) downloads only for backup.download.credentials', async () => {
+    const { openBackupFile } = await import('./service');
+    const { backupableCollections } = await import('./model');
+    const admin = await makeAdmin(db, 'admin');
+    await db.collection('analytics_api_keys').insertOne({ _id: new ObjectId(), name: 'platform', hash: 'ab'.repeat(32), createdAt: new Date() });
+    const names = await backupableCollections(db);
+    expect(names).toContain('analytics_api_keys');
+    expect(names).not.toContain('api_keys');
+
+    const withAdmins = await runBackup(db, storage, { collections: ['admins', 'blogs'], trigger: 'manual' });
+    const withKeys = await runBackup(db, storage, { collections: ['analytics_api_keys'], trigger: 'manual' });
+    const plain = await runBackup(db, storage, { collections: ['blogs'], trigger: 'manual' });
+    expect(withAdmins.collections.find((c) => c.name === 'admins')!.count).toBeGreaterThan(0);
+    expect(withKeys.collections).toMatchObject([{ name: 'analytics_api_keys', count: 1 }]);
+
+    for (const b of [withAdmins, withKeys]) {
+      await expect(openBackupFile(db, b._id, builtinRole('admin'))).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/backup\.download\.credentials/) });
+      const f = await openBackupFile(db, b._id, builtinRole('super_admin'));
+      expect(f.size).toBeGreaterThan(0);
+      f.stream.destroy();
+    }
+    const ok = await openBackupFile(db, plain._id, builtinRole('admin'));
+    ok.stream.destroy();
+    // the UI is told which ones need the permission
+    const listed = await callerFor(db, admin).backup.list({ limit: 20 });
+    expect(listed.find((x) => x.id === withAdmins._id)!.holdsCredentials).toBe(true);
+    expect(listed.find((x) => x.id === plain._id)!.holdsCredentials).toBe(false);
+  });
+});
+
+/** An archive of one namespace per name (one small document each), gzipped. */
+function archiveOf(dbName: string, names: string[]): Buffer {
+  const enc = new ArchiveEncoder(dbName);
+  const parts = [enc.begin({ concurrent_collections: 1, server_version: 'test', tool_version: 'test' }, names.map((collection) => ({ collection, indexes: [] })))];
+  for (const n of names) {
+    parts.push(enc.startCollection(n), enc.documents([BSON.serialize({ _id: new ObjectId(), a: 1 })]), enc.endCollection().buffer);
+  }
+  return gzipSync(Buffer.concat(parts));
+}
+
+describe('upload limits', () => {
+  it('a small gzip bomb (valid prelude, then ~200 MB of zeros in 1 MB documents) is refused at the decompression cap', async () => {
+    const { importUpload } = await import('./service');
+    const enc = new ArchiveEncoder('acube');
+    const head = Buffer.concat([enc.begin({ concurrent_collections: 1, server_version: 'test', tool_version: 'test' }, [{ collection: 'blogs', indexes: [] }]), enc.startCollection('blogs')]);
+    const doc = BSON.serialize({ z: new BSON.Binary(Buffer.alloc(1024 * 1024 - 64)) });
+    const block = gzipSync(Buffer.concat(Array.from({ length: 64 }, () => doc)), { level: 9 }); // 64 MB → ~64 KB
+    // gzip members concatenate: 3 × 64 MB + the head, about 200 KB on the wire.
+    const bomb = Buffer.concat([gzipSync(head), block, block, block]);
+    expect(bomb.length).toBeLessThan(1024 * 1024);
+    const before = await bk.backups(db).countDocuments();
+    const started = Date.now();
+    await expect(importUpload(db, [bomb], null)).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/decompresses to more than 64 MB/) });
+    console.log(`[upload limits] gzip bomb of ${bomb.length} bytes refused in ${Date.now() - started} ms`);
+    expect(await bk.backups(db).countDocuments()).toBe(before);
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.partial'))).toEqual([]);
+  });
+
+  it('an archive with more documents than the cap is refused', async () => {
+    const { importUpload } = await import('./service');
+    const b = await runBackup(db, storage, { collections: ['blogs'], trigger: 'manual' });
+    const bytes = fs.readFileSync(path.join(dir, b.file));
+    await expect(importUpload(db, [bytes], null, '', { maxRawBytes: 1024 ** 3, maxDocs: 10 })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/more than 10 documents/) });
+    expect((await importUpload(db, [bytes], null, '', { maxRawBytes: 1024 ** 3, maxDocs: 1000 })).totalDocs).toBe(b.totalDocs);
+  });
+
+  it('an archive of only foreign names (../x, system.users, admin.$cmd) is refused, not listed empty', async () => {
+    const { importUpload } = await import('./service');
+    const before = await bk.backups(db).countDocuments();
+    await expect(importUpload(db, [archiveOf('admin', ['../x', 'system.users', '$cmd'])], null)).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/no collection this app backs up/) });
+    expect(await bk.backups(db).countDocuments()).toBe(before);
+    // foreign names beside an allowed one are ignored, and not counted
+    const up = await importUpload(db, [archiveOf('acube', ['blogs', 'system.users'])], null);
+    expect(up.collections.map((c) => c.name)).toEqual(['blogs']);
+    expect(up.totalDocs).toBe(1);
   });
 });

@@ -208,10 +208,31 @@ export interface ScanResult {
  * Streams an archive file: checks SHA-256 of the compressed bytes, gunzips, parses, checks
  * every CRC; calls onDocs for each batch of raw documents (with back-pressure).
  */
+export interface ScanLimits {
+  /** Stop (ArchiveLimitError) once the decompressed stream exceeds this many bytes. */
+  maxRawBytes?: number;
+  /** Stop once the archive has yielded more documents than this. */
+  maxDocs?: number;
+}
+
+/** An archive over a size or document limit (a decompression bomb, or just too big to accept). */
+export class ArchiveLimitError extends ArchiveFormatError {}
+
+/** Passes the decompressed stream through, failing as soon as it exceeds `max` bytes. */
+async function* capBytes(source: AsyncIterable<Buffer>, max: number): AsyncGenerator<Buffer> {
+  let n = 0;
+  for await (const chunk of source) {
+    n += chunk.length;
+    if (n > max) throw new ArchiveLimitError(`archive: decompresses to more than ${Math.floor(max / 1024 / 1024)} MB, the limit for this upload`);
+    yield chunk;
+  }
+}
+
 export async function scanArchive(
   input: Readable,
   onDocs?: (collection: string, docs: Buffer[]) => Promise<void> | void,
   onHeader?: (collections: ArchiveCollectionMeta[]) => Promise<void> | void,
+  limits: ScanLimits = {},
 ): Promise<ScanResult> {
   const sha = createHash('sha256');
   let sizeBytes = 0;
@@ -228,14 +249,18 @@ export async function scanArchive(
   tap.on('error', (e) => gunzip.destroy(e));
   const result: ScanResult = { sha256: '', sizeBytes: 0, header: null, sourceDb: null, collections: [] };
   const metas = new Map<string, ArchiveCollectionMeta>();
+  let docsSeen = 0;
+  const source = limits.maxRawBytes !== undefined ? capBytes(plain, limits.maxRawBytes) : plain;
   try {
-    for await (const ev of readArchive(plain)) {
+    for await (const ev of readArchive(source)) {
       if (ev.type === 'header') {
         result.header = { server_version: ev.header.server_version, tool_version: ev.header.tool_version };
         result.sourceDb = ev.collections[0]?.db ?? null;
         for (const m of ev.collections) metas.set(m.collection, m);
         await onHeader?.(ev.collections);
       } else if (ev.type === 'docs') {
+        docsSeen += ev.docs.length;
+        if (limits.maxDocs !== undefined && docsSeen > limits.maxDocs) throw new ArchiveLimitError(`archive: holds more than ${limits.maxDocs} documents, the limit for this upload`);
         await onDocs?.(ev.collection, ev.docs);
       } else {
         result.collections.push({ name: ev.collection, count: ev.count, rawBytes: ev.bytes, crc: ev.crc, indexes: metas.get(ev.collection)?.indexes ?? [] });

@@ -113,7 +113,18 @@ export const BACKUP_INDEXES = {
 };
 
 /** App collections worth keeping, beside the registry's platform collections. Optional ones are included when present. */
-export const APP_BACKUP_COLLECTIONS = ['admins', 'roles', 'audit_logs', 'saved_searches', 'api_keys'] as const;
+export const APP_BACKUP_COLLECTIONS = ['admins', 'roles', 'audit_logs', 'saved_searches', 'analytics_api_keys'] as const;
+
+/**
+ * Collections holding credentials: operators' argon2 password hashes (`admins`) and the SHA-256 of the
+ * event-ingestion keys (`analytics_api_keys`). Downloading an archive that holds one of them needs
+ * `backup.download.credentials` (super admin only), not just `backup.read`.
+ */
+export const CREDENTIAL_COLLECTIONS: readonly string[] = ['admins', 'analytics_api_keys'];
+
+export function holdsCredentials(collections: readonly { name: string }[]): boolean {
+  return collections.some((c) => CREDENTIAL_COLLECTIONS.includes(c.name));
+}
 
 /** The only collections a backup may read or a restore may write. Never transient ones (locks, jobs, journal, manifest, rate limits). */
 export const BACKUPABLE: readonly string[] = [...COLLECTION_KEYS, ...APP_BACKUP_COLLECTIONS];

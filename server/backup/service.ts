@@ -9,10 +9,10 @@ import type { Readable } from 'node:stream';
 import { AppError } from '../errors';
 import { can, type ResolvedRole } from '../permissions';
 import { defaultStorage, type BackupStorage } from './storage';
-import { bk, backupableCollections, DEFAULT_SCHEDULE, isBackupable, type BackupDoc, type JobDoc, type ScheduleDoc } from './model';
+import { bk, backupableCollections, CREDENTIAL_COLLECTIONS, DEFAULT_SCHEDULE, holdsCredentials, isBackupable, type BackupDoc, type JobDoc, type ScheduleDoc } from './model';
 import { lockCollections } from './locks';
 import { createJob, failStaleJobs, heartbeat, progressWriter, runInBackground } from './jobs';
-import { recoverRestores, restoreBackup, runBackup, scanArchive, verifyBackup, type RestoreReport } from './engine';
+import { ArchiveLimitError, recoverRestores, restoreBackup, runBackup, scanArchive, verifyBackup, type RestoreReport } from './engine';
 import type { CreateInput, RestoreInput, ScheduleInput } from './schema';
 
 export type Actor = { id: string; email: string } | null;
@@ -37,6 +37,8 @@ function dto(b: BackupDoc) {
     finishedAt: b.finishedAt,
     durationMs: b.durationMs,
     collections: b.collections.map((c) => ({ name: c.name, count: c.count, rawBytes: c.rawBytes, crc: c.crc })),
+    /** Holds `admins` or `analytics_api_keys`: downloading it needs backup.download.credentials. */
+    holdsCredentials: holdsCredentials(b.collections),
     totalDocs: b.totalDocs,
     rawBytes: b.rawBytes,
     sizeBytes: b.sizeBytes,
@@ -286,8 +288,19 @@ export async function recoverOnStartup(db: Db) {
 // ---------------------------------------------------------------------------------------------
 // Download / upload (route handlers)
 
-export async function openBackupFile(db: Db, id: string): Promise<{ stream: Readable; size: number; filename: string }> {
+/**
+ * The archive for download. An archive holding credentials (operators' password hashes, API key hashes)
+ * is handed only to roles with backup.download.credentials; backup.read alone gets a FORBIDDEN.
+ */
+export async function openBackupFile(db: Db, id: string, role: ResolvedRole): Promise<{ stream: Readable; size: number; filename: string }> {
   const b = await mustGet(db, id);
+  if (holdsCredentials(b.collections) && !can(role, 'backup.download.credentials')) {
+    const names = b.collections.filter((c) => CREDENTIAL_COLLECTIONS.includes(c.name)).map((c) => c.name);
+    throw new AppError(
+      'FORBIDDEN',
+      `This backup holds credentials (${names.join(', ')}: password or key hashes); downloading it needs the permission "backup.download.credentials" (super admin). Back up the other collections separately to download them.`,
+    );
+  }
   if (b.status !== 'complete') throw new AppError('PRECONDITION_FAILED', 'This backup is not complete.');
   const size = await storage().size(b.file);
   if (size === null) throw new AppError('NOT_FOUND', 'The backup file is missing from storage.');
@@ -296,12 +309,37 @@ export async function openBackupFile(db: Db, id: string): Promise<{ stream: Read
 }
 
 export const UPLOAD_LIMIT_BYTES = Number(process.env.BACKUP_UPLOAD_LIMIT_MB ?? 2048) * 1024 * 1024;
+/** Decompressed size an upload may reach, whatever its compressed size. */
+export const UPLOAD_MAX_UNCOMPRESSED_BYTES = Number(process.env.BACKUP_UPLOAD_MAX_UNCOMPRESSED_MB ?? 4096) * 1024 * 1024;
+/** Documents an upload may hold. */
+export const UPLOAD_MAX_DOCS = Number(process.env.BACKUP_UPLOAD_MAX_DOCS ?? 100_000_000);
+/**
+ * And at most this many times its compressed size (with a floor of 64 MB), so a small gzip bomb is
+ * stopped after a little work: our archives (gzip level 1–9 of BSON) expand well under 50×; a gzip
+ * stream can expand ~1000×.
+ */
+export const UPLOAD_MAX_RATIO = 200;
+const UPLOAD_RATIO_FLOOR_BYTES = 64 * 1024 * 1024;
+
+export function uploadScanLimits(compressedBytes: number, caps = { maxRawBytes: UPLOAD_MAX_UNCOMPRESSED_BYTES, maxDocs: UPLOAD_MAX_DOCS }) {
+  return {
+    maxRawBytes: Math.min(caps.maxRawBytes, Math.max(UPLOAD_RATIO_FLOOR_BYTES, compressedBytes * UPLOAD_MAX_RATIO)),
+    maxDocs: caps.maxDocs,
+  };
+}
 
 /**
  * Stores an uploaded archive, verifies it completely (gzip, format, every CRC), and lists
- * it only when valid. Only allowlisted collections are kept in its manifest.
+ * it only when valid. Only allowlisted collections are kept in its manifest; none left, or one
+ * twice, is BAD_REQUEST. Decompression is capped (`uploadScanLimits`) against gzip bombs.
  */
-export async function importUpload(db: Db, body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, actor: Actor, note = ''): Promise<BackupDto> {
+export async function importUpload(
+  db: Db,
+  body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  actor: Actor,
+  note = '',
+  caps = { maxRawBytes: UPLOAD_MAX_UNCOMPRESSED_BYTES, maxDocs: UPLOAD_MAX_DOCS },
+): Promise<BackupDto> {
   const id = new ObjectId().toHexString();
   const file = `${id}.archive.gz`;
   const st = storage();
@@ -320,12 +358,24 @@ export async function importUpload(db: Db, body: AsyncIterable<Uint8Array> | Ite
   }
   let res;
   try {
-    res = await scanArchive(await st.openRead(file));
+    res = await scanArchive(await st.openRead(file), undefined, undefined, uploadScanLimits(total, caps));
   } catch (e) {
     await st.remove(file);
+    if (e instanceof ArchiveLimitError) throw new AppError('BAD_REQUEST', `Archive refused: ${e.message}.`);
     throw new AppError('BAD_REQUEST', `Not a valid backup archive: ${(e as Error).message}`);
   }
   const foreign = res.collections.filter((c) => !isBackupable(c.name)).map((c) => c.name);
+  const kept = res.collections.filter((c) => isBackupable(c.name));
+  const refuse = async (message: string) => {
+    await st.remove(file);
+    throw new AppError('BAD_REQUEST', message);
+  };
+  // Names such as ../x, system.users or admin.$cmd are never restored; an archive of nothing else is refused.
+  if (kept.length === 0) {
+    await refuse(`The archive holds no collection this app backs up${foreign.length ? ` (only ${foreign.slice(0, 10).join(', ')})` : ''}.`);
+  }
+  const dup = kept.find((c, i) => kept.findIndex((x) => x.name === c.name) !== i);
+  if (dup) await refuse(`The archive holds "${dup.name}" more than once (from several databases); upload one database's archive.`);
   const now = new Date();
   const doc: BackupDoc = {
     _id: id,
@@ -338,11 +388,9 @@ export async function importUpload(db: Db, body: AsyncIterable<Uint8Array> | Ite
     createdAt: now,
     finishedAt: now,
     durationMs: 0,
-    collections: res.collections
-      .filter((c) => isBackupable(c.name))
-      .map((c) => ({ name: c.name, count: c.count, rawBytes: c.rawBytes, crc: c.crc, indexesJson: BSON.EJSON.stringify(c.indexes, { relaxed: false }) })),
-    totalDocs: res.collections.reduce((a, c) => a + c.count, 0),
-    rawBytes: res.collections.reduce((a, c) => a + c.rawBytes, 0),
+    collections: kept.map((c) => ({ name: c.name, count: c.count, rawBytes: c.rawBytes, crc: c.crc, indexesJson: BSON.EJSON.stringify(c.indexes, { relaxed: false }) })),
+    totalDocs: kept.reduce((a, c) => a + c.count, 0),
+    rawBytes: kept.reduce((a, c) => a + c.rawBytes, 0),
     sizeBytes: res.sizeBytes,
     sha256: res.sha256,
     serverVersion: res.header?.server_version ?? '',

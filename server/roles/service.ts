@@ -144,9 +144,25 @@ export async function updateRole(db: Db, operator: Operator, input: RoleUpdateIn
     description: input.description ?? before.description,
     permissions: input.permissions ?? before.permissions,
   };
+  // Editing a role changes what every holder may do, so it is managing them: allowed only when every
+  // holder's permissions (this role's) are a subset of the editor's own. Without this a holder of
+  // roles.manage could strip the role of an admin who outranks them.
+  const holders = await collections.admins(db).countDocuments({ role: before.key });
+  if (holders > 0) {
+    const missing = before.permissions.filter((p) => isPermission(p) && !operator.role.permissions.includes(p));
+    if (missing.length) {
+      throw new AppError(
+        'FORBIDDEN',
+        `You cannot edit the role "${before.label}": its ${holders} holder(s) hold permissions your role does not (${missing.join(', ')}).`,
+        { missing },
+      );
+    }
+  }
   const added = next.permissions.filter((p): p is Permission => isPermission(p) && !before.permissions.includes(p));
   assertHolds(operator, added, 'grant these permissions');
-  await collections.roles(db).updateOne({ _id: before._id }, { $set: { ...next, updatedAt: new Date() } });
+  // Conditional on the version we checked (updatedAt), so a concurrent edit cannot slip past the checks above.
+  const res = await collections.roles(db).updateOne({ _id: before._id, updatedAt: before.updatedAt }, { $set: { ...next, updatedAt: new Date() } });
+  if (res.matchedCount === 0) throw new AppError('CONFLICT', `The role "${before.label}" was changed meanwhile; reload and try again.`);
   invalidateOperatorCache();
   audit.details = { before: snapshot(before), after: snapshot({ key: before.key, ...next }) };
   return getRole(db, input.key);

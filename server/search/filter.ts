@@ -235,7 +235,8 @@ export function toRow(collection: SearchKey, doc: Document, canSeePersonal: bool
     if (name === '_id') continue;
     let v = getPath(doc, name);
     if (v instanceof ObjectId) v = v.toHexString();
-    if (v !== undefined && v !== null && v !== '' && def.fields[name]?.personal && !canSeePersonal) v = MASK;
+    // Masked whatever the value, empty included: '••••' vs blank would tell whether the field is filled.
+    if (def.fields[name]?.personal && !canSeePersonal) v = MASK;
     row[name] = v === undefined ? null : v;
   }
   return row;

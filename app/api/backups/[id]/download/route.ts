@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { idInput } from '@/server/backup/schema';
 import { openBackupFile } from '@/server/backup/service';
 import { writeAudit } from '@/server/audit/service';
+import { AppError } from '@/server/errors';
 import { clientIp } from '@/server/auth/options';
 import { errorResponse, guard, jsonError } from '../../guard';
 
@@ -14,16 +15,20 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }
   if (!parsed.success) return jsonError(400, 'Not a backup id.');
   const g = await guard('backup.read');
   if (g instanceof Response) return g;
-  try {
-    const f = await openBackupFile(g.db, parsed.data.id);
-    await writeAudit(g.db, {
+  const audit = (result: 'success' | 'denied', error: string | null = null) =>
+    writeAudit(g.db, {
       actor: { id: g.op.admin._id.toHexString(), email: g.op.admin.email, role: g.op.role.key },
       action: 'backup.download',
       target: { type: 'backup', id: parsed.data.id },
-      result: 'success',
+      result,
+      error,
       ip: clientIp(req.headers),
       userAgent: req.headers.get('user-agent'),
     });
+  try {
+    // Archives holding credentials (admins' password hashes, API key hashes) need backup.download.credentials.
+    const f = await openBackupFile(g.db, parsed.data.id, g.op.role);
+    await audit('success');
     return new Response(Readable.toWeb(f.stream) as ReadableStream, {
       headers: {
         'content-type': 'application/gzip',
@@ -33,6 +38,7 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }
       },
     });
   } catch (e) {
+    if (e instanceof AppError && e.code === 'FORBIDDEN') await audit('denied', e.message).catch(() => undefined);
     return errorResponse(e);
   }
 }
