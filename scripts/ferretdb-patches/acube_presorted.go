@@ -164,3 +164,17 @@ func AcubeSortSpec(sort *types.Document) (string, bool) {
 
 	return keys[0], ai == -1
 }
+
+// AcubeProjectionUsesFilter reports whether a projection reads the filter (positional `$`), so the
+// filter must stay with the find even when the backend returned exactly its matches.
+func AcubeProjectionUsesFilter(projection *types.Document) bool {
+	for _, k := range projection.Keys() {
+		for _, r := range k {
+			if r == '$' {
+				return true
+			}
+		}
+	}
+
+	return false
+}

@@ -439,11 +439,29 @@ func (p *acubePlanner) sqlFor(f string, alts [][]acubeCond) string {
 	return "(" + strings.Join(ors, " OR ") + ")"
 }
 
-// idSQL pushes down _id equality and $in (exact JSON text, as upstream does for one value).
-func (p *acubePlanner) idSQL(v any) (string, bool) {
+// idSQL pushes down _id equality and $in: the JSON text of _id, which the upstream _id index holds.
+// It is exact when every value is of one type class and the row's _id type is checked too (a string and
+// an ObjectId, or a date and a number, can share their JSON text).
+func (p *acubePlanner) idSQL(v any) (string, bool, bool) {
+	class := func(x any) string {
+		switch x := x.(type) {
+		case types.ObjectID:
+			return "'objectId'"
+		case string:
+			return "'string'"
+		case int32, int64:
+			return "'int', 'long', 'double'"
+		case float64:
+			if x == x && x == float64(int64(x)) {
+				return "'int', 'long', 'double'"
+			}
+		}
+
+		return ""
+	}
 	marshal := func(x any) (string, bool) {
 		switch x.(type) {
-		case string, types.ObjectID, int32, int64, bool:
+		case string, types.ObjectID, int32, int64:
 			return string(must.NotFail(sjson.MarshalSingleValue(x))), true
 		case float64:
 			f := x.(float64)
@@ -458,11 +476,13 @@ func (p *acubePlanner) idSQL(v any) (string, bool) {
 	}
 
 	var vals []any
+	var classes []string
+	exact := true
 
 	if doc, ok := v.(*types.Document); ok {
 		keys := doc.Keys()
-		if len(keys) == 0 {
-			return "", false
+		if len(keys) != 1 {
+			return "", false, false
 		}
 
 		if eqv, err := doc.Get("$eq"); err == nil {
@@ -470,29 +490,37 @@ func (p *acubePlanner) idSQL(v any) (string, bool) {
 		} else if inv, err := doc.Get("$in"); err == nil {
 			arr, ok := inv.(*types.Array)
 			if !ok || arr.Len() == 0 {
-				return "", false
+				return "", false, false
 			}
 
 			for i := 0; i < arr.Len(); i++ {
-				s, ok := marshal(must.NotFail(arr.Get(i)))
+				x := must.NotFail(arr.Get(i))
+
+				s, ok := marshal(x)
 				if !ok {
-					return "", false
+					return "", false, false
 				}
 
 				vals = append(vals, s)
+				classes = append(classes, class(x))
 			}
 		} else {
-			return "", false
+			return "", false, false
 		}
 	}
 
 	if vals == nil {
 		s, ok := marshal(v)
 		if !ok {
-			return "", false
+			return "", false, false
 		}
 
 		vals = []any{s}
+		classes = []string{class(v)}
+	}
+
+	for _, c := range classes {
+		exact = exact && c != "" && c == classes[0]
 	}
 
 	ph := make([]string, len(vals))
@@ -500,7 +528,12 @@ func (p *acubePlanner) idSQL(v any) (string, bool) {
 		ph[i] = p.arg(x)
 	}
 
-	return fmt.Sprintf("%s IN (%s)", metadata.IDColumn, strings.Join(ph, ", ")), true
+	sql := fmt.Sprintf("%s IN (%s)", metadata.IDColumn, strings.Join(ph, ", "))
+	if exact {
+		sql = fmt.Sprintf(`(%s AND %s->>'$."$s".p._id.t' IN (%s))`, sql, metadata.DefaultColumn, classes[0])
+	}
+
+	return sql, true, exact
 }
 
 // where translates a filter document into SQL (AND of its keys); "" when nothing can be pushed down.
@@ -518,6 +551,7 @@ func (p *acubePlanner) where(filter *types.Document) string {
 		case k == "$and" || k == "$or":
 			arr, ok := v.(*types.Array)
 			if !ok || arr.Len() == 0 {
+				p.inexact = true // the handler answers the error
 				continue
 			}
 
@@ -555,10 +589,12 @@ func (p *acubePlanner) where(filter *types.Document) string {
 				}
 			}
 		case k == "_id":
-			// JSON text of _id: a date and a number, a string and an ObjectId can share it
-			p.inexact = true
+			s, ok, exact := p.idSQL(v)
+			if !ok || !exact {
+				p.inexact = true
+			}
 
-			if s, ok := p.idSQL(v); ok {
+			if ok {
 				parts = append(parts, s)
 			}
 		case k == "$comment":
@@ -634,4 +670,9 @@ func (p *acubePlanner) count(whereClause string, args []any) (int64, bool) {
 	}
 
 	return n, true
+}
+
+// exact reports whether the WHERE clause returns exactly the filter's matches.
+func (p *acubePlanner) exact() bool {
+	return !p.inexact
 }

@@ -135,7 +135,7 @@ export async function startFerretDB({ port = 27017, dataDir = path.join(ROOT, '.
       `--sqlite-url=file:${dataDir}/`,
       `--listen-addr=127.0.0.1:${port}`,
       `--state-dir=${dataDir}`,
-      '--debug-addr=-',
+      ...(extraArgs.some((a) => a.startsWith('--debug-addr')) ? [] : ['--debug-addr=-']),
       '--telemetry=disable',
       '--log-level=warn',
       ...extraArgs,
