@@ -129,7 +129,7 @@ async function context(uri: string): Promise<{ client: MongoClient; ctx: Ctx }> 
 async function exportBench(ctx: Ctx, rows: number, timeoutMs: number) {
   const role = builtinRole('super_admin');
   const t0 = performance.now();
-  const ex = openExportCursor(ctx.db, role, 'activity_events', { collection: 'activity_events', sort: [{ field: 'ts', dir: 'desc' }] } as never);
+  const ex = await openExportCursor(ctx.db, role, 'activity_events', { collection: 'activity_events', sort: [{ field: 'ts', dir: 'desc' }] } as never);
   const first = await Promise.race([ex.cursor.next(), new Promise((r) => setTimeout(() => r('timeout'), timeoutMs))]);
   const firstMs = first === 'timeout' ? timeoutMs : performance.now() - t0;
   let n = 1;

@@ -38,6 +38,8 @@ type acubePlanner struct {
 	sides map[string]string // field -> side table (present in the file)
 	lead  map[string]bool   // field -> leading key of an expression index
 	arr   map[string]bool   // field -> may hold arrays (probed)
+	fixed map[string]int    // field -> the one type class a top-level AND of WHERE allows
+	depth int               // nesting of where() calls (1: the filter itself)
 
 	// inexact is set when the WHERE clause may return more than the filter's matches (something was
 	// left out or only approximated); a count is pushed down only when it stays false.
@@ -45,7 +47,7 @@ type acubePlanner struct {
 }
 
 func newAcubePlanner(ctx context.Context, db *fsql.DB, meta *metadata.Collection) *acubePlanner {
-	p := &acubePlanner{ctx: ctx, db: db, meta: meta, sides: map[string]string{}, lead: map[string]bool{}, arr: map[string]bool{}}
+	p := &acubePlanner{ctx: ctx, db: db, meta: meta, sides: map[string]string{}, lead: map[string]bool{}, arr: map[string]bool{}, fixed: map[string]int{}}
 
 	wantSide := map[string]string{}
 
@@ -215,9 +217,12 @@ func acubeCondsFor(v any) (alts [][]acubeCond, ok, exact bool) {
 				alts = append(alts, c)
 			}
 
-			if all && len(alts) > 0 {
+			switch {
+			case all && len(alts) > 0:
 				in = alts
-			} else {
+			case all:
+				in = [][]acubeCond{{{rank: 0}}} // $in: [] matches nothing; no type class is 0
+			default:
 				exact = false
 			}
 		case "$gt", "$gte", "$lt", "$lte":
@@ -489,8 +494,12 @@ func (p *acubePlanner) idSQL(v any) (string, bool, bool) {
 			v = eqv
 		} else if inv, err := doc.Get("$in"); err == nil {
 			arr, ok := inv.(*types.Array)
-			if !ok || arr.Len() == 0 {
+			if !ok {
 				return "", false, false
+			}
+
+			if arr.Len() == 0 {
+				return "0", true, true // matches nothing
 			}
 
 			for i := 0; i < arr.Len(); i++ {
@@ -541,6 +550,9 @@ func (p *acubePlanner) where(filter *types.Document) string {
 	if filter == nil {
 		return ""
 	}
+
+	p.depth++
+	defer func() { p.depth-- }()
 
 	var parts []string
 
@@ -609,6 +621,10 @@ func (p *acubePlanner) where(filter *types.Document) string {
 
 			if ok {
 				parts = append(parts, p.sqlFor(k, alts))
+
+				if rank, one := acubeOneRank(alts); one && p.depth == 1 && p.sides[k] == "" && !p.mayHoldArrays(k) {
+					p.fixed[k] = rank // every row has this type class in k
+				}
 			}
 		}
 	}
@@ -616,10 +632,29 @@ func (p *acubePlanner) where(filter *types.Document) string {
 	return strings.Join(parts, " AND ")
 }
 
-// orderBy returns an exact ORDER BY for sorting by field f (then _id), or "".
-func (p *acubePlanner) orderBy(f string, desc bool) string {
+// acubeOneRank returns the type class all conditions share, if they share one.
+func acubeOneRank(alts [][]acubeCond) (int, bool) {
+	rank := 0
+
+	for _, alt := range alts {
+		for _, c := range alt {
+			if rank != 0 && c.rank != rank {
+				return 0, false
+			}
+
+			rank = c.rank
+		}
+	}
+
+	return rank, rank != 0
+}
+
+// canSort tells whether sorting by field f (then _id) can be done exactly by SQLite: f leads an
+// expression index and holds no value of a class whose SQL order is not BSON order (checked through
+// that index). It also records that f holds no arrays, which lets WHERE use the index for f.
+func (p *acubePlanner) canSort(f string) bool {
 	if f == "" || !metadata.AcubePlainField(f) || f == "_id" || !p.lead[f] {
-		return ""
+		return false
 	}
 
 	q := fmt.Sprintf(`SELECT 1 FROM %q WHERE %s IN (%s) LIMIT 1`,
@@ -627,26 +662,42 @@ func (p *acubePlanner) orderBy(f string, desc bool) string {
 
 	rows, err := p.db.QueryContext(p.ctx, q)
 	if err != nil {
-		return ""
+		return false
 	}
 
 	bad := rows.Next()
 	_ = rows.Close()
 
 	if bad {
-		return ""
+		return false
 	}
 
 	p.arr[f] = false
 
+	return true
+}
+
+// orderBy returns the ORDER BY of a sort canSort accepted. When WHERE fixed the type class of f
+// (p.fixed), the class is left out: SQLite does not see an expression column pinned by WHERE as
+// constant and would sort instead of reading the index in order.
+func (p *acubePlanner) orderBy(f string, desc bool) string {
 	d := ""
 	if desc {
 		d = " DESC"
 	}
 
-	return fmt.Sprintf(" ORDER BY %s%s, %s%s, %s%s, %s%s",
-		metadata.AcubeRank(metadata.DefaultColumn, f), d, metadata.AcubeValue(metadata.DefaultColumn, f), d,
-		metadata.AcubeRank(metadata.DefaultColumn, "_id"), d, metadata.AcubeValue(metadata.DefaultColumn, "_id"), d)
+	terms := []string{}
+	if _, fixed := p.fixed[f]; !fixed {
+		terms = append(terms, metadata.AcubeRank(metadata.DefaultColumn, f)+d)
+	}
+
+	terms = append(terms,
+		metadata.AcubeValue(metadata.DefaultColumn, f)+d,
+		metadata.AcubeRank(metadata.DefaultColumn, "_id")+d,
+		metadata.AcubeValue(metadata.DefaultColumn, "_id")+d,
+	)
+
+	return " ORDER BY " + strings.Join(terms, ", ")
 }
 
 // count runs SELECT count(*) when the WHERE clause is exactly the filter.

@@ -2,6 +2,7 @@ import { ObjectId, type Db, type Filter } from 'mongodb';
 import { collections, type AuditLogDoc } from '../db/collections';
 import { bulkWriteChunked } from '../db/bulk';
 import { cached } from '../db/cache';
+import { distinctByIndex } from '../db/distinct';
 import type { AuditFilters, AuditListInput } from './schema';
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -88,22 +89,7 @@ export async function listAudit(db: Db, input: AuditListInput) {
  * name at a time (a few dozen index seeks instead of reading the whole log), cached ten minutes.
  */
 export async function auditActions(db: Db): Promise<string[]> {
-  const r = await cached(db, 'reference', 'audit-actions', ['audit_logs'], async () => {
-    const out: string[] = [];
-    let last: string | null = null;
-    while (out.length < 500) {
-      const next: AuditLogDoc | null = await collections
-        .auditLogs(db)
-        .find(last === null ? { action: { $gte: '' } } : { action: { $gt: last } }, { projection: { action: 1 } })
-        .sort({ action: 1, _id: 1 })
-        .limit(1)
-        .next();
-      if (!next) break;
-      out.push(next.action);
-      last = next.action;
-    }
-    return out;
-  });
+  const r = await cached(db, 'reference', 'audit-actions', ['audit_logs'], () => distinctByIndex(db, 'audit_logs', 'action', 500));
   return r.value;
 }
 

@@ -145,7 +145,7 @@ function condition(r: Rng, depth = 0): Document {
       return { [f]: { $eq: v() } };
     case 4:
     case 5:
-      return { [f]: { $in: Array.from({ length: r.int(1, 4) }, v) } };
+      return { [f]: { $in: Array.from({ length: r.int(0, 4) }, v) } };
     case 6:
       return { [f]: { [r.pick(['$gt', '$gte', '$lt', '$lte'])]: v() } };
     case 7:

@@ -76,10 +76,10 @@ export async function exportResponse(db: Db, operator: Operator | null, collecti
     return jsonError(400, 'BAD_REQUEST', '"q" is not valid JSON (it must be the URL-encoded JSON of the search input).');
   }
 
-  let opened: ReturnType<typeof openExportCursor>;
+  let opened: Awaited<ReturnType<typeof openExportCursor>>;
   try {
     const columns = p.columns ? p.columns.split(',').map((c) => c.trim()).filter(Boolean) : null;
-    opened = openExportCursor(db, operator.role, p.collection, query, columns);
+    opened = await openExportCursor(db, operator.role, p.collection, query, columns);
   } catch (e) {
     if (e instanceof AppError) {
       if (e.code === 'FORBIDDEN') await audit('denied', requested, null, `FORBIDDEN: ${e.message}`);

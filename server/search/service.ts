@@ -5,6 +5,8 @@
 import { BSON, ObjectId, type Db, type Document, type FindCursor } from 'mongodb';
 import { cached } from '../db/cache';
 import { countMatching } from '../db/count';
+import { distinctByIndex } from '../db/distinct';
+import { parseText, tokenize } from './keywords';
 import { AppError } from '../errors';
 import { can, type ResolvedRole } from '../permissions';
 import { SEARCH_KEYS, SEARCH_REGISTRY, hasKeywords, isSearchKey, type FieldDef, type SearchKey } from '../registry';
@@ -74,6 +76,28 @@ export function resolveColumns(collection: SearchKey, columns?: string[] | null)
   return out;
 }
 
+/**
+ * Collections whose keywords all come from one low-cardinality field (activity events: the event name).
+ * A keyword search there first resolves its words to those values (distinct values by index walk,
+ * cached ten minutes) and adds `field $in values`, served by the field's index: a word no record has
+ * answers at once instead of scanning a million events. The `_kw` conditions stay (exact results).
+ */
+const KEYWORDS_FROM: Partial<Record<SearchKey, string>> = { activity_events: 'name' };
+
+async function keywordValues(db: Db, collection: SearchKey, text: string | undefined): Promise<Document | null | 'none'> {
+  const field = KEYWORDS_FROM[collection];
+  if (!field || !text || !text.trim()) return null;
+  const searchable = Object.entries(SEARCH_REGISTRY[collection].fields).filter(([, f]) => f.searchable).map(([n]) => n);
+  if (searchable.length !== 1 || searchable[0] !== field) return null; // keywords no longer come from this field alone
+  const values = (await cached(db, 'reference', `distinct|${collection}|${field}`, [collection], () => distinctByIndex(db, collection, field))).value;
+  if (values.length >= 1_000) return null; // not low-cardinality after all
+  let matching = values;
+  for (const { token, prefix } of parseText(text)) {
+    matching = matching.filter((v) => tokenize(v).some((t) => (prefix ? t.startsWith(token) : t === token)));
+  }
+  return matching.length ? { [field]: { $in: matching } } : 'none';
+}
+
 export interface SearchResult {
   rows: Row[];
   total: number;
@@ -95,6 +119,11 @@ export async function search(db: Db, role: ResolvedRole, raw: z.input<typeof Sea
   const q = buildQuery(collection, input, personal);
   const coll = db.collection(collection);
   const skip = (input.page - 1) * input.pageSize;
+  const kwValues = await keywordValues(db, collection, input.text);
+  if (kwValues === 'none') {
+    return { rows: [], total: 0, totalCapped: false, counted: input.count !== 'none', page: input.page, pageSize: input.pageSize, countedAt: input.count !== 'none' ? new Date() : null };
+  }
+  if (kwValues) q.filter = { $and: [q.filter, kwValues] };
   const rowsP = coll.find(q.filter, { projection: projectionFor(collection), sort: q.sort, skip, limit: input.pageSize }).toArray();
   let countP: Promise<{ value: number; computedAt: Date } | null> = Promise.resolve(null);
   if (input.count !== 'none') {
@@ -126,7 +155,7 @@ export interface ExportCursor {
 }
 
 /** Opens the cursor an export streams from: same validation, filter, sort and masking as `search`. */
-export function openExportCursor(db: Db, role: ResolvedRole, collectionName: string, query: ExportQuery, columns?: string[] | null): ExportCursor {
+export async function openExportCursor(db: Db, role: ResolvedRole, collectionName: string, query: ExportQuery, columns?: string[] | null): Promise<ExportCursor> {
   const collection = readableCollection(role, collectionName);
   if (query.collection !== collection) {
     throw new AppError('BAD_REQUEST', `The query names "${query.collection.slice(0, 64)}" but the URL names "${collection}".`);
@@ -134,6 +163,9 @@ export function openExportCursor(db: Db, role: ResolvedRole, collectionName: str
   const personal = canSeePersonal(role);
   const q = buildQuery(collection, query, personal);
   const cols = resolveColumns(collection, columns);
+  const kwValues = await keywordValues(db, collection, query.text);
+  if (kwValues === 'none') q.filter = { _id: { $in: [] } };
+  else if (kwValues) q.filter = { $and: [q.filter, kwValues] };
   const cursor = db
     .collection(collection)
     .find(q.filter, { projection: projectionFor(collection, cols), sort: q.sort, batchSize: 1000 });
