@@ -12,6 +12,8 @@
  * Requests go through tRPC (createCaller: zod, session and role lookup, registry, masking) as the pages' do.
  */
 import './no-server-only';
+// the embedded database: counts through the count command, the embedded index policy (as npm start sets)
+process.env.ACUBE_EMBEDDED = '1';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { MongoClient, ObjectId, type Db } from 'mongodb';

@@ -141,6 +141,9 @@ func (p *acubePlanner) arg(v any) string {
 	return "?"
 }
 
+// acubeInList is the value of an IN condition: the values of equality alternatives of one type class.
+type acubeInList []any
+
 // cond is one (rank, op, value) condition on a field; op "" means rank only.
 type acubeCond struct {
 	rank int
@@ -373,9 +376,35 @@ func (p *acubePlanner) sqlFor(f string, alts [][]acubeCond) string {
 			return fmt.Sprintf("(%s = %d AND %s %s %s AND %s %s %s)", rankE, c.rank, valE, c.op, p.arg(c.val), valE, c.op2, p.arg(c.val2))
 		}
 
+		if list, ok := c.val.(acubeInList); ok {
+			ph := make([]string, len(list))
+			for i, v := range list {
+				ph[i] = p.arg(v)
+			}
+
+			return fmt.Sprintf("(%s = %d AND %s IN (%s))", rankE, c.rank, valE, strings.Join(ph, ", "))
+		}
+
 		return fmt.Sprintf("(%s = %d AND %s %s %s)", rankE, c.rank, valE, c.op, p.arg(c.val))
 	}
 	one := func(c acubeCond) string { return oneWith(rankE, valE, c) }
+
+	// equality alternatives of one type class ($in): one IN list, which SQLite plans better than ORs
+	if rank, ok := acubeOneRank(alts); ok && len(alts) > 1 {
+		in := true
+		for _, alt := range alts {
+			in = in && len(alt) == 1 && alt[0].op == "=" && alt[0].op2 == ""
+		}
+
+		if in {
+			vals := make(acubeInList, len(alts))
+			for i, alt := range alts {
+				vals[i] = alt[0].val
+			}
+
+			alts = [][]acubeCond{{{rank: rank, op: "IN", val: vals}}}
+		}
+	}
 
 	if hasSide {
 		// Each condition is matched by some element, not necessarily the same one (MongoDB's array

@@ -60,9 +60,10 @@ export const PATCHES = [
       `${T}${T}}`,
     ),
     to: lines(
-      `${T}${T}// A-Cube patch: expression or side-table index, built in one transaction (acube_index.go)`,
+      `${T}${T}// A-Cube patch: expression or side-table index, built in one transaction (acube_index.go), then`,
+      `${T}${T}// planner statistics for the table, so the new index is chosen where it should be at once`,
       `${T}${T}if err := db.InTransaction(ctx, func(tx *fsql.Tx) error {`,
-      `${T}${T}${T}for _, q := range AcubeIndexCreate(c.TableName, index) {`,
+      `${T}${T}${T}for _, q := range append(AcubeIndexCreate(c.TableName, index), fmt.Sprintf("ANALYZE %q", c.TableName)) {`,
       `${T}${T}${T}${T}if _, err := tx.ExecContext(ctx, q); err != nil {`,
       `${T}${T}${T}${T}${T}return err`,
       `${T}${T}${T}${T}}`,

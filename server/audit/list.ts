@@ -90,7 +90,7 @@ export async function listAudit(db: Db, input: AuditListInput) {
  */
 export async function auditActions(db: Db): Promise<string[]> {
   const r = await cached(db, 'reference', 'audit-actions', ['audit_logs'], () => distinctByIndex(db, 'audit_logs', 'action', 500));
-  return r.value;
+  return r.value ?? [];
 }
 
 /**

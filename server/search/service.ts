@@ -90,7 +90,7 @@ async function keywordValues(db: Db, collection: SearchKey, text: string | undef
   const searchable = Object.entries(SEARCH_REGISTRY[collection].fields).filter(([, f]) => f.searchable).map(([n]) => n);
   if (searchable.length !== 1 || searchable[0] !== field) return null; // keywords no longer come from this field alone
   const values = (await cached(db, 'reference', `distinct|${collection}|${field}`, [collection], () => distinctByIndex(db, collection, field))).value;
-  if (values.length >= 1_000) return null; // not low-cardinality after all
+  if (!values || values.length >= 1_000) return null; // no index on the field, or not low-cardinality after all
   let matching = values;
   for (const { token, prefix } of parseText(text)) {
     matching = matching.filter((v) => tokenize(v).some((t) => (prefix ? t.startsWith(token) : t === token)));
