@@ -41,6 +41,10 @@ type acubePlanner struct {
 	fixed map[string]int    // field -> the one type class a top-level AND of WHERE allows
 	depth int               // nesting of where() calls (1: the filter itself)
 
+	// lastSide is the side table and condition of the last single side-table subquery built; when the
+	// whole WHERE is that subquery, a count reads only the side table.
+	lastSide [2]string
+
 	// inexact is set when the WHERE clause may return more than the filter's matches (something was
 	// left out or only approximated); a count is pushed down only when it stays false.
 	inexact bool
@@ -424,7 +428,10 @@ func (p *acubePlanner) sqlFor(f string, alts [][]acubeCond) string {
 				ors[i] = one(alt[0])
 			}
 
-			return in(strings.Join(ors, " OR "))
+			inner := strings.Join(ors, " OR ")
+			p.lastSide = [2]string{side, inner}
+
+			return in(inner)
 		}
 
 		ors := make([]string, len(alts))
@@ -736,6 +743,12 @@ func (p *acubePlanner) count(whereClause string, args []any) (int64, bool) {
 	}
 
 	q := fmt.Sprintf(`SELECT count(*) FROM %q%s`, p.meta.TableName, whereClause)
+
+	side := p.lastSide
+	if side[0] != "" && whereClause == fmt.Sprintf(" WHERE %s IN (SELECT id FROM %q WHERE %s)", metadata.IDColumn, side[0], side[1]) {
+		// the matching ids are in the side table: count them there (a keyword count)
+		q = fmt.Sprintf(`SELECT count(DISTINCT id) FROM %q WHERE %s`, side[0], side[1])
+	}
 
 	rows, err := p.db.QueryContext(p.ctx, q, args...)
 	if err != nil {
