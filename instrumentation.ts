@@ -2,7 +2,8 @@
  * Next.js start-up hook (Node.js runtime only): the client-address hook, backup crash recovery and the in-process backup
  * scheduler, and loading the analytics member directory in the background so the first
  * retention or lifecycle request does not pay for a users scan; the analytics rollup queue's sweeper;
- * the audit log's actorEmail backfill for entries written by an earlier version.
+ * the audit log's actorEmail backfill for entries written by an earlier version; the slow dashboard tiles
+ * (data quality, engagement) computed into the cache.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
@@ -14,6 +15,7 @@ export async function register() {
   const { warmMemberDirectory } = await import('./server/analytics/members');
   const { startRollupWorker } = await import('./server/analytics/queue');
   const { backfillActorEmail } = await import('./server/audit/list');
+  const { warmDashboard } = await import('./server/dashboard/get');
   getDb().then(
     (db) => {
       warmMemberDirectory(db);
@@ -22,6 +24,7 @@ export async function register() {
         (n) => n > 0 && console.log(`[audit] gave ${n} older entries their actorEmail`),
         (e) => console.error('[audit] actorEmail backfill:', e instanceof Error ? e.message : e),
       );
+      warmDashboard(db).catch((e) => console.error('[dashboard] warming:', e instanceof Error ? e.message : e));
     },
     () => undefined,
   );

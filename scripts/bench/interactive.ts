@@ -40,9 +40,13 @@ const { values } = parseArgs({
     'no-baseline': { type: 'boolean', default: false },
     'export-rows': { type: 'string', default: '50000' },
     'insert-docs': { type: 'string', default: '20000' },
+    /** Only these parts (comma-separated): search, count, audit, tiles, export, insert. */
+    only: { type: 'string' },
   },
 });
 const PORT = 27060;
+const only = values.only ? new Set(values.only.split(',')) : null;
+const want = (part: string) => !only || only.has(part);
 
 type Stat = { p50: number; p95: number; runs: number; timedOut?: boolean };
 const pct = (xs: number[], p: number) => {
@@ -178,27 +182,28 @@ async function runEngine(label: string, baseline: boolean, runs: number, timeout
     const { client, ctx } = await context(engine.uri);
     try {
       console.log(`\n== ${label}: ${runs} runs per shape (timeout ${timeoutMs / 1000} s)`);
-      for (const s of SHAPES) {
-        await s.run(ctx).catch(() => undefined); // warm-up (connection, role cache)
+      for (const s of SHAPES.filter((x) => want(x.group))) {
+        if (!baseline) await s.run(ctx).catch(() => undefined); // warm-up (connection, role cache); the baseline's runs take seconds anyway
         const st = await timeIt(runs, () => s.run(ctx), timeoutMs, s.cold ? () => clearCaches() : undefined);
         out[s.name] = st;
         console.log(`${s.name.padEnd(66)} p50 ${st.p50.toFixed(0).padStart(7)} ms  p95 ${st.p95.toFixed(0).padStart(7)} ms${st.timedOut ? '  (timed out)' : ''}`);
       }
-      for (const w of WIDGETS) {
+      for (const w of want('tiles') ? WIDGETS : []) {
         clearCaches();
         clearAnalyticsCache();
         const first = await timeIt(1, () => ctx.caller.dashboard.widget({ key: w }), timeoutMs);
-        const after = await timeIt(runs, () => ctx.caller.dashboard.widget({ key: w }), timeoutMs);
+        // "after the first load" only means something once the first load finished
+        const after = first.timedOut ? first : await timeIt(runs, () => ctx.caller.dashboard.widget({ key: w }), timeoutMs);
         out[`tile ${w}: first load`] = first;
         out[`tile ${w}: after the first load`] = after;
         console.log(`${`tile ${w}`.padEnd(66)} first ${first.p50.toFixed(0).padStart(7)} ms  after p50 ${after.p50.toFixed(0)} / p95 ${after.p95.toFixed(0)} ms`);
       }
-      const ex = await exportBench(ctx, Number(values['export-rows']), timeoutMs);
+      const ex = want('export') ? await exportBench(ctx, Number(values['export-rows']), timeoutMs) : { firstMs: NaN, exportRate: NaN, plainRate: NaN };
       extra.exportFirstRowMs = ex.firstMs;
       extra.exportRate = ex.exportRate;
       extra.plainRate = ex.plainRate;
       console.log(`export activity_events by ts desc: first row ${ex.firstMs.toFixed(0)} ms; ${ex.exportRate.toFixed(0)} rows/s vs plain cursor ${ex.plainRate.toFixed(0)} docs/s (${(ex.exportRate / ex.plainRate).toFixed(2)}×)`);
-      extra.insertRate = await insertBench(ctx.db, Number(values['insert-docs']), baseline ? 'constraints' : 'embedded');
+      extra.insertRate = want('insert') ? await insertBench(ctx.db, Number(values['insert-docs']), baseline ? 'constraints' : 'embedded') : NaN;
       console.log(`insertMany of activity events (500 per call, ${baseline ? 'unique indexes only, as before' : 'the embedded index policy'}): ${extra.insertRate.toFixed(0)} docs/s`);
     } finally {
       await client.close();

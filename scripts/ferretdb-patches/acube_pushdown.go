@@ -39,7 +39,7 @@ type acubePlanner struct {
 	lead  map[string]bool   // field -> leading key of an expression index
 	arr   map[string]bool   // field -> may hold arrays (probed)
 	fixed map[string]int    // field -> the one type class a top-level AND of WHERE allows
-	depth int               // nesting of where() calls (1: the filter itself)
+	inOr  bool              // building the branches of an $or (conditions there do not hold for every row)
 
 	// lastSide is the side table and condition of the last single side-table subquery built; when the
 	// whole WHERE is that subquery, a count reads only the side table.
@@ -587,8 +587,6 @@ func (p *acubePlanner) where(filter *types.Document) string {
 		return ""
 	}
 
-	p.depth++
-	defer func() { p.depth-- }()
 
 	var parts []string
 
@@ -615,7 +613,11 @@ func (p *acubePlanner) where(filter *types.Document) string {
 					continue
 				}
 
+				wasInOr := p.inOr
+				p.inOr = wasInOr || k == "$or"
 				s := p.where(d)
+				p.inOr = wasInOr
+
 				if s == "" {
 					complete = false // an empty sub-filter matches everything; anything else set inexact
 					continue
@@ -658,7 +660,7 @@ func (p *acubePlanner) where(filter *types.Document) string {
 			if ok {
 				parts = append(parts, p.sqlFor(k, alts))
 
-				if rank, one := acubeOneRank(alts); one && p.depth == 1 && p.sides[k] == "" && !p.mayHoldArrays(k) {
+				if rank, one := acubeOneRank(alts); one && !p.inOr && p.sides[k] == "" && !p.mayHoldArrays(k) {
 					p.fixed[k] = rank // every row has this type class in k
 				}
 			}

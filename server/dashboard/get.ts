@@ -16,6 +16,22 @@ export function dashboardWidgetList(operator: Operator): { key: WidgetKey; title
     .map((key) => ({ key, title: WIDGETS[key].title }));
 }
 
+/** Cache key of a widget's data: per set of permissions where the data depends on the role. */
+function widgetCacheKey(key: WidgetKey, permissions: readonly string[] | null): string {
+  return `widget|${key}|${permissions ? [...permissions].sort().join(',') : '*'}`;
+}
+
+/**
+ * Computes the slow widgets that do not depend on the role (data quality, engagement) into the cache at
+ * start-up, in the background, so the first dashboard after a restart does not wait for a full scan.
+ */
+export async function warmDashboard(db: Db): Promise<void> {
+  for (const key of ['dataQuality', 'analytics'] as const) {
+    const w = WIDGETS[key];
+    await cached(db, w.tier, widgetCacheKey(key, null), w.tags, () => (w.load as (db: Db) => Promise<unknown>)(db));
+  }
+}
+
 /**
  * One widget's data, loaded under that widget's permission. Each widget is its own request,
  * so a slow one (the data-quality scan) never holds back the others; a failing one reports
@@ -28,9 +44,9 @@ export async function loadWidget(db: Db, operator: Operator, key: string): Promi
     throw new AppError('FORBIDDEN', `The ${w.title} widget needs the permission "${w.permission}".`);
   }
   try {
-    // Keyed by what the data depends on besides the database: the role's permissions (visible collections, masking).
-    const roleKey = [...operator.role.permissions].sort().join(',');
-    const r = await cached(db, w.tier, `widget|${key}|${roleKey}`, w.tags, () => w.load(db, operator) as Promise<unknown>, { staleWhileRevalidate: true });
+    const r = await cached(db, w.tier, widgetCacheKey(key, w.perRole ? operator.role.permissions : null), w.tags, () => w.load(db, operator) as Promise<unknown>, {
+      staleWhileRevalidate: true,
+    });
     return { key, title: w.title, permission: w.permission, ok: true, data: r.value, computedAt: r.computedAt } as WidgetResult;
   } catch (e) {
     console.error(`[dashboard] widget ${key}`, e);

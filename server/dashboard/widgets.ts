@@ -24,6 +24,8 @@ export interface WidgetDef<T> {
   tier: CacheTier;
   /** Collections the data depends on (writes through this process refresh it). */
   tags: string[];
+  /** The data depends on the role (visible collections, masking): cached per set of permissions. */
+  perRole?: boolean;
 }
 const widget = <T>(w: WidgetDef<T>) => w;
 
@@ -31,11 +33,11 @@ const PLATFORM = ['users', 'psychologists', 'session_bookings', 'events', 'event
 
 /** Order here is the order on the page. */
 export const WIDGETS = {
-  counts: widget({ title: 'Platform records', permission: 'dashboard.view', tier: 'dashboard', tags: PLATFORM, load: (db, op) => platformCounts(db, op.role) }),
+  counts: widget({ title: 'Platform records', permission: 'dashboard.view', tier: 'dashboard', tags: PLATFORM, perRole: true, load: (db, op) => platformCounts(db, op.role) }),
   systemStatus: widget({ title: 'System status', permission: 'system.read', tier: 'hot', tags: [], load: (db) => systemStatus(db) }),
   adminActivity: widget({ title: 'Admin activity', permission: 'audit.read', tier: 'hot', tags: ['audit_logs'], load: (db) => adminActivity(db) }),
   pendingActions: widget({ title: 'Pending actions', permission: 'moderation.manage', tier: 'hot', tags: ['contacts', 'session_bookings', 'volunteers'], load: (db) => pendingActions(db) }),
-  moderationQueues: widget({ title: 'Moderation queues', permission: 'moderation.manage', tier: 'hot', tags: ['contacts', 'volunteers'], load: (db, op) => moderationQueues(db, op.role) }),
+  moderationQueues: widget({ title: 'Moderation queues', permission: 'moderation.manage', tier: 'hot', tags: ['contacts', 'volunteers'], perRole: true, load: (db, op) => moderationQueues(db, op.role) }),
   analytics: widget({ title: 'Engagement', permission: 'analytics.read', tier: 'dashboard', tags: ['activity_events'], load: (db) => homeSummary(db) }),
   backupHealth: widget({ title: 'Backup health', permission: 'backup.read', tier: 'hot', tags: ['backups'], load: (db) => backupHealthSummary(db) }),
   // reads every platform collection: the slowest tile, kept five minutes and refreshed in the background
