@@ -3,6 +3,7 @@ import { MongoClient, type Db } from 'mongodb';
 import { env } from '../env';
 import { ensureIndexes } from './indexes';
 import { DatabaseUnavailableError } from './connection-errors';
+import { attachDriverMetrics } from '../metrics/registry';
 
 export { DatabaseUnavailableError, isConnectionError } from './connection-errors';
 
@@ -28,7 +29,10 @@ export function mongoClient(): MongoClient {
       socketTimeoutMS: e.MONGODB_SOCKET_TIMEOUT_MS,
       serverSelectionTimeoutMS: e.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
       appName: 'acube-admin',
+      // Command events feed the command-duration histogram of GET /api/metrics (server/metrics/registry.ts).
+      monitorCommands: true,
     });
+    attachDriverMetrics(client);
     g.__acubeMongo = { client };
   }
   return g.__acubeMongo.client;
