@@ -28,7 +28,7 @@ const nextConfig = {
   distDir: process.env.NEXT_DIST_DIR || '.next',
   reactStrictMode: true,
   poweredByHeader: false,
-  serverExternalPackages: ['mongodb', '@node-rs/argon2', 'rate-limiter-flexible'],
+  serverExternalPackages: ['mongodb', '@node-rs/argon2', 'rate-limiter-flexible', 'prom-client'],
   typescript: { ignoreBuildErrors: false },
   async headers() {
     return securityHeaders();

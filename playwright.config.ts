@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { E2E_METRICS_TOKEN } from './e2e/metrics-token';
 
 const PORT = Number(process.env.E2E_PORT || 3100);
 
@@ -39,6 +40,7 @@ export default defineConfig({
       ACUBE_EMBEDDED: '1',
       BACKUP_DIR: '.data/backups-e2e',
       NEXT_TELEMETRY_DISABLED: '1',
+      METRICS_TOKEN: E2E_METRICS_TOKEN,
     },
   },
 });

@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { DEMO_PASSWORD, ROLE_EMAIL } from './fixtures';
+import { E2E_METRICS_TOKEN } from './metrics-token';
 
 /** The same flow as curl: csrf token, credentials callback, then tRPC with the session cookie. */
 test('HTTP sign-in yields a session cookie with which me.get answers the role', async ({ request }) => {
@@ -63,4 +64,37 @@ test('a forged X-Forwarded-For does not change the IP the sign-in is recorded (a
   expect(items[0]!.ip).not.toBe('7.7.7.7');
   expect(items[0]!.ip).toMatch(/^(127\.0\.0\.1|::1)$/);
   await sup.dispose();
+});
+
+/** Issue 16: liveness and readiness answer without a session. */
+test('GET /api/health and /api/ready answer 200 without a session', async ({ request }) => {
+  const health = await request.get('/api/health');
+  expect(health.status()).toBe(200);
+  expect(await health.json()).toEqual({ status: 'ok' });
+  expect(health.headers()['cache-control']).toContain('no-store');
+
+  const ready = await request.get('/api/ready');
+  expect(ready.status()).toBe(200);
+  expect(await ready.json()).toEqual({ status: 'ok', checks: { database: 'ok', startup: 'ok' } });
+  expect(ready.headers()['cache-control']).toContain('no-store');
+});
+
+/**
+ * Issue 16: in the real server, requests served by other bundles (tRPC, NextAuth, the driver under them)
+ * show in the one registry the metrics route reads; the token is required.
+ */
+test('GET /api/metrics: 401 without the token; with it, the tRPC, route and MongoDB figures of other bundles', async ({ request }) => {
+  expect((await request.get('/api/metrics')).status()).toBe(401);
+  expect((await request.get('/api/metrics', { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status()).toBe(401);
+
+  expect((await request.get('/api/trpc/me.get')).status()).toBe(401);
+  expect((await request.get('/api/auth/csrf')).status()).toBe(200);
+  const res = await request.get('/api/metrics', { headers: { authorization: `Bearer ${E2E_METRICS_TOKEN}` } });
+  expect(res.status()).toBe(200);
+  const text = await res.text();
+  expect(text).toMatch(/^acube_trpc_errors_total\{procedure="me\.get",code="UNAUTHORIZED"\} [1-9]/m);
+  expect(text).toMatch(/^acube_trpc_request_duration_seconds_count\{procedure="me\.get",type="query",code="UNAUTHORIZED"\} [1-9]/m);
+  expect(text).toMatch(/^acube_http_request_duration_seconds_count\{route="\/api\/auth\/\[\.\.\.nextauth\]",method="GET",status="200"\} [1-9]/m);
+  expect(text).toMatch(/^acube_mongodb_command_duration_seconds_count\{command="ping",outcome="succeeded"\} [1-9]/m);
+  expect(text).toMatch(/^acube_cache_hits_total\{tier="dashboard"\} \d+/m);
 });

@@ -11,6 +11,24 @@ const EnvSchema = z.object({
   ACUBE_EMBEDDED: z.enum(['0', '1']).default('0'),
   NEXTAUTH_SECRET: z.string().optional(),
   SESSION_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 30).default(8),
+  // MongoClient pool and timeouts (seed phase 14.1): 10–50 connections, idle 45 s, connect 10 s, socket 20 s.
+  MONGODB_MAX_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
+  MONGODB_MIN_POOL_SIZE: z.coerce.number().int().min(0).max(1000).default(10),
+  MONGODB_MAX_IDLE_TIME_MS: z.coerce.number().int().min(0).default(45_000),
+  MONGODB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  MONGODB_SOCKET_TIMEOUT_MS: z.coerce.number().int().min(0).default(20_000),
+  MONGODB_SERVER_SELECTION_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+  /**
+   * Bearer token of GET /api/metrics; unset (or empty): the endpoint answers 404. At least 16 characters
+   * (a random 32+ character string is the intent: the endpoint has no rate limit of its own).
+   */
+  METRICS_TOKEN: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().min(16, 'METRICS_TOKEN: at least 16 characters (use a random string)').optional(),
+  ),
+}).refine((e) => e.MONGODB_MIN_POOL_SIZE <= e.MONGODB_MAX_POOL_SIZE, {
+  message: 'MONGODB_MIN_POOL_SIZE must not exceed MONGODB_MAX_POOL_SIZE',
+  path: ['MONGODB_MIN_POOL_SIZE'],
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -20,6 +20,7 @@
 import { ObjectId, type AnyBulkWriteOperation, type Db } from 'mongodb';
 import { releaseLock, renewLock, tryLock } from '../backup/locks';
 import { bulkWriteChunked } from '../db/bulk';
+import { countMatching } from '../db/count';
 import { applyToRollup, type EventForRollup } from './rollup';
 
 export const ROLLUP_QUEUE = 'analytics_rollup_queue';
@@ -154,9 +155,12 @@ export async function flushRollupQueue(db: Db, timeoutMs = 30_000): Promise<bool
   }
 }
 
-/** Queued batches not yet applied (for the bench and the health of the pipeline). */
+/**
+ * Queued batches not yet applied (for the bench and the metrics' queue depth). countMatching: on the
+ * embedded database a pushed-down `count` rather than an aggregation decoding every queued document.
+ */
 export async function queuedBatches(db: Db): Promise<number> {
-  return queue(db).countDocuments();
+  return countMatching(db, queue(db));
 }
 
 /**

@@ -4,6 +4,7 @@ import { collections, type AdminDoc } from '../db/collections';
 import { writeAudit } from '../audit/service';
 import { dummyHash, verifyPassword } from './password';
 import { createSignInLimiter, pruneExpired, type SignInLimiter } from './rate-limit';
+import { recordRateLimitRefusal, recordSignInFailure } from '../metrics/registry';
 
 export const CredentialsSchema = z.object({
   email: z.string().trim().toLowerCase().email().max(254),
@@ -28,7 +29,10 @@ export async function verifyCredentials(
   meta: { ip: string; userAgent: string | null },
 ): Promise<SignInResult> {
   const parsed = CredentialsSchema.safeParse(raw);
-  if (!parsed.success) return { ok: false, reason: 'invalid' };
+  if (!parsed.success) {
+    recordSignInFailure('invalid');
+    return { ok: false, reason: 'invalid' };
+  }
   const { email, password } = parsed.data;
 
   let limiter = limiters.get(client);
@@ -52,6 +56,8 @@ export async function verifyCredentials(
 
   const { blockedFor, delayMs } = await limiter.check(email, meta.ip);
   if (blockedFor > 0) {
+    recordSignInFailure('rate_limited');
+    recordRateLimitRefusal('signin');
     await audit('failure', 'rate_limited');
     return { ok: false, reason: 'rate_limited', retryAfter: blockedFor };
   }
@@ -61,11 +67,13 @@ export async function verifyCredentials(
   const admin = await collections.admins(db).findOne({ email });
   const valid = await verifyPassword(admin?.passwordHash ?? (await dummyHash()), password);
   if (!admin || !valid) {
+    recordSignInFailure('invalid');
     await limiter.recordFailure(email, meta.ip);
     await audit('failure', admin ? 'wrong_password' : 'unknown_email', admin ?? undefined);
     return { ok: false, reason: 'invalid' };
   }
   if (admin.status !== 'active') {
+    recordSignInFailure('deactivated');
     await audit('failure', 'deactivated', admin);
     return { ok: false, reason: 'deactivated' };
   }

@@ -3,6 +3,7 @@ import { MongoClient, type Db } from 'mongodb';
 import { env } from '../env';
 import { ensureIndexes } from './indexes';
 import { DatabaseUnavailableError } from './connection-errors';
+import { attachDriverMetrics } from '../metrics/registry';
 
 export { DatabaseUnavailableError, isConnectionError } from './connection-errors';
 
@@ -17,13 +18,21 @@ const g = globalThis as unknown as DbGlobal;
 
 export function mongoClient(): MongoClient {
   if (!g.__acubeMongo) {
-    const client = new MongoClient(env().MONGODB_URI, {
-      // Fail fast and clearly when the database is down instead of hanging a request.
-      serverSelectionTimeoutMS: 5_000,
-      connectTimeoutMS: 5_000,
-      maxPoolSize: 20,
+    const e = env();
+    const client = new MongoClient(e.MONGODB_URI, {
+      // Pool and timeouts: the seed's defaults, each overridable (README, Configuration). Server selection
+      // fails fast and clearly when the database is down instead of hanging a request.
+      maxPoolSize: e.MONGODB_MAX_POOL_SIZE,
+      minPoolSize: e.MONGODB_MIN_POOL_SIZE,
+      maxIdleTimeMS: e.MONGODB_MAX_IDLE_TIME_MS,
+      connectTimeoutMS: e.MONGODB_CONNECT_TIMEOUT_MS,
+      socketTimeoutMS: e.MONGODB_SOCKET_TIMEOUT_MS,
+      serverSelectionTimeoutMS: e.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
       appName: 'acube-admin',
+      // Command events feed the command-duration histogram of GET /api/metrics (server/metrics/registry.ts).
+      monitorCommands: true,
     });
+    attachDriverMetrics(client);
     g.__acubeMongo = { client };
   }
   return g.__acubeMongo.client;

@@ -7,6 +7,7 @@ import { writeAudit } from '../audit/service';
 import { loadOperator, type Operator, type SessionIdentity } from '../auth/session';
 import { can, type Permission } from '../permissions';
 import { isConnectionError } from '../db/connection-errors';
+import { recordTrpcCall } from '../metrics/registry';
 
 /** What a procedure may add to its own audit entry (the target it touched, before/after). */
 export interface AuditNote {
@@ -118,7 +119,23 @@ const auditMutations = t.middleware(async ({ ctx, next, path, type, getRawInput 
   return res;
 });
 
-const base = t.procedure.use(errors);
+/**
+ * Outermost: times every procedure call (all the middlewares below included) and records it with its
+ * final code (OK, or the tRPC code after `errors` has mapped domain errors) for GET /api/metrics.
+ * A failure inside a middleware comes back from next() as a result, so this sees every outcome.
+ */
+const timing = t.middleware(async ({ next, path, type }) => {
+  const started = performance.now();
+  const res = await next();
+  try {
+    recordTrpcCall(path, type, res.ok ? 'OK' : res.error.code, (performance.now() - started) / 1000);
+  } catch (e) {
+    console.error('[metrics] trpc timing:', e instanceof Error ? e.message : e); // never fail a call over a metric
+  }
+  return res;
+});
+
+const base = t.procedure.use(timing).use(errors);
 
 export const publicProcedure = base.meta({ auth: 'public' });
 

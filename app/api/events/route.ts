@@ -11,13 +11,14 @@ import { AppError, HTTP_STATUS } from '@/server/errors';
 import { ingestEvents } from '@/server/analytics/ingest';
 import { verifyApiKey } from '@/server/analytics/keys';
 import { scheduleDrain } from '@/server/analytics/queue';
+import { withRouteMetrics } from '@/server/metrics/registry';
 
 export const dynamic = 'force-dynamic';
 const MAX_BODY = 4 * 1024 * 1024;
 
 const json = (status: number, body: unknown) => Response.json(body, { status });
 
-export async function POST(req: Request) {
+async function handlePost(req: Request) {
   let db;
   try {
     db = await getDb();
@@ -47,3 +48,5 @@ export async function POST(req: Request) {
     return json(500, { error: 'Something went wrong on the server. It has been logged.' });
   }
 }
+
+export const POST = withRouteMetrics('/api/events', handlePost);

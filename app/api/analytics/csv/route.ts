@@ -6,10 +6,11 @@ import { can } from '@/server/permissions';
 import { AppError, HTTP_STATUS } from '@/server/errors';
 import { analyticsCsv } from '@/server/analytics/csv';
 import { csvQuery } from '@/server/analytics/schema';
+import { withRouteMetrics } from '@/server/metrics/registry';
 
 export const dynamic = 'force-dynamic';
 
-export async function GET(req: Request) {
+async function handleGet(req: Request) {
   let db;
   try {
     db = await getDb();
@@ -33,3 +34,5 @@ export async function GET(req: Request) {
     return Response.json({ error: 'Something went wrong on the server. It has been logged.' }, { status: 500 });
   }
 }
+
+export const GET = withRouteMetrics('/api/analytics/csv', handleGet);

@@ -3,6 +3,7 @@ import { importUpload, UPLOAD_LIMIT_BYTES } from '@/server/backup/service';
 import { writeAudit } from '@/server/audit/service';
 import { clientIp } from '@/server/auth/options';
 import { errorResponse, guard, jsonError } from '../guard';
+import { withRouteMetrics } from '@/server/metrics/registry';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
@@ -13,7 +14,7 @@ const query = z.object({ note: z.string().trim().max(300).default('') });
  * Upload an archive as the raw request body (application/gzip or octet-stream). It is
  * stored, fully verified (gzip, format, every CRC) and listed only when valid.
  */
-export async function POST(req: Request) {
+async function handlePost(req: Request) {
   const g = await guard('backup.upload');
   if (g instanceof Response) return g;
   const q = query.safeParse(Object.fromEntries(new URL(req.url).searchParams));
@@ -33,3 +34,5 @@ export async function POST(req: Request) {
     return errorResponse(e);
   }
 }
+
+export const POST = withRouteMetrics('/api/backups/upload', handlePost);

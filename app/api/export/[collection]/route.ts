@@ -3,12 +3,13 @@ import { loadOperator } from '@/server/auth/session';
 import { clientIp } from '@/server/auth/options';
 import { sessionIdentity } from '@/server/trpc/context';
 import { exportResponse } from '@/server/export/service';
+import { withRouteMetrics } from '@/server/metrics/registry';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
 
 /** GET /api/export/<collection>?format=csv|json|ndjson&q=<URL-encoded search JSON>&columns=a,b&bom=1 */
-export async function GET(req: Request, ctx: { params: Promise<{ collection: string }> }) {
+async function handleGet(req: Request, ctx: { params: Promise<{ collection: string }> }) {
   const { collection } = await ctx.params;
   let db;
   try {
@@ -23,3 +24,5 @@ export async function GET(req: Request, ctx: { params: Promise<{ collection: str
     signal: req.signal,
   });
 }
+
+export const GET = withRouteMetrics('/api/export/[collection]', handleGet);

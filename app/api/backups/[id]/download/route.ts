@@ -5,12 +5,13 @@ import { writeAudit } from '@/server/audit/service';
 import { AppError } from '@/server/errors';
 import { clientIp } from '@/server/auth/options';
 import { errorResponse, guard, jsonError } from '../../guard';
+import { withRouteMetrics } from '@/server/metrics/registry';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
 
 /** Streams a backup archive (mongodump --archive --gzip format). */
-export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }) {
+async function handleGet(req: Request, ctx: { params: Promise<{ id: string }> }) {
   const parsed = idInput.safeParse(await ctx.params);
   if (!parsed.success) return jsonError(400, 'Not a backup id.');
   const g = await guard('backup.read');
@@ -42,3 +43,5 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }
     return errorResponse(e);
   }
 }
+
+export const GET = withRouteMetrics('/api/backups/[id]/download', handleGet);
