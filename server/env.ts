@@ -16,7 +16,11 @@ const EnvSchema = z.object({
   MONGODB_MIN_POOL_SIZE: z.coerce.number().int().min(0).max(1000).default(10),
   MONGODB_MAX_IDLE_TIME_MS: z.coerce.number().int().min(0).default(45_000),
   MONGODB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
-  MONGODB_SOCKET_TIMEOUT_MS: z.coerce.number().int().min(0).default(20_000),
+  /**
+   * Unset: 20 s on MongoDB; 300 s on the embedded database, where a command that must read a whole
+   * collection (a data-quality check of 1,000,000 activity events) takes minutes.
+   */
+  MONGODB_SOCKET_TIMEOUT_MS: z.coerce.number().int().min(0).optional(),
   MONGODB_SERVER_SELECTION_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
   /**
    * Bearer token of GET /api/metrics; unset (or empty): the endpoint answers 404. At least 16 characters

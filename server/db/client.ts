@@ -26,7 +26,7 @@ export function mongoClient(): MongoClient {
       minPoolSize: e.MONGODB_MIN_POOL_SIZE,
       maxIdleTimeMS: e.MONGODB_MAX_IDLE_TIME_MS,
       connectTimeoutMS: e.MONGODB_CONNECT_TIMEOUT_MS,
-      socketTimeoutMS: e.MONGODB_SOCKET_TIMEOUT_MS,
+      socketTimeoutMS: e.MONGODB_SOCKET_TIMEOUT_MS ?? (e.ACUBE_EMBEDDED === '1' ? 300_000 : 20_000),
       serverSelectionTimeoutMS: e.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
       appName: 'acube-admin',
       // Command events feed the command-duration histogram of GET /api/metrics (server/metrics/registry.ts).
