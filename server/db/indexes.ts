@@ -51,10 +51,12 @@ export async function ensureIndexes(
       : new Set<string>();
     const missing = specs.filter((s) => !s.name || !have.has(s.name));
     if (missing.length) await db.collection(name).createIndexes(missing);
-    if (policy !== 'all') {
-      // indexes of ours that this policy leaves out (created by an earlier version) only cost writes
-      const keep = new Set(specs.map((s) => s.name));
-      for (const s of all) if (s.name && !keep.has(s.name) && have.has(s.name)) await db.collection(name).dropIndex(s.name);
+    // Indexes of ours that this policy leaves out, or that the registry no longer asks for (search_<field> of a
+    // field that stopped being sortable), were made by an earlier version and only cost writes.
+    const keep = new Set(specs.map((s) => s.name));
+    for (const n of have) {
+      const ours = all.some((s) => s.name === n) || n.startsWith('search_');
+      if (ours && !keep.has(n)) await db.collection(name).dropIndex(n);
     }
   }
 }
