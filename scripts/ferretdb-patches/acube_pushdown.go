@@ -40,6 +40,7 @@ type acubePlanner struct {
 	arr   map[string]bool   // field -> may hold arrays (probed)
 	fixed map[string]int    // field -> the one type class a top-level AND of WHERE allows
 	inOr  bool              // building the branches of an $or (conditions there do not hold for every row)
+	sort  string            // the field SQLite sorts by (canSort accepted it), or ""
 
 	// lastSide is the side table and condition of the last single side-table subquery built; when the
 	// whole WHERE is that subquery, a count reads only the side table.
@@ -407,6 +408,13 @@ func (p *acubePlanner) sqlFor(f string, alts [][]acubeCond) string {
 			}
 
 			alts = [][]acubeCond{{{rank: rank, op: "IN", val: vals}}}
+
+			if p.sort != "" && p.sort != f && !hasSide {
+				// Several values of a field other than the sort's: SQLite would read them through the
+				// field's index and sort everything; unary + keeps that index out, so it walks the sort's
+				// index in order and stops after the first page (measured: 730 ms → 2 ms at 100,000 rows).
+				rankE, valE = "+"+rankE, "+"+valE
+			}
 		}
 	}
 
@@ -711,6 +719,7 @@ func (p *acubePlanner) canSort(f string) bool {
 	}
 
 	p.arr[f] = false
+	p.sort = f
 
 	return true
 }
