@@ -3,7 +3,7 @@
  * and times `restoreBackup(..., { mode: 'preview' })` against the unchanged database (every document is looked
  * up by _id in batches and compared), on the patched engine and on the baseline engine (same data files).
  *
- *   npx tsx scripts/bench/restore-preview.ts [--runs 3]
+ *   npx tsx scripts/bench/restore-preview.ts [--runs 3] [--no-baseline]
  */
 import './no-server-only';
 import fs from 'node:fs';
@@ -19,13 +19,13 @@ import { backupableCollections } from '../../server/backup/model';
 import { ensureIndexes } from '../../server/db/indexes';
 import { seedPlatform, DEMO_DEFAULTS } from '../../server/seed/demo';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, 'no-baseline': { type: 'boolean', default: false } } });
 const dataDir = path.join(ROOT, '.data', 'bench-restore');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'acube-preview-'));
 const storage = new DirectoryStorage(dir);
 let backup: Awaited<ReturnType<typeof runBackup>> | null = null;
 
-for (const baseline of [false, true]) {
+for (const baseline of values['no-baseline'] ? [false] : [false, true]) {
   const s = await startFerretDB({ port: 27061, dataDir, fresh: !baseline, baseline });
   const client = new MongoClient(s.uri);
   await client.connect();
