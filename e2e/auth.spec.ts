@@ -34,8 +34,17 @@ test('super admin and viewer see different sidebars; sign out ends the session',
   await page.goto('/backups');
   await expect(page.getByRole('heading', { name: 'Not available to your role' })).toBeVisible();
 
+  // a copy of the cookie taken before signing out is refused afterwards (the session is revoked, not just forgotten)
+  const copied = await page.context().cookies();
+  const stillIn = await page.request.get('/api/trpc/me.get');
+  expect(stillIn.status()).toBe(200);
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/signin/);
   await page.goto('/');
   await expect(page).toHaveURL(/\/signin/);
+  const replay = await page.context().browser()!.newContext();
+  await replay.addCookies(copied);
+  const refused = await replay.request.get('/api/trpc/me.get');
+  expect(refused.status()).toBe(401);
+  await replay.close();
 });

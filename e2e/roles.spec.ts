@@ -61,7 +61,8 @@ test('super admin creates a "Support" role and an admin with it; demotion shows 
   await sp.goto('/audit');
   await expect(sp.getByRole('heading', { name: 'Not available to your role' })).toBeVisible();
 
-  // 4. super admin demotes them to viewer; their next navigation reflects it (same session)
+  // 4. super admin demotes them to viewer; a role change ends their session: the next navigation asks them
+  //    to sign in again, and they come back with the new role
   await sa.getByLabel('Search admins').fill('support@');
   const row = sa.locator('tr[data-email="support@acube.local"]');
   await expect(sa.getByTestId('admins-table').locator('tbody tr')).toHaveCount(1);
@@ -70,6 +71,8 @@ test('super admin creates a "Support" role and an admin with it; demotion shows 
   await expect(sa.getByTestId('admins-error')).toHaveCount(0);
 
   await sp.goto('/');
+  await expect(sp).toHaveURL(/\/signin/);
+  await signIn(sp, 'support@acube.local', password);
   await expect(sp.getByTestId('whoami-role')).toHaveText('Viewer');
   expect(await sidebarItems(sp)).toEqual(['Dashboard', 'Search']);
   expect(await widgetKeys(sp)).toEqual(['counts']);

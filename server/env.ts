@@ -10,7 +10,10 @@ const EnvSchema = z.object({
    */
   ACUBE_EMBEDDED: z.enum(['0', '1']).default('0'),
   NEXTAUTH_SECRET: z.string().optional(),
+  /** Idle lifetime of a session cookie: renewed while the operator works (NextAuth's sliding expiry). */
   SESSION_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 30).default(8),
+  /** Absolute lifetime from sign-in: no renewal extends a session past this; then the operator signs in again. */
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
   // MongoClient pool and timeouts (seed phase 14.1): 10–50 connections, idle 45 s, connect 10 s, socket 20 s.
   MONGODB_MAX_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
   MONGODB_MIN_POOL_SIZE: z.coerce.number().int().min(0).max(1000).default(10),

@@ -167,20 +167,23 @@ describe('admins', () => {
     expect((await lastAudit('admins.setRole'))!.details).toMatchObject({ before: { role: 'super_admin' }, after: { role: 'admin' } });
   });
 
-  it('role change and deactivation take effect on the next request; reset and revoke end sessions', async () => {
+  it('role change, deactivation, reset and revoke end sessions on the next request', async () => {
     const c = callerFor(t.db, sup);
     const victim = await makeAdmin(t.db, 'admin');
     const v = callerFor(t.db, victim);
     expect(await code(v.audit.list({}))).toBe('OK');
     await c.admins.setRole({ id: victim._id.toHexString(), role: 'viewer' });
-    expect(await code(v.audit.list({}))).toBe('FORBIDDEN'); // same session, next request
-    expect((await v.me.get()).role).toBe('viewer');
-    expect((await lastAudit('admins.setRole'))!.details).toMatchObject({ before: { role: 'admin' }, after: { role: 'viewer' } });
+    expect(await code(v.audit.list({}))).toBe('UNAUTHORIZED'); // same session, next request: signed out
+    const demoted = callerFor(t.db, (await collections.admins(t.db).findOne({ _id: victim._id }))!);
+    expect(await code(demoted.audit.list({}))).toBe('FORBIDDEN'); // signed in again: the new role applies
+    expect((await demoted.me.get()).role).toBe('viewer');
+    expect((await lastAudit('admins.setRole'))!.details).toMatchObject({ before: { role: 'admin' }, after: { role: 'viewer' }, sessionsRevoked: true });
+    const v0 = demoted;
 
     await c.admins.deactivate({ id: victim._id.toHexString() });
-    expect(await code(v.me.get())).toBe('UNAUTHORIZED');
+    expect(await code(v0.me.get())).toBe('UNAUTHORIZED');
     await c.admins.reactivate({ id: victim._id.toHexString() });
-    expect(await code(v.me.get())).toBe('UNAUTHORIZED'); // the old session was revoked by the deactivation
+    expect(await code(v0.me.get())).toBe('UNAUTHORIZED'); // the old session was revoked by the deactivation
     const fresh = (await collections.admins(t.db).findOne({ _id: victim._id }))!;
     const v2 = callerFor(t.db, fresh);
     expect(await code(v2.me.get())).toBe('OK');

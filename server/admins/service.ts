@@ -165,7 +165,7 @@ async function change(
   return after;
 }
 
-/** Takes effect on the admin's next request: roles are read from the database on every request. */
+/** Takes effect on the admin's next request (their sessions end; roles are read from the database on every request). */
 export async function setAdminRole(db: Db, operator: Operator, id: string, roleKey: string, audit: AuditSink = {}) {
   const after = await change(db, operator, id, audit, async (target) => {
     assertNotSelf(operator, target, 'change the role of');
@@ -173,7 +173,9 @@ export async function setAdminRole(db: Db, operator: Operator, id: string, roleK
     await assertOutranks(db, operator, target, `change the role of ${target.email}`);
     assertHolds(operator, role.permissions, `give the role "${role.label}"`);
     if (roleKey !== 'super_admin') await assertNotLastSuperAdmin(db, target, 'demoted');
-    return { set: { role: roleKey } };
+    // A role change ends the admin's sessions: whatever a browser had loaded or subscribed to under the
+    // old role stops at once, and the next sign-in starts from the new role.
+    return { set: { role: roleKey }, bump: roleKey !== target.role };
   });
   return toDTO(after, new Map());
 }

@@ -4,6 +4,7 @@ import { collections, type AdminDoc } from '../db/collections';
 import { writeAudit } from '../audit/service';
 import { dummyHash, verifyPassword } from './password';
 import { createSignInLimiter, pruneExpired, type SignInLimiter } from './rate-limit';
+import { pruneSessionRevocations } from './session';
 import { recordRateLimitRefusal, recordSignInFailure } from '../metrics/registry';
 
 export const CredentialsSchema = z.object({
@@ -40,6 +41,7 @@ export async function verifyCredentials(
   if (Date.now() - lastPrune > 10 * 60_000) {
     lastPrune = Date.now();
     void pruneExpired(client, db.databaseName).catch(() => undefined);
+    void pruneSessionRevocations(db).catch(() => undefined);
   }
 
   const audit = (result: 'success' | 'failure', error: string | null, admin?: AdminDoc) =>

@@ -5,7 +5,8 @@ import { getDb, mongoClient } from '../db/client';
 import { env } from '../env';
 import { verifyCredentials } from './credentials';
 import { clientIp } from './client-ip';
-import type { SessionIdentity } from './session';
+import { randomUUID } from 'node:crypto';
+import { revokeSession, type SessionIdentity } from './session';
 
 function headerOf(headers: unknown, name: string): string | null {
   if (!headers) return null;
@@ -48,6 +49,9 @@ export const authOptions: AuthOptions = {
       if (user) {
         token.adminId = user.id;
         token.sv = (user as { sv?: number }).sv ?? 0;
+        // Set once, at sign-in; renewals copy the token and keep it (absolute lifetime, server/auth/session.ts).
+        token.authTime = Math.floor(Date.now() / 1000);
+        token.sid = randomUUID();
       }
       return token;
     },
@@ -55,8 +59,30 @@ export const authOptions: AuthOptions = {
       (session as unknown as { identity: SessionIdentity }).identity = {
         adminId: String(token.adminId ?? ''),
         sessionVersion: Number(token.sv ?? -1),
+        authTime: typeof token.authTime === 'number' ? token.authTime : undefined,
+        sid: typeof token.sid === 'string' ? token.sid : undefined,
       };
       return session;
+    },
+  },
+  events: {
+    /**
+     * Sign-out ends the session for real: clearing the cookie is not enough (a copy keeps working), so this
+     * session's id goes on the revocation list (server/auth/session.ts).
+     */
+    async signOut({ token }) {
+      const adminId = typeof token?.adminId === 'string' ? token.adminId : '';
+      if (!adminId) return;
+      try {
+        await revokeSession(await getDb(), {
+          adminId,
+          sessionVersion: Number(token.sv ?? -1),
+          authTime: typeof token.authTime === 'number' ? token.authTime : undefined,
+          sid: typeof token.sid === 'string' ? token.sid : undefined,
+        });
+      } catch (e) {
+        console.error('[auth] sign-out could not end the session:', e instanceof Error ? e.message : e);
+      }
     },
   },
 };

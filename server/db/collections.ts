@@ -44,9 +44,21 @@ export interface CustomRoleDoc {
   createdBy: string | null;
 }
 
+/**
+ * A signed-out session (its id from the cookie): refused until `expiresAt`, when the cookie could not be
+ * valid anyway (absolute lifetime) and the entry is pruned.
+ */
+export interface SessionRevocationDoc {
+  _id: string;
+  adminId: string;
+  revokedAt: Date;
+  expiresAt: Date;
+}
+
 /** Typed getters for the app's own collections. Platform collections come from the registry. */
 export const collections = {
   admins: (db: Db) => db.collection<AdminDoc>('admins'),
   auditLogs: (db: Db) => db.collection<AuditLogDoc>('audit_logs'),
   roles: (db: Db) => db.collection<CustomRoleDoc>('roles'),
+  sessionRevocations: (db: Db) => db.collection<SessionRevocationDoc>('session_revocations'),
 };

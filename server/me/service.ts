@@ -11,8 +11,10 @@ export async function changeOwnPassword(db: Db, admin: AdminDoc, currentPassword
   }
   await collections.admins(db).updateOne(
     { _id: admin._id },
-    { $set: { passwordHash: await hashPassword(newPassword), updatedAt: new Date() } },
+    { $set: { passwordHash: await hashPassword(newPassword), updatedAt: new Date() }, $inc: { sessionVersion: 1 } },
   );
   invalidateOperatorCache();
-  return { ok: true as const };
+  // Every session ends, this one included (a stolen cookie must not outlive the password it was made with):
+  // the browser signs in again with the new password.
+  return { ok: true as const, signedOut: true as const };
 }

@@ -9,7 +9,8 @@ import { createContextInner } from './init';
 /** Reads the NextAuth session of an HTTP request: the identity inside it, or null. */
 export async function sessionIdentity(): Promise<SessionIdentity | null> {
   const s = (await getServerSession(authOptions)) as { identity?: SessionIdentity } | null;
-  return s?.identity?.adminId ? s.identity : null;
+  // A cookie without its sign-in time predates absolute lifetimes: refused, the operator signs in again.
+  return s?.identity?.adminId && typeof s.identity.authTime === 'number' && s.identity.sid ? s.identity : null;
 }
 
 export async function createContext(req: Request) {
