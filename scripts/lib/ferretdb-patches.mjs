@@ -337,9 +337,12 @@ export const PATCHES = [
     file: 'internal/handler/msg_count.go',
     from: `${T}queryRes, err := c.Query(connCtx, &qp)\n${T}if err != nil {\n${T}${T}return nil, lazyerrors.Error(err)\n${T}}\n`,
     to: lines(
-      `${T}queryRes, err := c.Query(connCtx, &qp)`,
+      `${T}ctx, stopTimer := acubeMaxTime(connCtx, params.MaxTimeMS) // A-Cube patch: maxTimeMS honoured`,
+      `${T}defer stopTimer()`,
+      ``,
+      `${T}queryRes, err := c.Query(ctx, &qp)`,
       `${T}if err != nil {`,
-      `${T}${T}return nil, lazyerrors.Error(err)`,
+      `${T}${T}return nil, handleMaxTimeMSError(err, params.MaxTimeMS, "count")`,
       `${T}}`,
       ``,
       `${T}if queryRes.AcubeCounted { // A-Cube patch: counted by the backend`,
@@ -353,6 +356,37 @@ export const PATCHES = [
       `${T}${T}return documentOpMsg(must.NotFail(types.NewDocument("n", int32(n), "ok", float64(1))))`,
       `${T}}`,
       ``,
+    ),
+  },
+  {
+    // count honours maxTimeMS like find and aggregate (upstream: parsed and ignored): a user-shaped count
+    // over a large collection stops with MaxTimeMSExpired instead of running for minutes.
+    id: 'acube-count-maxtime-file',
+    add: 'acube_maxtime.go',
+    to: 'internal/handler/acube_maxtime.go',
+  },
+  {
+    id: 'acube-count-maxtime-param',
+    file: 'internal/handler/common/count.go',
+    from: `${T}MaxTimeMS      int64           \`ferretdb:"maxTimeMS,ignored"\``,
+    to: `${T}MaxTimeMS      int64           \`ferretdb:"maxTimeMS,opt,wholePositiveNumber"\``,
+  },
+  {
+    id: 'acube-count-maxtime-iter',
+    file: 'internal/handler/msg_count.go',
+    from: lines(
+      `${T}if err != nil {`,
+      `${T}${T}return nil, lazyerrors.Error(err)`,
+      `${T}}`,
+      ``,
+      `${T}count, _ := res.Get("count")`,
+    ),
+    to: lines(
+      `${T}if err != nil {`,
+      `${T}${T}return nil, handleMaxTimeMSError(err, params.MaxTimeMS, "count")`,
+      `${T}}`,
+      ``,
+      `${T}count, _ := res.Get("count")`,
     ),
   },
   {

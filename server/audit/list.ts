@@ -1,3 +1,4 @@
+import { userQueryMaxMs } from '../db/limits';
 import { ObjectId, type Db, type Filter } from 'mongodb';
 import { collections, type AuditLogDoc } from '../db/collections';
 import { bulkWriteChunked } from '../db/bulk';
@@ -59,7 +60,7 @@ export async function listAudit(db: Db, input: AuditListInput) {
     : base;
   const docs = await collections
     .auditLogs(db)
-    .find(filter)
+    .find(filter, { maxTimeMS: userQueryMaxMs() })
     .sort({ at: -1, _id: -1 })
     .limit(input.limit + 1)
     .toArray();

@@ -19,6 +19,7 @@ export async function countMatching<T extends Document>(
       query: filter,
       ...(opts.limit ? { limit: opts.limit } : {}),
       ...(opts.skip ? { skip: opts.skip } : {}),
+      ...(opts.maxTimeMS ? { maxTimeMS: opts.maxTimeMS } : {}),
     });
     return Number(res.n);
   }

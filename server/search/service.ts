@@ -5,6 +5,7 @@
 import { BSON, ObjectId, type Db, type Document, type FindCursor } from 'mongodb';
 import { cached } from '../db/cache';
 import { countMatching } from '../db/count';
+import { userQueryMaxMs } from '../db/limits';
 import { distinctByIndex } from '../db/distinct';
 import { parseText, tokenize } from './keywords';
 import { AppError } from '../errors';
@@ -124,13 +125,15 @@ export async function search(db: Db, role: ResolvedRole, raw: z.input<typeof Sea
     return { rows: [], total: 0, totalCapped: false, counted: input.count !== 'none', page: input.page, pageSize: input.pageSize, countedAt: input.count !== 'none' ? new Date() : null };
   }
   if (kwValues) q.filter = { $and: [q.filter, kwValues] };
-  const rowsP = coll.find(q.filter, { projection: projectionFor(collection), sort: q.sort, skip, limit: input.pageSize }).toArray();
+  const rowsP = coll
+    .find(q.filter, { projection: projectionFor(collection), sort: q.sort, skip, limit: input.pageSize, maxTimeMS: userQueryMaxMs() })
+    .toArray();
   let countP: Promise<{ value: number; computedAt: Date } | null> = Promise.resolve(null);
   if (input.count !== 'none') {
     // The filter is built from the registry only, so its canonical EJSON names the count exactly.
     const key = `search-count|${collection}|${input.count}|${BSON.EJSON.stringify(q.filter, { relaxed: false })}`;
     const limit = input.count === 'capped' ? COUNT_CAP + 1 : undefined;
-    countP = cached(db, 'counts', key, [collection], () => countMatching(db, coll, q.filter, { limit }));
+    countP = cached(db, 'counts', key, [collection], () => countMatching(db, coll, q.filter, { limit, maxTimeMS: userQueryMaxMs() }));
   }
   const [docs, counted] = await Promise.all([rowsP, countP]);
   const n = counted ? counted.value : -1;
