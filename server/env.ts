@@ -14,6 +14,20 @@ const EnvSchema = z.object({
   SESSION_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 30).default(8),
   /** Absolute lifetime from sign-in: no renewal extends a session past this; then the operator signs in again. */
   SESSION_ABSOLUTE_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  /**
+   * The longest a query shaped by the user (search rows and counts, the audit log) may run on the database
+   * (maxTimeMS); beyond it the query is stopped and the operator is asked to narrow the search.
+   */
+  USER_QUERY_MAX_TIME_MS: z.coerce.number().int().min(100).max(600_000).default(20_000),
+  // Request budgets per operator or API key, per minute and per app instance (server/http/limits.ts).
+  RATE_LIMIT_TRPC_PER_MIN: z.coerce.number().int().min(1).default(1_200),
+  RATE_LIMIT_MUTATIONS_PER_MIN: z.coerce.number().int().min(1).default(300),
+  RATE_LIMIT_EXPORTS_PER_MIN: z.coerce.number().int().min(1).default(30),
+  RATE_LIMIT_EVENTS_PER_MIN: z.coerce.number().int().min(1).default(1_200),
+  /** Exports one operator may run at the same time. */
+  EXPORTS_CONCURRENT_PER_OPERATOR: z.coerce.number().int().min(1).max(20).default(2),
+  /** Procedures one batched tRPC request may carry. */
+  TRPC_MAX_BATCH: z.coerce.number().int().min(1).max(200).default(30),
   // MongoClient pool and timeouts (seed phase 14.1): 10–50 connections, idle 45 s, connect 10 s, socket 20 s.
   MONGODB_MAX_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
   MONGODB_MIN_POOL_SIZE: z.coerce.number().int().min(0).max(1000).default(10),

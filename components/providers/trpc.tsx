@@ -15,7 +15,7 @@ function makeQueryClient() {
         staleTime: 10_000,
         retry: (count, err) => {
           const code = (err as { data?: { code?: string } }).data?.code;
-          if (code && ['UNAUTHORIZED', 'FORBIDDEN', 'BAD_REQUEST', 'NOT_FOUND'].includes(code)) return false;
+          if (code && ['UNAUTHORIZED', 'FORBIDDEN', 'BAD_REQUEST', 'NOT_FOUND', 'TOO_MANY_REQUESTS', 'CONFLICT'].includes(code)) return false;
           return count < 2;
         },
       },
@@ -33,7 +33,7 @@ export function Providers({ children }: { children: ReactNode }) {
         splitLink({
           condition: (op) => op.path === 'dashboard.widget',
           true: httpLink({ url: '/api/trpc', transformer: superjson }),
-          false: httpBatchLink({ url: '/api/trpc', transformer: superjson }),
+          false: httpBatchLink({ url: '/api/trpc', transformer: superjson, maxItems: 20 }), // server cap: TRPC_MAX_BATCH (30)
         }),
       ],
     }),

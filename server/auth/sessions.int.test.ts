@@ -85,3 +85,20 @@ describe('sessions that end', () => {
     expect(await collections.sessionRevocations(t.db).countDocuments({ _id: old.sid! })).toBe(0);
   });
 });
+
+describe('request budget on tRPC', () => {
+  it('an operator past the per-minute budget gets TOO_MANY_REQUESTS; another operator does not', async () => {
+    const { resetBudgets } = await import('../http/limits');
+    resetBudgets();
+    const a = await makeAdmin(t.db, 'viewer');
+    const b = await makeAdmin(t.db, 'viewer');
+    const ca = callerFor(t.db, a);
+    let code = 'OK';
+    let n = 0;
+    for (; n < 1_300 && code === 'OK'; n++) code = await ca.me.get().then(() => 'OK', (e) => (e as { code: string }).code);
+    expect(code).toBe('TOO_MANY_REQUESTS');
+    expect(n).toBe(1_201); // RATE_LIMIT_TRPC_PER_MIN default 1,200
+    expect((await callerFor(t.db, b).me.get()).email).toBe(b.email);
+    resetBudgets();
+  }, 60_000);
+});

@@ -7,6 +7,8 @@ import { writeAudit } from '../audit/service';
 import { loadOperator, type Operator, type SessionIdentity } from '../auth/session';
 import { can, type Permission } from '../permissions';
 import { isConnectionError } from '../db/connection-errors';
+import { isTimeLimitError, narrowYourSearch } from '../db/limits';
+import { spend } from '../http/limits';
 import { recordTrpcCall } from '../metrics/registry';
 
 /** What a procedure may add to its own audit entry (the target it touched, before/after). */
@@ -33,6 +35,8 @@ export function createContextInner(opts: ContextInnerOptions) {
     userAgent: opts.userAgent ?? null,
     dbError: opts.dbError,
     audit: {} as AuditNote,
+    /** Set when a request budget refused a call: the route answers with Retry-After. */
+    retryAfter: undefined as number | undefined,
   };
 }
 export type Context = ReturnType<typeof createContextInner>;
@@ -89,6 +93,9 @@ const errors = t.middleware(async ({ ctx, next, path }) => {
     if (cause instanceof AppError) {
       throw new TRPCError({ code: APP_TO_TRPC[cause.code], message: cause.message, cause });
     }
+    if (cause && isTimeLimitError(cause)) {
+      throw new TRPCError({ code: 'BAD_REQUEST', message: narrowYourSearch(), cause });
+    }
     if (cause && isConnectionError(cause)) {
       throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'The database is unreachable.', cause });
     }
@@ -139,9 +146,19 @@ const base = t.procedure.use(timing).use(errors);
 
 export const publicProcedure = base.meta({ auth: 'public' });
 
-const withOperator = t.middleware(async ({ ctx, next }) => {
+/**
+ * The signed-in operator, and one request taken from their budget (server/http/limits.ts): every call
+ * counts against the per-minute budget, mutations also against a smaller one.
+ */
+const withOperator = t.middleware(async ({ ctx, next, type }) => {
   const operator = await loadOperator(ctx.db, ctx.session);
   if (!operator) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue.' });
+  const who = operator.admin._id.toHexString();
+  const wait = (await spend('trpc', who)) ?? (type === 'mutation' ? await spend('trpcMutation', who) : null);
+  if (wait !== null) {
+    ctx.retryAfter = wait;
+    throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `Too many requests from your account. Wait ${wait} s and try again.` });
+  }
   return next({ ctx: { operator } });
 });
 
