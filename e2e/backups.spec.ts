@@ -63,7 +63,7 @@ test.describe('backups', () => {
     expect(held).toBeTruthy();
     const refused = await page.request.get(`/api/backups/${held!.id}/download`);
     expect(refused.status()).toBe(403);
-    expect((await refused.json()).error).toMatch(/backup\.download\.credentials/);
+    expect((await refused.json()).error.message).toMatch(/backup\.download\.credentials/);
     await context.clearCookies();
     await signInAs(page, 'viewer');
     await page.goto('/backups');
