@@ -1,14 +1,13 @@
 /**
- * Security headers on every answer (issue 17). No script-src CSP: Next.js inlines its bootstrap
- * scripts, and a CSP that allows them needs nonces on every page (not proven here); framing is
- * refused by both the CSP `frame-ancestors` and X-Frame-Options. HSTS only when the public URL is
+ * Security headers on every answer (issue 17). Pages get a Content-Security-Policy with a per-request
+ * nonce from proxy.ts; API answers (data, never HTML to run) get a policy that allows nothing. Framing
+ * is refused by both the CSP `frame-ancestors` and X-Frame-Options. HSTS only when the public URL is
  * https (decided when the app is built: `headers()` is baked into the build). Data answers of the
  * API (tRPC, exports, backups, analytics CSV, auth) are never stored by browsers or proxies.
  */
 export function securityHeaders(env = process.env) {
   const common = [
     { key: 'X-Frame-Options', value: 'DENY' },
-    { key: 'Content-Security-Policy', value: "frame-ancestors 'none'" },
     { key: 'X-Content-Type-Options', value: 'nosniff' },
     { key: 'Referrer-Policy', value: 'same-origin' },
     { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=()' },
@@ -18,7 +17,13 @@ export function securityHeaders(env = process.env) {
   }
   return [
     { source: '/:path*', headers: common },
-    { source: '/api/:path*', headers: [{ key: 'Cache-Control', value: 'no-store' }] },
+    {
+      source: '/api/:path*',
+      headers: [
+        { key: 'Cache-Control', value: 'no-store' },
+        { key: 'Content-Security-Policy', value: "default-src 'none'; frame-ancestors 'none'" },
+      ],
+    },
   ];
 }
 

@@ -37,7 +37,16 @@ test('security headers on pages and API; no-store on data answers', async ({ req
     const res = await request.get(path);
     const h = res.headers();
     expect(h['x-frame-options'], path).toBe('DENY');
-    expect(h['content-security-policy'], path).toBe("frame-ancestors 'none'");
+    if (path.startsWith('/api/')) expect(h['content-security-policy'], path).toBe("default-src 'none'; frame-ancestors 'none'");
+    else {
+      expect(h['content-security-policy'], path).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
+      expect(h['content-security-policy'], path).toContain("frame-ancestors 'none'");
+      // the scripts of the page carry that nonce (and the page works: every other test signs in through it)
+      const nonce = /'nonce-([^']+)'/.exec(h['content-security-policy']!)![1]!;
+      const html = await res.text();
+      expect(html).toContain(`nonce="${nonce}"`);
+      expect(html).not.toMatch(/<script(?![^>]*nonce=)[^>]*>[^<]/);
+    }
     expect(h['x-content-type-options'], path).toBe('nosniff');
     expect(h['referrer-policy'], path).toBe('same-origin');
     expect(h['permissions-policy'], path).toBe('camera=(), microphone=(), geolocation=()');
@@ -97,4 +106,39 @@ test('GET /api/metrics: 401 without the token; with it, the tRPC, route and Mong
   expect(text).toMatch(/^acube_http_request_duration_seconds_count\{route="\/api\/auth\/\[\.\.\.nextauth\]",method="GET",status="200"\} [1-9]/m);
   expect(text).toMatch(/^acube_mongodb_command_duration_seconds_count\{command="ping",outcome="succeeded"\} [1-9]/m);
   expect(text).toMatch(/^acube_cache_hits_total\{tier="dashboard"\} \d+/m);
+});
+
+/** Issue 17, item 6: budgets answer 429 with Retry-After; cross-site and form posts are refused. */
+test('a burst over the analytics CSV budget answers 429 with Retry-After; cross-site writes are refused', async ({ page }) => {
+  await page.goto('/signin');
+  await page.getByLabel('Email').fill(ROLE_EMAIL.analyst);
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByTestId('sidebar')).toBeVisible();
+  const url = '/api/analytics/csv?view=retention&from=2026-01-01&to=2026-01-07&interval=day';
+  const statuses: number[] = [];
+  let limited = null as null | { status: number; retryAfter: string | undefined; body: { error: { code: string; message: string } } };
+  for (let i = 0; i < 40 && !limited; i++) {
+    const r = await page.request.get(url);
+    statuses.push(r.status());
+    if (r.status() === 429) limited = { status: 429, retryAfter: r.headers()['retry-after'], body: await r.json() };
+  }
+  expect(statuses.slice(0, 30).every((s) => s === 200)).toBe(true);
+  expect(limited).not.toBeNull();
+  expect(Number(limited!.retryAfter)).toBeGreaterThan(0);
+  expect(limited!.body.error.code).toBe('TOO_MANY_REQUESTS');
+
+  // a foreign page posting to tRPC: refused by Origin, and a form post (no CORS preflight) by its content type
+  const foreign = await page.request.post('/api/trpc/me.changePassword', {
+    headers: { origin: 'https://evil.example', 'content-type': 'application/json' },
+    data: { json: { currentPassword: DEMO_PASSWORD, newPassword: 'pwned-pwned-pwned' } },
+  });
+  expect(foreign.status()).toBe(403);
+  const form = await page.request.post('/api/trpc/me.changePassword', { multipart: { currentPassword: DEMO_PASSWORD, newPassword: 'pwned-pwned-pwned' } });
+  expect(form.status()).toBe(415);
+  // a batch larger than the cap is refused before anything runs
+  const many = Array.from({ length: 31 }, () => 'me.get').join(',');
+  const big = await page.request.get(`/api/trpc/${many}?batch=1&input=${encodeURIComponent('{}')}`);
+  expect(big.status()).toBe(400);
+  expect((await page.request.get('/api/trpc/me.get')).status()).toBe(200);
 });

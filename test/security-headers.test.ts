@@ -10,7 +10,6 @@ describe('security headers (next.config.js)', () => {
     const all = headersOf(securityHeaders({ NEXTAUTH_URL: 'http://localhost:3000' }), '/:path*');
     expect(all).toEqual({
       'X-Frame-Options': 'DENY',
-      'Content-Security-Policy': "frame-ancestors 'none'",
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'same-origin',
       'Permissions-Policy': 'camera=(), microphone=(), geolocation=()',
@@ -21,6 +20,28 @@ describe('security headers (next.config.js)', () => {
     expect(headersOf(securityHeaders({}), '/:path*')['Strict-Transport-Security']).toBeUndefined();
   });
   it('API answers (tRPC included) are not stored', () => {
-    expect(headersOf(securityHeaders({}), '/api/:path*')).toEqual({ 'Cache-Control': 'no-store' });
+    expect(headersOf(securityHeaders({}), '/api/:path*')).toEqual({
+      'Cache-Control': 'no-store',
+      'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+    });
+  });
+});
+
+describe('page CSP (proxy.ts)', () => {
+  it('scripts only with the nonce (no unsafe-inline), no framing, no plugins; a new nonce per request', async () => {
+    const { contentSecurityPolicy, proxy } = await import('../proxy');
+    const p = contentSecurityPolicy('abc123');
+    const script = p.split('; ').find((d) => d.startsWith('script-src'))!;
+    expect(script).toBe("script-src 'self' 'nonce-abc123' 'strict-dynamic'");
+    expect(p).toContain("frame-ancestors 'none'");
+    expect(p).toContain("object-src 'none'");
+    expect(p).toContain("base-uri 'self'");
+    expect(contentSecurityPolicy('n', { https: true })).toContain('upgrade-insecure-requests');
+    const { NextRequest } = await import('next/server');
+    const a = proxy(new NextRequest('http://localhost/search')).headers.get('content-security-policy')!;
+    const b = proxy(new NextRequest('http://localhost/search')).headers.get('content-security-policy')!;
+    const nonceOf = (s: string) => /'nonce-([^']+)'/.exec(s)![1]!;
+    expect(nonceOf(a)).toMatch(/^[A-Za-z0-9+/]{22}==$/);
+    expect(nonceOf(a)).not.toBe(nonceOf(b));
   });
 });
