@@ -1,7 +1,19 @@
 import { permissionProcedure, protectedProcedure, router } from '../trpc/init';
-import { activeUsersInput, atRiskInput, createKeyInput, featureUsageInput, lifecycleInput, retentionInput, revokeKeyInput, stickinessInput, trackInput } from './schema';
+import {
+  activeUsersInput,
+  atRiskInput,
+  createKeyInput,
+  featureUsageInput,
+  keyUsageInput,
+  lifecycleInput,
+  retentionInput,
+  revokeKeyInput,
+  rotateKeyInput,
+  stickinessInput,
+  trackInput,
+} from './schema';
 import { activeUsers, atRisk, featureUsage, homeSummary, lifecycle, retention, stickiness } from './service';
-import { createApiKey, listApiKeys, revokeApiKey } from './keys';
+import { apiKeyUsage, createApiKey, listApiKeys, revokeApiKey, rotateApiKey } from './keys';
 import { trackAdminEvents } from './track';
 
 export const analyticsRouter = router({
@@ -19,11 +31,21 @@ export const analyticsRouter = router({
     create: permissionProcedure('analytics.keys')
       .input(createKeyInput)
       .mutation(async ({ ctx, input }) => {
-        const res = await createApiKey(ctx.db, input.name, ctx.operator.admin.email);
+        const res = await createApiKey(ctx.db, input.name, ctx.operator.admin.email, { scopes: input.scopes, expiresInDays: input.expiresInDays });
         ctx.audit.target = { type: 'analytics_api_key', id: res.apiKey.id, label: res.apiKey.name };
-        ctx.audit.details = { prefix: res.apiKey.prefix };
+        ctx.audit.details = { prefix: res.apiKey.prefix, scopes: res.apiKey.scopes, expiresAt: res.apiKey.expiresAt };
         return res;
       }),
+    /** A new key for the same platform; the old one keeps working for the overlap window. */
+    rotate: permissionProcedure('analytics.keys')
+      .input(rotateKeyInput)
+      .mutation(async ({ ctx, input }) => {
+        const res = await rotateApiKey(ctx.db, input.id, input.overlapHours, ctx.operator.admin.email, input.expiresInDays);
+        ctx.audit.target = { type: 'analytics_api_key', id: res.old.id, label: res.old.name };
+        ctx.audit.details = { newKey: { id: res.apiKey.id, prefix: res.apiKey.prefix }, oldKeyExpiresAt: res.old.expiresAt };
+        return res;
+      }),
+    usage: permissionProcedure('analytics.keys').input(keyUsageInput).query(({ ctx, input }) => apiKeyUsage(ctx.db, input.id, input.days)),
     revoke: permissionProcedure('analytics.keys')
       .input(revokeKeyInput)
       .mutation(async ({ ctx, input }) => {

@@ -97,7 +97,19 @@ export const trackInput = z.object({
     .max(50),
 });
 
-export const createKeyInput = z.object({ name: z.string().trim().min(2).max(80) });
+export const createKeyInput = z.object({
+  name: z.string().trim().min(2).max(80),
+  scopes: z.array(z.enum(['events:write'])).min(1).max(5).default(['events:write']),
+  /** Days until the key stops working; null: no expiry. */
+  expiresInDays: z.number().int().min(1).max(3650).nullable().default(null),
+});
 export const revokeKeyInput = z.object({ id: z.string().regex(/^[0-9a-f]{24}$/) });
+export const rotateKeyInput = z.object({
+  id: z.string().regex(/^[0-9a-f]{24}$/),
+  /** How long the old key keeps working after the new one is issued (0: stops at once). */
+  overlapHours: z.number().int().min(0).max(24 * 30).default(24),
+  expiresInDays: z.number().int().min(1).max(3650).nullable().default(null),
+});
+export const keyUsageInput = z.object({ id: z.string().regex(/^[0-9a-f]{24}$/), days: z.number().int().min(1).max(90).default(30) });
 
 export const csvQuery = z.object({ view: z.enum(VIEWS) });

@@ -14,7 +14,7 @@ import { sessionIdentity } from '../trpc/context';
 import { can, type Permission } from '../permissions';
 import { AppError, HTTP_STATUS } from '../errors';
 import { writeAudit } from '../audit/service';
-import { verifyApiKey } from '../analytics/keys';
+import { verifyApiKey, type ApiScope } from '../analytics/keys';
 import { withRouteMetrics } from '../metrics/registry';
 import { isTimeLimitError, narrowYourSearch } from '../db/limits';
 import { holdSlot, spend, type Budget } from './limits';
@@ -27,6 +27,8 @@ export interface RouteSpec {
   /** A signed-in operator holding `permission`, or an API key (`Authorization: Bearer …`). */
   auth: 'session' | 'apiKey';
   permission?: Permission;
+  /** For auth 'apiKey': the scope the key must hold. */
+  scope?: ApiScope;
   /** Per-minute budget per operator / key (server/http/limits.ts). */
   budget?: Budget;
   /** At most this many calls of this route per operator at a time (a streaming export holds its slot to the end). */
@@ -124,8 +126,8 @@ export function defineRoute<P = Record<string, never>>(
       }
       who = operator!.admin._id.toHexString();
     } else {
-      apiKey = await verifyApiKey(db, req.headers.get('authorization'));
-      if (!apiKey) return jsonError(401, 'UNAUTHORIZED', 'Missing, unknown or revoked API key. Send "Authorization: Bearer <key>".');
+      apiKey = await verifyApiKey(db, req.headers.get('authorization'), { scope: spec.scope, ip });
+      if (!apiKey) return jsonError(401, 'UNAUTHORIZED', 'Missing, unknown, revoked or expired API key, or one without the scope this route needs. Send "Authorization: Bearer <key>".');
       who = `key:${apiKey.id}`;
     }
     if (spec.budget) {

@@ -46,6 +46,7 @@ export const ROUTE_SPECS = {
     route: '/api/events',
     method: 'POST',
     auth: 'apiKey',
+    scope: 'events:write',
     budget: 'events',
   },
 } as const satisfies Record<string, RouteSpec>;
