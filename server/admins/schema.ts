@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { objectIdString } from '../db/util';
 
-export const ObjectIdString = z.string().regex(/^[0-9a-f]{24}$/i, 'Not a valid id');
+export const ObjectIdString = objectIdString('Not a valid id');
 const RoleKeyRef = z.string().trim().min(1, 'Pick a role').max(40);
 
 export const AdminsListInput = z

@@ -7,6 +7,7 @@ import { hashPassword } from '../auth/password';
 import { invalidateOperatorCache, resolveRole, type Operator } from '../auth/session';
 import { assertHolds, requireRole, type AuditSink } from '../roles/service';
 import type { AdminCreateInput, AdminsListInput } from './schema';
+import { escapeRegex } from '../db/util';
 
 export interface AdminDTO {
   id: string;
@@ -22,7 +23,6 @@ export interface AdminDTO {
   createdByLabel: string | null;
 }
 
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function toDTO(a: AdminDoc, creators: Map<string, string>): AdminDTO {
   return {

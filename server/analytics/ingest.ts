@@ -7,24 +7,13 @@ import { MongoBulkWriteError, ObjectId, type Db, type IndexDescription } from 'm
 import { buckets } from '../lib/buckets';
 import { withKeywords } from '../search/keywords';
 import { AppError } from '../errors';
-import { DAY_ACTIVE, DAY_EVENT_ACTIVE, ROLLUP, ROLLUP_INDEXES } from './rollup';
 import { incomingEvent, MAX_BATCH, MAX_FUTURE_MS } from './schema';
-import { API_KEY_INDEXES, API_KEYS } from './keys';
 import { existingMembers } from './members';
 import { enqueueRollup, flushRollupQueue } from './queue';
 
-export const EVENTS = 'activity_events';
-
-export const ANALYTICS_INDEXES: Record<string, IndexDescription[]> = {
-  [EVENTS]: [
-    { key: { eventId: 1 }, name: 'eventId_unique', unique: true },
-    { key: { userId: 1, ts: -1 }, name: 'userId_ts' },
-  ],
-  [ROLLUP]: ROLLUP_INDEXES,
-  [DAY_ACTIVE]: [{ key: { d: 1 }, name: 'd' }],
-  [DAY_EVENT_ACTIVE]: [{ key: { k: 1, d: 1 }, name: 'k_d' }],
-  [API_KEYS]: API_KEY_INDEXES,
-};
+export { EVENTS, ANALYTICS_INDEXES } from './collections';
+import { EVENTS } from './collections';
+import { isDuplicateKeyError } from '../db/util';
 
 export interface StoredEvent {
   _id: ObjectId;
@@ -132,7 +121,7 @@ export async function ingestEvents(
       const errs = Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors];
       for (const we of errs) {
         failed.add(we.index);
-        if (we.code === 11000) duplicates++;
+        if (isDuplicateKeyError(we)) duplicates++;
         else rejected.push({ index: candidates[we.index]!.index, eventId: candidates[we.index]!.doc.eventId, reasons: [`storage: ${we.errmsg ?? 'write failed'}`] });
       }
       stored = docs.filter((_, i) => !failed.has(i));

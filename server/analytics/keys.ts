@@ -10,13 +10,12 @@
  * UTC day (buffered in memory, written every few seconds) with the last time and address of use.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { ObjectId, type Db, type IndexDescription } from 'mongodb';
+import { ObjectId, type Db } from 'mongodb';
 import { LRUCache } from 'lru-cache';
 import { AppError } from '../errors';
 
-export const API_KEYS = 'analytics_api_keys';
-export const API_KEY_USAGE = 'analytics_api_key_usage';
-export const API_KEY_INDEXES: IndexDescription[] = [{ key: { hash: 1 }, name: 'hash_unique', unique: true }];
+import { API_KEYS, API_KEY_USAGE } from './collections';
+export { API_KEYS, API_KEY_USAGE, API_KEY_INDEXES } from './collections';
 const PREFIX = 'acube_ek_';
 
 export const API_SCOPES = ['events:write'] as const;

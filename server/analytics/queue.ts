@@ -18,7 +18,7 @@
  *   (a step longer than the 2-minute lease) stops.
  */
 import { ObjectId, type AnyBulkWriteOperation, type Db } from 'mongodb';
-import { releaseLock, renewLock, tryLock } from '../backup/locks';
+import { releaseLock, renewLock, tryLock } from '../db/locks';
 import { bulkWriteChunked } from '../db/bulk';
 import { countMatching } from '../db/count';
 import { applyToRollup, type EventForRollup } from './rollup';

@@ -20,23 +20,10 @@ import { indexesFor } from '../db/index-policy';
 import { bumpGeneration } from './cache';
 import { dropQueued, queuedIds } from './queue';
 
-export const ROLLUP = 'analytics_user_days';
-/**
- * Day → active members, one document per UTC day ({ _id: day, d, b: Binary, n }), and the same per
- * event name in DAY_EVENT_ACTIVE ({ _id: 'day|name', d, k, b, n }); `b` holds the members' ids,
- * 12 bytes each (packIds). FerretDB v1 scans a whole collection for every query but `_id` equality,
- * so the queries fetch these documents by `_id`, one per day; and it rebuilds every array element
- * on read: 3,137 ids as an array took ~34 ms to fetch, as one binary ~4 ms. Older databases may
- * still hold `m: [userHex…]` arrays: readers accept both, the drain rewrites a day it touches.
- */
-export const DAY_ACTIVE = 'analytics_day_active';
-export const DAY_EVENT_ACTIVE = 'analytics_day_event_active';
+export { ROLLUP, DAY_ACTIVE, DAY_EVENT_ACTIVE, ROLLUP_INDEXES } from './collections';
+import { ROLLUP, DAY_ACTIVE, DAY_EVENT_ACTIVE, ROLLUP_INDEXES } from './collections';
 /** Collections of earlier versions (packed copies of day documents), dropped by a rebuild. */
 const RETIRED = ['analytics_day_packed', 'analytics_day_version'];
-export const ROLLUP_INDEXES: IndexDescription[] = [
-  { key: { d: 1 }, name: 'd' },
-  { key: { u: 1, d: 1 }, name: 'u_d' },
-];
 
 export interface RollupDoc {
   _id: string;

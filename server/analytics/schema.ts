@@ -1,6 +1,7 @@
 /** zod schemas of the analytics domain, shared by the router, route handlers and the client. */
 import { z } from 'zod';
-import { ACTIVITY_EVENT_NAMES, ACTIVITY_SOURCES } from '../seed/types';
+import { ACTIVITY_EVENT_NAMES, ACTIVITY_SOURCES } from './event-names';
+import { objectIdString } from '../db/util';
 
 export const INTERVALS = ['day', 'week', 'month'] as const;
 export const VIEWS = ['active-users', 'retention', 'lifecycle', 'stickiness', 'features', 'at-risk'] as const;
@@ -74,7 +75,7 @@ export type AtRiskInput = z.infer<typeof atRiskInput>;
 /** One event as sent by the platform to POST /api/events. */
 export const incomingEvent = z.object({
   eventId: z.string().min(1).max(128).regex(/^[\w.:-]+$/, 'eventId may hold letters, digits, _ . : -'),
-  userId: z.string().regex(/^[0-9a-f]{24}$/i, 'userId must be a 24-hex member id.'),
+  userId: objectIdString('userId must be a 24-hex member id.'),
   name: eventName,
   /** ISO 8601 with an offset or Z; stored as UTC. */
   ts: z.iso.datetime({ offset: true }),
@@ -103,13 +104,13 @@ export const createKeyInput = z.object({
   /** Days until the key stops working; null: no expiry. */
   expiresInDays: z.number().int().min(1).max(3650).nullable().default(null),
 });
-export const revokeKeyInput = z.object({ id: z.string().regex(/^[0-9a-f]{24}$/) });
+export const revokeKeyInput = z.object({ id: objectIdString() });
 export const rotateKeyInput = z.object({
-  id: z.string().regex(/^[0-9a-f]{24}$/),
+  id: objectIdString(),
   /** How long the old key keeps working after the new one is issued (0: stops at once). */
   overlapHours: z.number().int().min(0).max(24 * 30).default(24),
   expiresInDays: z.number().int().min(1).max(3650).nullable().default(null),
 });
-export const keyUsageInput = z.object({ id: z.string().regex(/^[0-9a-f]{24}$/), days: z.number().int().min(1).max(90).default(30) });
+export const keyUsageInput = z.object({ id: objectIdString(), days: z.number().int().min(1).max(90).default(30) });
 
 export const csvQuery = z.object({ view: z.enum(VIEWS) });

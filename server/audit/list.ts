@@ -5,8 +5,8 @@ import { bulkWriteChunked } from '../db/bulk';
 import { cached } from '../db/cache';
 import { distinctByIndex } from '../db/distinct';
 import type { AuditFilters, AuditListInput } from './schema';
+import { escapeRegex } from '../db/util';
 
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const contains = (s: string) => ({ $regex: escapeRegex(s), $options: 'i' });
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;

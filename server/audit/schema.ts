@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { objectIdString } from '../db/util';
 
 export const AUDIT_RESULTS = ['success', 'failure', 'denied'] as const;
 
@@ -15,7 +16,7 @@ export type AuditFilters = z.infer<typeof AuditFilters>;
 
 export const AuditListInput = AuditFilters.extend({
   /** Keyset cursor: the `at` and id of the last entry of the previous page. */
-  cursor: z.object({ at: z.coerce.date(), id: z.string().regex(/^[0-9a-f]{24}$/i) }).nullish(),
+  cursor: z.object({ at: z.coerce.date(), id: objectIdString() }).nullish(),
   limit: z.number().int().min(1).max(200).default(50),
 }).default({ limit: 50 });
 export type AuditListInput = z.infer<typeof AuditListInput>;

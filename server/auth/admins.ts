@@ -3,6 +3,7 @@ import { ObjectId } from 'mongodb';
 import { collections, type AdminDoc } from '../db/collections';
 import { AppError } from '../errors';
 import { hashPassword } from './password';
+import { isDuplicateKeyError } from '../db/util';
 
 export const DEMO_PASSWORD = 'acube-demo';
 export const DEMO_ADMINS = [
@@ -13,6 +14,25 @@ export const DEMO_ADMINS = [
   { email: 'analyst@acube.local', name: 'Anil Analyst', role: 'analyst' },
   { email: 'viewer@acube.local', name: 'Vera Viewer', role: 'viewer' },
 ] as const;
+
+/*
+ * The operator accounts have one writer per concern: this module creates accounts and records what
+ * the account holder does (sign-in time, own password); server/admins/service.ts changes accounts on
+ * behalf of another operator (role, status, resets, forced sign-out) under its guard rails.
+ */
+
+/** After a successful sign-in. */
+export async function recordSignIn(db: Db, id: ObjectId): Promise<void> {
+  await collections.admins(db).updateOne({ _id: id }, { $set: { lastSignInAt: new Date() } });
+}
+
+/** The account holder's new password; every session of theirs ends (sessionVersion moves on). */
+export async function setOwnPassword(db: Db, id: ObjectId, newPassword: string): Promise<void> {
+  await collections.admins(db).updateOne(
+    { _id: id },
+    { $set: { passwordHash: await hashPassword(newPassword), updatedAt: new Date() }, $inc: { sessionVersion: 1 } },
+  );
+}
 
 export async function insertAdmin(
   db: Db,
@@ -35,7 +55,7 @@ export async function insertAdmin(
   try {
     await collections.admins(db).insertOne(doc);
   } catch (e) {
-    if ((e as { code?: number }).code === 11000) throw new AppError('CONFLICT', `An admin with email ${doc.email} already exists.`);
+    if (isDuplicateKeyError(e)) throw new AppError('CONFLICT', `An admin with email ${doc.email} already exists.`);
     throw e;
   }
   return doc;

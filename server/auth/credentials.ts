@@ -5,6 +5,7 @@ import { writeAudit } from '../audit/service';
 import { dummyHash, verifyPassword } from './password';
 import { createSignInLimiter, pruneExpired, type SignInLimiter } from './rate-limit';
 import { pruneSessionRevocations } from './session';
+import { recordSignIn } from './admins';
 import { recordRateLimitRefusal, recordSignInFailure } from '../metrics/registry';
 
 export const CredentialsSchema = z.object({
@@ -80,7 +81,7 @@ export async function verifyCredentials(
     return { ok: false, reason: 'deactivated' };
   }
   await limiter.reset(email, meta.ip);
-  await collections.admins(db).updateOne({ _id: admin._id }, { $set: { lastSignInAt: new Date() } });
+  await recordSignIn(db, admin._id);
   await audit('success', null, admin);
   return { ok: true, admin };
 }

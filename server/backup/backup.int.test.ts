@@ -14,7 +14,7 @@ import { runBackup, restoreBackup, verifyBackup, recoverRestores } from './engin
 import { applyRetention, setBackupStorage, startBackup, startRestore } from './service';
 import { bk, type BackupDoc } from './model';
 import { waitForJob } from './jobs';
-import { lockCollections } from './locks';
+import { lockCollections } from '../db/locks';
 import { ArchiveEncoder } from './archive';
 import { gzipSync } from 'node:zlib';
 import { builtinRole } from '../permissions';

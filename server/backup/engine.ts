@@ -14,6 +14,7 @@ import { ArchiveEncoder, ArchiveFormatError, readArchive, type ArchiveCollection
 import type { BackupStorage } from './storage';
 import { bk, isBackupable, type BackupCollectionEntry, type BackupDoc, type BackupTrigger, type JournalDoc } from './model';
 import type { ProgressFn } from './jobs';
+import { isDuplicateKeyError } from '../db/util';
 
 const { EJSON } = BSON;
 const TOOL_VERSION = 'acube-admin-backup 1';
@@ -376,7 +377,7 @@ async function insertUnordered(db: Db, coll: string, docs: Document[], rep: Coll
     const wes = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
     rep.inserted += err.result?.insertedCount ?? docs.length - wes.length;
     for (const w of wes) {
-      if (w.code === 11000) rep.skipped++;
+      if (isDuplicateKeyError(w)) rep.skipped++;
       else {
         rep.failed++;
         if (rep.failures.length < 10) rep.failures.push(String(w.errmsg ?? `code ${w.code}`).slice(0, 200));

@@ -58,12 +58,8 @@ export interface JobDoc {
   error: string | null;
 }
 
-export interface LockDoc {
-  _id: string;
-  owner: string;
-  expiresAt: Date;
-  at: Date;
-}
+import type { LockDoc } from '../db/locks';
+export type { LockDoc } from '../db/locks';
 
 export interface JournalItem {
   collection: string;

@@ -8,7 +8,7 @@ import type { Db } from 'mongodb';
 import { Cron } from 'croner';
 import { getDb } from '../db/client';
 import { writeAudit } from '../audit/service';
-import { tryLock } from './locks';
+import { tryLock } from '../db/locks';
 import { applyRetention, getSchedule, recoverOnStartup, startBackup } from './service';
 import { waitForJob } from './jobs';
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { objectIdString } from '../db/util';
 
-export const ID = z.string().regex(/^[a-f0-9]{24}$/, 'Not a backup id');
+export const ID = objectIdString('Not a backup id');
 export const COLLECTION_NAME = z.string().regex(/^[A-Za-z0-9_]{1,64}$/, 'Not a collection name');
 
 export const createInput = z.object({

@@ -10,7 +10,7 @@ import { AppError } from '../errors';
 import { can, type ResolvedRole } from '../permissions';
 import { defaultStorage, type BackupStorage } from './storage';
 import { bk, backupableCollections, CREDENTIAL_COLLECTIONS, DEFAULT_SCHEDULE, holdsCredentials, isBackupable, type BackupDoc, type JobDoc, type ScheduleDoc } from './model';
-import { lockCollections } from './locks';
+import { lockCollections } from '../db/locks';
 import { createJob, failStaleJobs, heartbeat, progressWriter, runInBackground } from './jobs';
 import { ArchiveLimitError, recoverRestores, restoreBackup, runBackup, scanArchive, verifyBackup, type RestoreReport } from './engine';
 import type { CreateInput, RestoreInput, ScheduleInput } from './schema';

@@ -1,7 +1,7 @@
 import type { Db, IndexDescription } from 'mongodb';
 import { defaultIndexPolicy, indexesFor, type IndexPolicy } from './index-policy';
 import { SEARCH_INDEXES } from '../search/indexes';
-import { ANALYTICS_INDEXES } from '../analytics/ingest';
+import { ANALYTICS_INDEXES } from '../analytics/collections';
 import { BACKUP_INDEXES } from '../backup/model';
 
 /**

@@ -11,6 +11,7 @@ import { bulkWriteChunked } from '../db/bulk';
 import { AppError } from '../errors';
 import { COLLECTION_KEYS, REGISTRY, isCollectionKey, type CollectionKey } from '../registry';
 import { withKeywords } from '../search/keywords';
+import { escapeRegex } from '../db/util';
 
 export interface Issue {
   rule: 'missing_required' | 'unknown_enum' | 'bad_reference';
@@ -30,7 +31,6 @@ export interface CheckResult {
 }
 
 const EXAMPLES = 5;
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 const ids = (docs: Document[]) => docs.map((d) => (d._id instanceof ObjectId ? d._id.toHexString() : String(d._id)));
 
 function platform(name: string): CollectionKey {

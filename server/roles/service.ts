@@ -14,6 +14,7 @@ import {
   type PermissionArea,
 } from '../permissions';
 import type { RoleCreateInput, RoleUpdateInput } from './schema';
+import { isDuplicateKeyError } from '../db/util';
 
 export interface RoleDTO {
   key: string;
@@ -125,7 +126,7 @@ export async function createRole(db: Db, operator: Operator, input: RoleCreateIn
   try {
     await collections.roles(db).insertOne(doc as CustomRoleDoc);
   } catch (e) {
-    if ((e as { code?: number }).code === 11000) throw new AppError('CONFLICT', `A role with key "${input.key}" already exists.`);
+    if (isDuplicateKeyError(e)) throw new AppError('CONFLICT', `A role with key "${input.key}" already exists.`);
     throw e;
   }
   invalidateOperatorCache();

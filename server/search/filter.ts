@@ -10,6 +10,7 @@ import { AppError } from '../errors';
 import { MASK, SEARCH_REGISTRY, hasKeywords, type CollectionDef, type FieldDef, type FieldType, type SearchKey } from '../registry';
 import { KW_FIELD, PERSONAL_PREFIX, getPath, parseText } from './keywords';
 import { MAX_DEPTH, type Condition, type Group, type Operator } from './schema';
+import { escapeRegex } from '../db/util';
 
 export const ID_FIELD: FieldDef = { type: 'objectId', label: 'ID', sortable: true };
 
@@ -30,10 +31,7 @@ const bad = (message: string, details?: unknown): never => {
   throw new AppError('BAD_REQUEST', message, details);
 };
 
-/** Escapes every regex metacharacter, so user text is matched literally. */
-export function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-}
+export { escapeRegex } from '../db/util';
 
 export function fieldDef(def: CollectionDef, name: string): FieldDef | undefined {
   if (name === '_id') return ID_FIELD;

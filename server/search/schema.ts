@@ -4,6 +4,7 @@
  * and has a value of the right type is checked against the registry in filter.ts.
  */
 import { z } from 'zod';
+import { objectIdString } from '../db/util';
 
 export const OPERATORS = ['eq', 'ne', 'in', 'nin', 'gt', 'gte', 'lt', 'lte', 'between', 'contains', 'startsWith', 'exists'] as const;
 export type Operator = (typeof OPERATORS)[number];
@@ -82,6 +83,6 @@ export const SavedSearchCreate = z.strictObject({
   query: SearchInput.omit({ page: true }),
   columns: z.array(z.string().min(1).max(100)).max(60).optional(),
 });
-export const SavedSearchDelete = z.strictObject({ id: z.string().regex(/^[0-9a-f]{24}$/i, 'id must be 24 hex characters') });
+export const SavedSearchDelete = z.strictObject({ id: objectIdString('id must be 24 hex characters') });
 
 export const CollectionInput = z.strictObject({ collection: CollectionName });

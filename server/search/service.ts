@@ -14,6 +14,7 @@ import { SEARCH_KEYS, SEARCH_REGISTRY, hasKeywords, isSearchKey, type FieldDef, 
 import { buildQuery, fieldDef, projectionFor, toRow, OPERATORS_BY_TYPE, ID_FIELD, type Row } from './filter';
 import { COUNT_CAP, SearchInput, type ExportQuery, type SearchInputParsed } from './schema';
 import type { z } from 'zod';
+import { isDuplicateKeyError } from '../db/util';
 
 export const canSeePersonal = (role: ResolvedRole) => can(role, 'data.personal.read');
 
@@ -242,7 +243,7 @@ export async function createSaved(
   try {
     await saved(db).insertOne(doc);
   } catch (e) {
-    if ((e as { code?: number }).code === 11000) throw new AppError('CONFLICT', `You already have a saved search named "${input.name}".`);
+    if (isDuplicateKeyError(e)) throw new AppError('CONFLICT', `You already have a saved search named "${input.name}".`);
     throw e;
   }
   return { id: doc._id.toHexString() };

@@ -127,21 +127,9 @@ export type VolunteerStatus = (typeof VOLUNTEER_STATUSES)[number];
 export const CONTACT_STATUSES = ['new', 'in_progress', 'resolved', 'spam'] as const;
 export type ContactStatus = (typeof CONTACT_STATUSES)[number];
 
-export const ACTIVITY_EVENT_NAMES = [
-  'app.opened',
-  'page.viewed',
-  'session.booked',
-  'session.attended',
-  'event.registered',
-  'blog.read',
-  'search.performed',
-  'profile.updated',
-  'message.sent',
-] as const;
-export type ActivityEventName = (typeof ACTIVITY_EVENT_NAMES)[number];
-
-export const ACTIVITY_SOURCES = ['web', 'ios', 'android'] as const;
-export type ActivitySource = (typeof ACTIVITY_SOURCES)[number];
+// The platform's activity vocabulary belongs to analytics (production code); the seed uses it.
+export { ACTIVITY_EVENT_NAMES, ACTIVITY_SOURCES, type ActivityEventName, type ActivitySource } from '../analytics/event-names';
+import type { ActivityEventName, ActivitySource } from '../analytics/event-names';
 
 // ---------------------------------------------------------------------------
 // Documents
