@@ -78,7 +78,7 @@ async function main() {
     // The route's getDb() ensures the app's indexes once per process (on a bench database seeded by an
     // older version that can mean building several): do that before timing, as a started server has.
     const { getDb } = await import('../../server/db/client');
-    let t = performance.now();
+    const t = performance.now();
     await getDb();
     console.error(`[bench] getDb() (ensure indexes) before ingestion: ${(performance.now() - t).toFixed(0)} ms`);
     // The server loads the member directory at start-up; so does the bench, before timing.

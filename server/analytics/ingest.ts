@@ -3,7 +3,7 @@
  * UTC day / ISO week / month buckets, skip duplicates by client event id (unique index), and
  * queue them for the rollups (queue.ts).
  */
-import { MongoBulkWriteError, ObjectId, type Db, type IndexDescription } from 'mongodb';
+import { MongoBulkWriteError, ObjectId, type Db } from 'mongodb';
 import { buckets } from '../lib/buckets';
 import { withKeywords } from '../search/keywords';
 import { AppError } from '../errors';

@@ -15,7 +15,7 @@
  * own SQLite statement work; ~8,000 member-day documents per 10,000 events took ~0.5 s to insert,
  * one part with the same content ~10 ms.
  */
-import { Binary, ObjectId, type Db, type IndexDescription } from 'mongodb';
+import { Binary, ObjectId, type Db } from 'mongodb';
 import { indexesFor } from '../db/index-policy';
 import { bumpGeneration } from './cache';
 import { dropQueued, queuedIds } from './queue';

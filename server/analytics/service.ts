@@ -21,7 +21,7 @@ import {
   type UserDay,
   type UserDayCounts,
 } from './compute';
-import { dayIndexOfDate, dayIndexOfKey, dayKeyOfIndex, DAY_MS, periodsCovering, previousPeriod, type Period } from './periods';
+import { dayIndexOfDate, dayIndexOfKey, dayKeyOfIndex, periodsCovering, previousPeriod, type Period } from './periods';
 import { DAY_ACTIVE, DAY_EVENT_ACTIVE, decodeName, encodeName, expandRollupDoc, readDayMembers, ROLLUP } from './rollup';
 import type { AtRiskInput, RangeInput, RetentionInput } from './schema';
 

@@ -18,7 +18,6 @@ import { isDuplicateKeyError } from '../db/util';
 
 const { EJSON } = BSON;
 const TOOL_VERSION = 'acube-admin-backup 1';
-const BATCH_DOCS = 1000;
 const WRITE_CHUNK = 1 << 20;
 /** gzip level: 1..9. Level 3 keeps compression off the critical path and still shrinks documents ~5x. */
 const GZIP_LEVEL = Math.min(9, Math.max(1, Number(process.env.BACKUP_GZIP_LEVEL ?? 3) || 3));

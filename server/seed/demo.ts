@@ -387,8 +387,7 @@ class BatchWriter<T extends Document> {
     if (this.buf.length === 0) return;
     const docs = this.buf;
     this.buf = [];
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const p = this.coll.insertMany(docs as any, { ordered: false }).then(
+    const p = this.coll.insertMany(docs as unknown as Parameters<typeof this.coll.insertMany>[0], { ordered: false }).then(
       (r): Settled => ({ ok: true, n: r.insertedCount }),
       (err: unknown): Settled => ({ ok: false, err }),
     );
@@ -1017,7 +1016,7 @@ export async function seedPlatform(db: Db, opts: SeedOptions, log?: (msg: string
       while (scheduledAt <= c) scheduledAt += DAY;
       const durationMin = durPick() as SessionDuration;
       const past = scheduledAt + durationMin * MIN < now;
-      let status = (past
+      const status = (past
         ? rng.weighted([['completed', 78], ['cancelled', 11], ['no_show', 6], ['confirmed', 3], ['pending', 2]] as const)
         : scheduledAt < now
           ? 'confirmed'

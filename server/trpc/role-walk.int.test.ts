@@ -43,7 +43,7 @@ type AnyProc = { _def: { meta?: ProcedureMeta; type: string } };
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyProc>);
 
 async function outcome(caller: unknown, path: string): Promise<'allowed' | 'FORBIDDEN' | 'UNAUTHORIZED'> {
-  const fn = path.split('.').reduce<any>((o, k) => o[k], caller);
+  const fn = path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], caller) as (input: unknown) => Promise<unknown>;
   try {
     await fn(WALK_INPUTS[path]);
     return 'allowed';
