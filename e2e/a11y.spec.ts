@@ -55,7 +55,8 @@ async function check(page: Page, label: string) {
 
 for (const role of ROLES) {
   test(`${role}: every page at 1440 and 390 — no sideways scroll, no serious axe violation`, async ({ browser }) => {
-    test.setTimeout(240_000);
+    // Generous: axe on a dense page takes seconds on a busy 2-core machine; ~1-2 min per role when idle.
+    test.setTimeout(600_000);
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
     await signInAs(page, role);
