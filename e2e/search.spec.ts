@@ -37,7 +37,7 @@ test('build a two-condition search, restore it from the URL after reload, export
   for (const row of await results.locator('tbody tr').all()) {
     const cells = await row.locator('td').allTextContents();
     expect(cells[si]).toBe('confirmed');
-    expect(Number(cells[ai])).toBeGreaterThanOrEqual(1000);
+    expect(Number(cells[ai]!.replace(/,/g, ''))).toBeGreaterThanOrEqual(1000); // shown as 1,500
   }
   await page.screenshot({ path: `${shots}/search-results.png`, fullPage: true });
 
@@ -70,7 +70,7 @@ test('build a two-condition search, restore it from the URL after reload, export
     expect(Number(r.amount)).toBeGreaterThanOrEqual(1000);
     expect(r.notes === '' || r.notes === '••••').toBe(true); // analyst: personal data masked
   }
-  await expect(page.getByTestId('export-status')).toContainText('Saved');
+  await expect(page.getByTestId('export-status')).toContainText('Download started');
   await page.screenshot({ path: `${shots}/search-exported.png`, fullPage: true });
 
   // The export is listed on the Exports page
