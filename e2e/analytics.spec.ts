@@ -97,6 +97,25 @@ test('super admin creates an API key; POST /api/events stores good events and re
   expect(body.accepted).toBe(1);
   expect(body.rejected.map((r: { index: number }) => r.index)).toEqual([1, 2]);
 
+  // rotation: a new key shown once; both work during the overlap; the old one is marked as replaced
+  const keysTable = page.getByRole('table', { name: 'API keys' });
+  const oldRow = keysTable.getByRole('row').filter({ hasText: key.slice(0, 15) });
+  await oldRow.getByRole('button', { name: 'Rotate' }).click();
+  const rot = page.getByTestId('rotate-key');
+  await rot.getByLabel('Overlap').selectOption('1');
+  await rot.getByRole('button', { name: 'Issue the new key' }).click();
+  await expect(page.getByTestId('new-key').locator('code')).not.toHaveText(key);
+  const newKey = (await page.getByTestId('new-key').locator('code').textContent())!;
+  expect(newKey).toMatch(/^acube_ek_/);
+  const one = (k: string) =>
+    request.post('/api/events', { headers: { authorization: `Bearer ${k}` }, data: { events: [{ eventId: `e2e-rot-${k.slice(-6)}-${Date.now()}`, userId, name: 'app.opened', ts: new Date().toISOString() }] } });
+  expect((await one(newKey)).status()).toBe(200);
+  expect((await one(key)).status()).toBe(200);
+  await expect(oldRow).toContainText('replaced');
+  await oldRow.getByRole('button', { name: 'Usage' }).click();
+  await expect(page.getByTestId('key-usage')).toContainText('requests in 30 days');
+  await page.keyboard.press('Escape');
+
   await page.getByRole('button', { name: 'Revoke' }).first().click();
   await page.getByRole('alertdialog').getByRole('button', { name: 'Revoke key' }).click();
   await expect(page.getByText('revoked').first()).toBeVisible();
