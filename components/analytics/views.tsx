@@ -1,5 +1,7 @@
 'use client';
 import { useState } from 'react';
+import Link from 'next/link';
+import { recordHref } from '@/components/search/query-state';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTRPC } from '@/components/providers/trpc';
 import { Empty, ErrorBox } from '@/components/ui/states';
@@ -466,7 +468,7 @@ export function AtRiskView({ f, canSeeMembers }: { f: Filters; canSeeMembers: bo
               <tbody>
                 {d.rows.map((r) => (
                   <tr key={r.userId}>
-                    <td>{canSeeMembers ? <a href={`/search?collection=users&q=${r.userId}`}>{r.name}</a> : r.name}</td>
+                    <td>{canSeeMembers ? <Link href={recordHref('users', r.userId)} data-testid="at-risk-member">{r.name}</Link> : r.name}</td>
                     <td>
                       <span className={r.score >= 70 ? 'badge bad' : 'badge'}>{r.score}</span>
                     </td>

@@ -1,4 +1,6 @@
 'use client';
+import Link from 'next/link';
+import { targetHref } from './target-href';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { Fragment, useState } from 'react';
 import { useTRPC } from '@/components/providers/trpc';
@@ -126,7 +128,8 @@ export function AuditLog({ canExport }: { canExport: boolean }) {
                   <td>
                     {e.target ? (
                       <>
-                        <span className="muted">{e.target.type}</span> {e.target.label ?? e.target.id}
+                        <span className="muted">{e.target.type}</span>{' '}
+                        {targetHref(e.target) ? <Link href={targetHref(e.target)!}>{e.target.label ?? e.target.id}</Link> : (e.target.label ?? e.target.id)}
                       </>
                     ) : (
                       '—'

@@ -48,11 +48,11 @@ bookings.push({ ...bookings[0]!, _id: oid('66c', 99), userId: oid('66a', 999) })
 const events = [{ _id: oid('66d', 1), title: 'Mindful Mornings', status: 'published', startsAt: daysAgo(-5), createdAt: daysAgo(30) }];
 const registrations = users.map((u, i) => ({ _id: oid('66e', i + 1), eventId: events[0]!._id, userId: u._id, status: 'registered', createdAt: daysAgo(10 + i) }));
 const activity = [
-  { _id: oid('66f', 1), eventId: 'r1', userId: users[0]!._id, name: 'session_booked', ts: daysAgo(3), source: 'web' },
-  { _id: oid('66f', 2), eventId: 'r2', userId: users[0]!._id, name: 'app_open', ts: daysAgo(1), source: 'ios' },
+  { _id: oid('66f', 1), eventId: 'r1', userId: users[0]!._id, name: 'session.booked', ts: daysAgo(3), source: 'web' },
+  { _id: oid('66f', 2), eventId: 'r2', userId: users[0]!._id, name: 'app.opened', ts: daysAgo(1), source: 'ios' },
   // outside the 90-day window of "recent activity"
-  { _id: oid('66f', 3), eventId: 'r3', userId: users[0]!._id, name: 'app_open', ts: daysAgo(200), source: 'ios' },
-  { _id: oid('66f', 4), eventId: 'r4', userId: users[1]!._id, name: 'app_open', ts: daysAgo(2), source: 'web' },
+  { _id: oid('66f', 3), eventId: 'r3', userId: users[0]!._id, name: 'app.opened', ts: daysAgo(200), source: 'ios' },
+  { _id: oid('66f', 4), eventId: 'r4', userId: users[1]!._id, name: 'app.opened', ts: daysAgo(2), source: 'web' },
 ];
 
 const caller = (r: BuiltinRole) => callerFor(db, admins[r]);
