@@ -22,17 +22,17 @@ export function RecordDrawer({ open, infos, onClose, openHref }: { open: OpenRef
   const record = q.data?.row;
   const title = record && info ? cellText(record[info.titleField]) : '';
   return (
-    <Modal open={!!open} onClose={onClose} title={info ? `${info.label}: record` : 'Record'} variant="drawer" testId="record-drawer">
+    <Modal open={!!open} onClose={onClose} title="Record detail" variant="drawer" testId="record-drawer">
       {open && !info && <ErrorBox error={{ message: 'Your role cannot read this collection.' }} />}
       {q.error && <ErrorBox error={q.error} />}
       {open && info && !record && !q.error && <Skeleton lines={5} label="Loading the record…" />}
       {open && info && record && q.data && (
         <>
-          {title && (
-            <p className="drawer-title">
-              <strong>{title}</strong>
-            </p>
-          )}
+          <p className="drawer-title">
+            <span className="muted small">{info.label}</span>
+            <br />
+            <strong data-testid="drawer-title">{title || String(record.id)}</strong>
+          </p>
           <dl className="record-fields">
             <dt>ID</dt>
             <dd className="mono">{String(record.id)}</dd>

@@ -17,7 +17,7 @@ import type { FieldInfo, Info } from './types';
 
 /** What a condition may name: the record id, the collection's fields, and fields through its relations. */
 const ID_INFO = { name: '_id', label: 'ID', type: 'objectId', operators: ['eq', 'ne', 'in', 'nin'], masked: false } as FieldInfo;
-const filterFields = (info: Info | undefined): FieldInfo[] => (info ? [ID_INFO, ...info.fields, ...info.relationFields] : []);
+const filterFields = (info: Info | undefined): FieldInfo[] => (info ? [...info.fields, ...info.relationFields, ID_INFO] : []);
 
 /** Search: the query form, saved searches, results and the record drawer. The URL holds the whole query. */
 export function SearchPage({ canExport }: { canExport: boolean }) {
