@@ -13,7 +13,7 @@ describe('format', () => {
   it('formats numbers, percentages, bytes and durations', () => {
     expect(formatNumber(1234567)).toBe('1,234,567');
     expect(formatNumber(undefined)).toBe('—');
-    expect(formatPercent(0.1234)).toBe('12.3 %');
+    expect(formatPercent(0.1234)).toBe('12.3%');
     expect(formatBytes(512)).toBe('512 B');
     expect(formatBytes(1536)).toBe('1.5 KB');
     expect(formatBytes(155 * 1024 * 1024)).toBe('155 MB');

@@ -42,10 +42,10 @@ export function formatNumber(n: number | null | undefined, opts?: { maximumFract
   return numberFormat.format(n);
 }
 
-/** "12.5 %" from a ratio (0.125). */
+/** "12.5%" from a ratio (0.125). */
 export function formatPercent(ratio: number | null | undefined, digits = 1): string {
   if (ratio === null || ratio === undefined || Number.isNaN(ratio)) return '—';
-  return `${(ratio * 100).toFixed(digits)} %`;
+  return `${(ratio * 100).toFixed(digits)}%`;
 }
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];

@@ -131,13 +131,15 @@ export interface ConfirmDialogProps {
   cancelLabel?: string;
   destructive?: boolean;
   busy?: boolean;
+  /** Confirm unavailable (e.g. while what it would do is still being worked out). */
+  confirmDisabled?: boolean;
   error?: { message: string } | null;
   onConfirm: () => void;
   onCancel: () => void;
 }
 
 /** "Are you sure?" that names what will happen. Focus starts on Cancel for destructive actions. */
-export function ConfirmDialog({ open, title, body, confirmLabel, cancelLabel = 'Cancel', destructive, busy, error, onConfirm, onCancel }: ConfirmDialogProps) {
+export function ConfirmDialog({ open, title, body, confirmLabel, cancelLabel = 'Cancel', destructive, busy, confirmDisabled, error, onConfirm, onCancel }: ConfirmDialogProps) {
   const cancelRef = useRef<HTMLButtonElement>(null);
   const confirmRef = useRef<HTMLButtonElement>(null);
   return (
@@ -155,7 +157,7 @@ export function ConfirmDialog({ open, title, body, confirmLabel, cancelLabel = '
           <button ref={cancelRef} type="button" className="btn secondary" onClick={onCancel} disabled={busy}>
             {cancelLabel}
           </button>
-          <button ref={confirmRef} type="button" className={destructive ? 'btn danger' : 'btn'} onClick={onConfirm} disabled={busy} data-testid="confirm-ok">
+          <button ref={confirmRef} type="button" className={destructive ? 'btn danger' : 'btn'} onClick={onConfirm} disabled={busy || confirmDisabled} data-testid="confirm-ok">
             {busy ? 'Working…' : confirmLabel}
           </button>
         </>
