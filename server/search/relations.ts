@@ -224,8 +224,10 @@ export interface RelatedSection {
   label: string;
   /** The reference field of `collection` that points at the record. */
   field: string;
-  /** Only records newer than this many days (collections read through a time window). */
+  /** Only records newer than this many days (collections read through a time window)… */
   withinDays: number | null;
+  /** …that is, from this instant (a UTC midnight) on. */
+  since: Date | null;
   docs: Document[];
   /** Matching records, counted up to `countCap` (then `capped`). */
   total: number;
@@ -244,7 +246,8 @@ export async function reverseSections(db: Db, role: ResolvedRole, target: Search
       const def = SEARCH_REGISTRY[collection];
       const within = def.relatedWithinDays ?? null;
       const filter: Document = { [field]: id };
-      if (within) filter[def.defaultSort.field] = { $gte: new Date(now.getTime() - within * 86_400_000) };
+      const since = within ? new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - within * 86_400_000) : null;
+      if (since) filter[def.defaultSort.field] = { $gte: since };
       const dir = def.defaultSort.dir === 'desc' ? -1 : 1;
       const coll = db.collection(collection);
       const projection: Document = { _id: 1 };
@@ -254,7 +257,7 @@ export async function reverseSections(db: Db, role: ResolvedRole, target: Search
         countMatching(db, coll, filter, { limit: RELATION_ID_CAP + 1 }),
       ]);
       const n = counted;
-      return { collection, label: def.label, field, withinDays: within, docs, total: Math.min(n, RELATION_ID_CAP), capped: n > RELATION_ID_CAP };
+      return { collection, label: def.label, field, withinDays: within, since, docs, total: Math.min(n, RELATION_ID_CAP), capped: n > RELATION_ID_CAP };
     }),
   );
 }

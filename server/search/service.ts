@@ -276,7 +276,8 @@ export async function getRelated(db: Db, role: ResolvedRole, input: { collection
     sections.map(async (s) => {
       const conditions: Group['conditions'] = [{ field: s.field, operator: 'eq', value: input.id }];
       const def = SEARCH_REGISTRY[s.collection];
-      if (s.withinDays) conditions.push({ field: def.defaultSort.field, operator: 'gte', value: new Date(now.getTime() - s.withinDays * 86_400_000).toISOString().slice(0, 10) });
+      // the same window as the section's count, so "see all" lists exactly `total` records
+      if (s.since) conditions.push({ field: def.defaultSort.field, operator: 'gte', value: s.since.toISOString() });
       return {
         collection: s.collection,
         label: s.label,
