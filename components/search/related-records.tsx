@@ -55,8 +55,7 @@ function RelatedList({ section: s, info, openHref }: { section: RelatedSection; 
   return (
     <section className="related-section" data-testid={`related-${s.collection}`}>
       <h3>
-        {heading}: {formatNumber(s.total)}
-        {s.capped ? '+' : ''}
+        {heading}: {s.unit === 'active days' ? `active on ${formatNumber(s.total)} ${s.total === 1 ? 'day' : 'days'}` : `${formatNumber(s.total)}${s.capped ? '+' : ''}`}
       </h3>
       {s.rows.length > 0 && (
         <DataTable<ResultRow>
@@ -68,10 +67,15 @@ function RelatedList({ section: s, info, openHref }: { section: RelatedSection; 
           compact
         />
       )}
-      {s.total > s.rows.length && (
+      {s.unit === 'records' && s.total > s.rows.length && (
         <Link href={searchHref(s.query)} className="small">
           See all {formatNumber(s.total)}
           {s.capped ? '+' : ''} →
+        </Link>
+      )}
+      {s.unit === 'active days' && s.rows.length > 0 && (
+        <Link href={searchHref(s.query)} className="small">
+          See all of them →
         </Link>
       )}
     </section>

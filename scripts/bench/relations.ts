@@ -16,6 +16,7 @@ import { collections } from '../../server/db/collections';
 import { ensureIndexes } from '../../server/db/indexes';
 import { clearCaches } from '../../server/db/cache';
 import { seedPlatform, DEMO_DEFAULTS } from '../../server/seed/demo';
+import { DAY_ACTIVE, rebuildRollup } from '../../server/analytics/rollup';
 import { createContextInner } from '../../server/trpc/init';
 import { createCaller } from '../../server/trpc/root';
 
@@ -32,6 +33,8 @@ if ((await db.collection('users').estimatedDocumentCount()) === 0) {
   await ensureIndexes(db);
   await seedPlatform(db, { users: DEMO_DEFAULTS.users * SCALE, bookings: DEMO_DEFAULTS.bookings * SCALE, activity: DEMO_DEFAULTS.activity * SCALE, seed: 13 });
 }
+// a member's recent activity is found through the day → members rollup (kept by ingestion)
+if ((await db.collection(DAY_ACTIVE).estimatedDocumentCount()) === 0) await rebuildRollup(db);
 await ensureIndexes(db);
 const email = 'bench-admin@acube.local';
 const admin = (await collections.admins(db).findOne({ email })) ?? (await insertAdmin(db, { email, name: 'Bench admin', role: 'admin', password: 'bench-password-0000' }));
@@ -41,6 +44,8 @@ const caller = createCaller(createContextInner({ db, session: { adminId: admin._
 const b = await db.collection('session_bookings').findOne({}, { sort: { _id: 1 } });
 const member = await db.collection('users').findOne({ _id: b!.userId });
 const mail = String(member!.email);
+const newestEvent = await db.collection('activity_events').find({}, { projection: { userId: 1 }, sort: { ts: -1 }, limit: 1 }).next();
+const recent = (newestEvent!.userId as { toHexString(): string }).toHexString();
 const counts = { users: await db.collection('users').countDocuments(), bookings: await db.collection('session_bookings').countDocuments() };
 const where = (field: string, operator: 'eq' | 'contains' | 'startsWith', value: string) => ({ op: 'and' as const, conditions: [{ field, operator, value }] });
 
@@ -50,7 +55,8 @@ const cases: { label: string; run: () => Promise<unknown> }[] = [
   { label: 'bookings where Member email starts with <local part>', run: () => caller.search.query({ collection: 'session_bookings', where: where('userId.email', 'startsWith', mail.split('@')[0]!) }) },
   { label: 'bookings where Member email contains <email>', run: () => caller.search.query({ collection: 'session_bookings', where: where('userId.email', 'contains', mail) }) },
   { label: 'bookings where Member email contains "@" (over the cap: refused)', run: () => caller.search.query({ collection: 'session_bookings', where: where('userId.email', 'contains', '@') }).catch(() => 'refused') },
-  { label: "member's drawer: search.record + search.related", run: () => Promise.all([caller.search.record({ collection: 'users', id: member!._id.toHexString() }), caller.search.related({ collection: 'users', id: member!._id.toHexString() })]) },
+  { label: "member's drawer: search.record + search.related (member of the first booking)", run: () => Promise.all([caller.search.record({ collection: 'users', id: member!._id.toHexString() }), caller.search.related({ collection: 'users', id: member!._id.toHexString() })]) },
+  { label: "member's drawer, the most recently active member", run: () => caller.search.related({ collection: 'users', id: recent }) },
 ];
 for (const c of cases) await c.run(); // warm-up
 const ms: number[][] = cases.map(() => []);

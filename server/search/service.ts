@@ -12,6 +12,7 @@ import { can, type ResolvedRole } from '../permissions';
 import { SEARCH_KEYS, SEARCH_REGISTRY, hasKeywords, isRelatedPersonal, isSearchKey, relationsOf, type FieldDef, type SearchKey } from '../registry';
 import { buildQuery, fieldDef, projectionFor, toRow, OPERATORS_BY_TYPE, ID_FIELD, type RelationContext, type Row } from './filter';
 import { COUNT_CAP, SearchInput, type ExportQuery, type Group, type SearchInputParsed } from './schema';
+import { memberActiveDays } from '../analytics/rollup';
 import { relationOperators, relationPath, resolveDisplays, resolveRelationConditions, reverseSections, type RelatedMap, type RelatedRef } from './relations';
 import type { z } from 'zod';
 
@@ -259,6 +260,8 @@ export interface RelatedSectionDto {
   related: RelatedMap;
   total: number;
   capped: boolean;
+  /** What `total` counts: records, or (recent activity) the days the member was active. */
+  unit: 'records' | 'active days';
   /** The search that lists all of them (for a "see all" link). */
   query: { collection: SearchKey; where: Group };
 }
@@ -271,7 +274,8 @@ export interface RelatedSectionDto {
 export async function getRelated(db: Db, role: ResolvedRole, input: { collection: string; id: string }, now = new Date()): Promise<RelatedSectionDto[]> {
   const target = readableCollection(role, input.collection);
   const personal = canSeePersonal(role);
-  const sections = await reverseSections(db, role, target, new ObjectId(input.id), now);
+  // a member's recent activity is read on the days analytics' rollup says they were active
+  const sections = await reverseSections(db, role, target, new ObjectId(input.id), now, memberActiveDays);
   return Promise.all(
     sections.map(async (s) => {
       const conditions: Group['conditions'] = [{ field: s.field, operator: 'eq', value: input.id }];
@@ -287,6 +291,7 @@ export async function getRelated(db: Db, role: ResolvedRole, input: { collection
         related: await resolveDisplays(db, role, s.collection, s.docs, personal),
         total: s.total,
         capped: s.capped,
+        unit: s.unit,
         query: { collection: s.collection, where: { op: 'and' as const, conditions } },
       };
     }),
