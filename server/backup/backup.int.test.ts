@@ -11,7 +11,7 @@ import { BSON, ObjectId, type Db } from 'mongodb';
 import { openTestDb, makeAdmin, callerFor, type TestDb } from '../../test/db';
 import { DirectoryStorage } from './storage';
 import { runBackup, restoreBackup, verifyBackup, recoverRestores } from './engine';
-import { applyRetention, setBackupStorage, startBackup, startRestore } from './service';
+import { applyRetention, retentionPreview, setBackupStorage, startBackup, startRestore } from './service';
 import { bk, type BackupDoc } from './model';
 import { waitForJob } from './jobs';
 import { lockCollections } from './locks';
@@ -161,6 +161,22 @@ describe('recovery of an interrupted replace', () => {
   });
 });
 
+describe('progress', () => {
+  it('backup totals come from per-collection estimates and end at the real counts; verify counts collections', async () => {
+    const seen: { docsDone?: number; docsTotal?: number; collectionsDone?: number; collectionsTotal?: number }[] = [];
+    const state: Record<string, number> = {};
+    const b = await runBackup(db, storage, { collections: ['users', 'blogs'], trigger: 'manual', progress: (p) => seen.push({ ...Object.assign(state, p) }) });
+    const first = seen.find((p) => p.docsTotal !== undefined)!;
+    expect(first.docsTotal).toBe(b.totalDocs); // estimates are exact when nothing is written meanwhile
+    for (const p of seen) if (p.docsDone !== undefined && p.docsTotal !== undefined) expect(p.docsDone).toBeLessThanOrEqual(p.docsTotal);
+    expect(seen.at(-1)).toMatchObject({ docsDone: b.totalDocs, docsTotal: b.totalDocs, collectionsDone: 2 });
+    const v: Record<string, unknown>[] = [];
+    const vs: Record<string, unknown> = {};
+    await verifyBackup(db, storage, b, (p) => v.push({ ...Object.assign(vs, p) }));
+    expect(v.at(-1)).toMatchObject({ docsDone: b.totalDocs, collectionsDone: 2, collectionsTotal: 2 });
+  });
+});
+
 describe('retention', () => {
   it('keeps at most N, none older than D days, never the newest verified', async () => {
     await bk.backups(db).deleteMany({});
@@ -177,6 +193,11 @@ describe('retention', () => {
     const b = await mk(2, false);
     const c = await mk(1, false);
     const d = await mk(0, false); // 4 recent: the 4th newest (a) exceeds N=3
+    // The preview names exactly what applying will delete, and deletes nothing.
+    const plan = await retentionPreview(db, now);
+    expect(plan.complete.map((x) => x.id).sort()).toEqual([old, a].sort());
+    expect(plan.kept).toBe(4);
+    expect(await bk.backups(db).countDocuments({})).toBe(6);
     const r = await applyRetention(db, now);
     expect(r.deleted.sort()).toEqual([old, a].sort());
     const left = (await bk.backups(db).find({}).toArray()).map((x) => x._id).sort();
