@@ -1,8 +1,16 @@
-import { expect, test } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
 import { MongoClient, type ObjectId } from 'mongodb';
 import { signInAs } from './fixtures';
 
 const SHOTS = '.data/test-results';
+
+/** No serious or critical axe violation on the page as it is (the drawer with its related records open). */
+async function axeClean(page: Page, label: string) {
+  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  expect(bad, label).toEqual([]);
+}
 
 /** A seeded member with bookings (read from the e2e database, the way a person would know an email). */
 async function memberWithBookings(): Promise<{ id: string; name: string; email: string; bookings: number }> {
@@ -63,6 +71,13 @@ test('a booking found by its member\'s email in one condition; names link to the
   await expect(drawer.getByTestId('drawer-title')).toHaveText(m.name);
   await expect(drawer.getByTestId('related-session_bookings')).toContainText(`Session bookings: ${m.bookings}`);
   await page.screenshot({ path: `${SHOTS}/drill-member-drawer.png` });
+  await expect(drawer.getByTestId('skeleton')).toHaveCount(0);
+  await axeClean(page, 'member drawer with related records');
+  // keyboard: Tab stays inside the drawer
+  for (let i = 0; i < 8; i++) {
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => !!document.activeElement?.closest('[role="dialog"]'))).toBe(true);
+  }
 
   // Back: the booking again, then the search without a drawer
   await page.goBack();
