@@ -54,17 +54,18 @@ async function check(page: Page, label: string) {
 }
 
 for (const role of ROLES) {
-  test(`${role}: every page at 1440 and 390 — no sideways scroll, no serious axe violation`, async ({ browser }) => {
-    test.setTimeout(240_000);
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    const page = await context.newPage();
-    await signInAs(page, role);
-    const hrefs = await page.getByTestId('sidebar').locator('a').evaluateAll((els) => els.map((e) => e.getAttribute('href')!));
-    expect(hrefs.length).toBeGreaterThan(0);
-    // The 404 page is the same layout for everyone: checked for two roles.
-    const pages = role === 'super_admin' || role === 'viewer' ? [...hrefs, '/no-such-page'] : hrefs;
-    for (const size of SIZES) {
+  for (const size of SIZES) {
+    test(`${role} at ${size.width}×${size.height}: every page — no sideways scroll, no serious axe violation`, async ({ browser }) => {
+      // Generous: axe on a dense page takes seconds on a busy 2-core machine.
+      test.setTimeout(300_000);
+      const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+      const page = await context.newPage();
+      await signInAs(page, role); // (the sidebar is only visible at desktop width)
       await page.setViewportSize({ width: size.width, height: size.height });
+      const hrefs = await page.getByTestId('sidebar').locator('a').evaluateAll((els) => els.map((e) => e.getAttribute('href')!));
+      expect(hrefs.length).toBeGreaterThan(0);
+      // The 404 page is the same layout for everyone: checked for two roles.
+      const pages = role === 'super_admin' || role === 'viewer' ? [...hrefs, '/no-such-page'] : hrefs;
       for (const href of pages) {
         await page.goto(href);
         await settle(page);
@@ -75,9 +76,9 @@ for (const role of ROLES) {
           await check(page, `${role} ${href} ${extra.name} ${size.name}`);
         }
       }
-    }
-    await context.close();
-  });
+      await context.close();
+    });
+  }
 }
 
 test('dialogs keep focus inside, close on Esc and give focus back', async ({ browser }) => {
