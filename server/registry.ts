@@ -21,8 +21,17 @@ export interface FieldDef {
   values?: readonly string[];
   /** For objectId references: the registry collection it points to. */
   ref?: string;
+  /**
+   * For references: the target's fields shown instead of the id (the first is the label), fetched in one
+   * batched `_id $in` query per target collection per page (server/search/relations.ts; no `$lookup`).
+   */
+  display?: readonly string[];
+  /** For references: the target's fields a condition may filter through ("Member email contains …"). */
+  filterBy?: readonly string[];
   /** Required on every well-formed record (data validation). */
   required?: boolean;
+  /** Stored lower-case (emails): compared lower-cased through a relation, so `eq`/`startsWith` read the index. */
+  lowercase?: boolean;
 }
 
 export interface CollectionDef {
@@ -38,6 +47,17 @@ export interface CollectionDef {
   system?: boolean;
   /** Documents carry a `_kw` keyword array for free-text search (default true for platform collections). */
   keywords?: boolean;
+  /**
+   * Fields that identify a person: shown or filtered through a relation only to roles with
+   * `data.personal.read`, whatever their own `personal` flag (a related member's name and email).
+   */
+  identity?: readonly string[];
+  /**
+   * Reverse relations listed in a record's drawer (a member's bookings…) look back this many days at
+   * most, with the collection's default sort. For write-heavy collections whose reference has no index on
+   * the embedded database (activity events): the time range is what the index serves.
+   */
+  relatedWithinDays?: number;
 }
 
 const ts = (label: string, extra: Partial<FieldDef> = {}): FieldDef => ({ type: 'date', label, sortable: true, ...extra });
@@ -49,10 +69,11 @@ const defs = {
     read: 'data.members.read',
     titleField: 'name',
     defaultSort: { field: 'createdAt', dir: 'desc' },
+    identity: ['name', 'email', 'phone'],
     fields: {
       // A member's full name and tags (health-related: depression, lgbtq…) are personal, special-category data.
       name: { type: 'string', label: 'Name', searchable: true, sortable: true, required: true, personal: true },
-      email: { type: 'string', label: 'Email', searchable: true, personal: true, sortable: true, required: true },
+      email: { type: 'string', label: 'Email', searchable: true, personal: true, sortable: true, lowercase: true, required: true },
       phone: { type: 'string', label: 'Phone', personal: true },
       city: { type: 'string', label: 'City', searchable: true, sortable: true },
       gender: { type: 'enum', label: 'Gender', values: ['female', 'male', 'non_binary', 'undisclosed'] },
@@ -94,8 +115,8 @@ const defs = {
     titleField: 'scheduledAt',
     defaultSort: { field: 'scheduledAt', dir: 'desc' },
     fields: {
-      userId: { type: 'objectId', label: 'Member', ref: 'users', required: true },
-      psychologistId: { type: 'objectId', label: 'Psychologist', ref: 'psychologists', required: true },
+      userId: { type: 'objectId', label: 'Member', ref: 'users', display: ['name', 'email'], filterBy: ['name', 'email'], required: true },
+      psychologistId: { type: 'objectId', label: 'Psychologist', ref: 'psychologists', display: ['name'], filterBy: ['name', 'email'], required: true },
       scheduledAt: ts('Scheduled at', { required: true }),
       durationMin: { type: 'number', label: 'Duration (min)' },
       mode: { type: 'enum', label: 'Mode', values: ['online', 'in_person'] },
@@ -142,8 +163,8 @@ const defs = {
     titleField: 'createdAt',
     defaultSort: { field: 'createdAt', dir: 'desc' },
     fields: {
-      eventId: { type: 'objectId', label: 'Event', ref: 'events', required: true },
-      userId: { type: 'objectId', label: 'Member', ref: 'users', required: true },
+      eventId: { type: 'objectId', label: 'Event', ref: 'events', display: ['title', 'startsAt'], filterBy: ['title'], required: true },
+      userId: { type: 'objectId', label: 'Member', ref: 'users', display: ['name', 'email'], filterBy: ['name', 'email'], required: true },
       status: { type: 'enum', label: 'Status', values: ['registered', 'attended', 'cancelled', 'waitlisted'], sortable: true, required: true },
       createdAt: ts('Created', { required: true }),
     },
@@ -228,9 +249,11 @@ const defs = {
     read: 'data.activity.read',
     titleField: 'name',
     defaultSort: { field: 'ts', dir: 'desc' },
+    // no userId index on the embedded database (README, index policy): a member's events are read through ts
+    relatedWithinDays: 90,
     fields: {
       eventId: { type: 'string', label: 'Client event id' },
-      userId: { type: 'objectId', label: 'Member', ref: 'users', required: true },
+      userId: { type: 'objectId', label: 'Member', ref: 'users', display: ['name', 'email'], filterBy: ['name', 'email'], required: true },
       name: { type: 'string', label: 'Event name', searchable: true, sortable: true, required: true },
       ts: ts('Time', { required: true }),
       // not sortable (so not indexed): sorting by day or receivedAt is sorting by ts, whose index is kept on
@@ -312,4 +335,37 @@ export function maskDoc<T extends Record<string, unknown>>(c: SearchKey, doc: T,
   const out: Record<string, unknown> = { ...doc };
   for (const f of personalFields(c)) out[f] = MASK;
   return out as T;
+}
+
+export interface RelationField {
+  /** The reference field, e.g. `userId`. */
+  field: string;
+  label: string;
+  target: SearchKey;
+  display: readonly string[];
+  filterBy: readonly string[];
+}
+
+/** The reference fields of a collection that name a registry target. */
+export function relationsOf(c: SearchKey): RelationField[] {
+  const out: RelationField[] = [];
+  for (const [field, f] of Object.entries(SEARCH_REGISTRY[c].fields)) {
+    if (f.type !== 'objectId' || !f.ref || !isSearchKey(f.ref)) continue;
+    out.push({ field, label: f.label, target: f.ref, display: f.display ?? [SEARCH_REGISTRY[f.ref].titleField], filterBy: f.filterBy ?? [] });
+  }
+  return out;
+}
+
+/** Reference fields anywhere in the registry that point at `target` (a member's bookings, registrations…). */
+export function reverseRelations(target: SearchKey): { collection: SearchKey; field: string }[] {
+  const out: { collection: SearchKey; field: string }[] = [];
+  for (const c of SEARCH_KEYS) for (const r of relationsOf(c)) if (r.target === target) out.push({ collection: c, field: r.field });
+  return out;
+}
+
+/** Whether a target field is personal when reached through a relation (its own flag, or an identity field). */
+export function isRelatedPersonal(target: SearchKey, field: string): boolean {
+  const d = SEARCH_REGISTRY[target];
+  const f = Object.prototype.hasOwnProperty.call(d.fields, field) ? d.fields[field] : undefined;
+  return !!f?.personal || !!d.identity?.includes(field);
 }

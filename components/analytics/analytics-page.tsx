@@ -1,8 +1,10 @@
 'use client';
-import { useState } from 'react';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useMemo } from 'react';
 import { KNOWN_EVENT_NAMES } from '@/server/analytics/schema';
 import { ActiveUsersView, AtRiskView, FeatureUsageView, LifecycleView, RetentionView, StickinessView, type Filters } from './views';
 import { ApiKeysView } from './api-keys';
+import { analyticsStateFromParams, type AnalyticsUrlState } from './url-state';
 
 const TABS = [
   { key: 'active-users', label: 'Active users' },
@@ -18,10 +20,22 @@ const DAY = 86_400_000;
 const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 export function AnalyticsPage({ canKeys, canSeeMembers }: { canKeys: boolean; canSeeMembers: boolean }) {
-  const [tab, setTab] = useState<TabKey>('active-users');
+  // tab, range, interval and event live in the URL (url-state.ts): links open a view, Back returns to the last one
+  const router = useRouter();
+  const pathname = usePathname();
+  const params = useSearchParams();
+  const url = useMemo(() => analyticsStateFromParams(new URLSearchParams(params.toString())), [params]);
   const today = Date.now();
-  const [filters, setFilters] = useState<Filters>({ from: utcDay(today - 83 * DAY), to: utcDay(today), interval: 'week', event: null });
-  const set = (patch: Partial<Filters>) => setFilters((f) => ({ ...f, ...patch }));
+  const tab: TabKey = url.tab === 'keys' && !canKeys ? 'active-users' : url.tab;
+  const filters: Filters = { from: url.from, to: url.to, interval: url.interval, event: url.event };
+  const go = (patch: Partial<AnalyticsUrlState>) => {
+    const next = { ...url, ...patch };
+    const p = new URLSearchParams({ tab: next.tab, from: next.from, to: next.to, interval: next.interval });
+    if (next.event) p.set('event', next.event);
+    router.push(`${pathname}?${p.toString()}`, { scroll: false });
+  };
+  const set = (patch: Partial<Filters>) => go(patch);
+  const setTab = (t: TabKey) => go({ tab: t });
   const tabs = canKeys ? [...TABS, { key: 'keys' as const, label: 'API keys' }] : TABS;
   return (
     <div className="analytics">

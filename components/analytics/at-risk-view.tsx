@@ -1,4 +1,6 @@
 'use client';
+import Link from 'next/link';
+import { recordHref } from '@/components/search/query-state';
 import { useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTRPC, type RouterOutputs } from '@/components/providers/trpc';
@@ -58,7 +60,7 @@ export function AtRiskView({ f, canSeeMembers }: { f: Filters; canSeeMembers: bo
               setPage(1);
             }}
             columns={[
-              { key: 'name', header: 'Member', sortable: true, cell: (r) => (canSeeMembers ? <a href={`/search?collection=users&q=${r.userId}`}>{r.name}</a> : r.name) },
+              { key: 'name', header: 'Member', sortable: true, cell: (r) => (canSeeMembers ? <Link href={recordHref('users', r.userId)} data-testid="at-risk-member">{r.name}</Link> : r.name) },
               { key: 'score', header: 'Risk score', sortable: true, align: 'right', cell: (r) => <StatusBadge status={String(r.score)} tone={r.score >= 70 ? 'bad' : 'warn'} /> },
               { key: 'recencyDays', header: 'Days since last active', sortable: true, align: 'right', cell: n('recencyDays') },
               { key: 'previousDays', header: 'Active days, 30 before', sortable: true, align: 'right', cell: n('previousDays') },

@@ -12,7 +12,9 @@ describe('audit entries in plain language', () => {
     expect(describeAction('quality.somethingNew', { type: 'collection', id: 'users' })).toBe('Quality something new: collection users');
   });
   it('links targets to their page', () => {
-    expect(targetHref({ type: 'collection', id: 'users' })).toBe('/search?c=users');
+    // a collection opens its search (search URL format); a record target opens that record
+    expect(targetHref({ type: 'collection', id: 'users' })).toMatch(/^\/search\?q=%7B%22collection%22%3A%22users%22/);
+    expect(targetHref({ type: 'contacts', id: 'a'.repeat(24) })).toContain('open=contacts%3A' + 'a'.repeat(24));
     expect(targetHref({ type: 'backup', id: 'x' })).toBe('/backups');
     expect(targetHref({ type: 'unknown' })).toBeNull();
   });

@@ -2,6 +2,7 @@
  * Audit entries in plain language: "Changed the role of ana@acube.local", not `admins.setRole`.
  * Pure (unit-tested); unknown actions fall back to a readable form of the procedure name.
  */
+import { targetHref as targetHrefOf } from './target-href';
 export interface AuditTarget {
   type: string;
   id?: string | null;
@@ -77,24 +78,8 @@ export function describeAction(action: string, target?: AuditTarget | null): str
 
 /** Where the target lives in the app, when it has a page. */
 export function targetHref(t: AuditTarget | null | undefined): string | null {
-  if (!t) return null;
-  switch (t.type) {
-    case 'admin':
-      return '/roles';
-    case 'role':
-      return '/roles';
-    case 'backup':
-    case 'backup_schedule':
-      return '/backups';
-    case 'collection':
-      return t.id ? `/search?c=${encodeURIComponent(t.id)}` : '/search';
-    case 'saved_search':
-      return '/search';
-    case 'analytics_api_key':
-      return '/analytics';
-    default:
-      return null;
-  }
+  // the exact record when the target is one, else the page that lists it (search links in the search URL format)
+  return targetHrefOf(t);
 }
 
 export type DiffLine = { path: string; kind: 'added' | 'removed' | 'changed'; before?: unknown; after?: unknown };

@@ -6,6 +6,12 @@ import { StatusBadge } from '@/components/ui/status-badge';
 import type { ReactNode } from 'react';
 import type { WidgetKey, WidgetResult } from '@/server/dashboard/widgets';
 import { AnalyticsHomeTiles } from '@/components/analytics/home-summary';
+import { Tile } from '@/components/ui/tile';
+import { recordHref, searchHref } from '@/components/search/query-state';
+import { targetHref } from '@/components/audit/target-href';
+
+/** The search behind a number (null: the role cannot search that collection, so no link). */
+const drillHref = (d: Parameters<typeof searchHref>[0] | null | undefined) => (d ? searchHref(d) : undefined);
 
 type DataFor<K extends WidgetKey> = Extract<WidgetResult, { key: K; ok: true }>['data'];
 const n = (x: number) => formatNumber(x);
@@ -19,10 +25,7 @@ const RENDERERS: { [K in WidgetKey]: (data: DataFor<K>) => ReactNode } = {
     ) : (
       <div className="tiles" data-testid="count-tiles">
         {data.map((c) => (
-          <div className="tile" key={c.key}>
-            <div className="tile-label">{c.label}</div>
-            <div className="tile-value">{n(c.count)}</div>
-          </div>
+          <Tile key={c.key} label={c.label} value={n(c.count)} href={drillHref(c.drill)} testId={`tile-${c.key}`} />
         ))}
       </div>
     ),
@@ -69,7 +72,7 @@ const RENDERERS: { [K in WidgetKey]: (data: DataFor<K>) => ReactNode } = {
           {d.recent.map((e) => (
             <li key={e.id}>
               <StatusBadge status={e.result} /> <code>{e.action}</code>{' '}
-              {e.target && <span>→ {e.target}</span>}
+              {e.target && <span>→ {targetHref(e.targetRef) ? <Link href={targetHref(e.targetRef)!}>{e.target}</Link> : e.target}</span>}
               <div className="muted small">
                 {e.actor ?? 'anonymous'} · {when(e.at)}
               </div>
@@ -83,10 +86,7 @@ const RENDERERS: { [K in WidgetKey]: (data: DataFor<K>) => ReactNode } = {
   pendingActions: (d) => (
     <div className="tiles">
       {d.map((p) => (
-        <div className="tile" key={p.key}>
-          <div className="tile-label">{p.label}</div>
-          <div className="tile-value">{n(p.count)}</div>
-        </div>
+        <Tile key={p.key} label={p.label} value={n(p.count)} href={drillHref(p.drill)} testId={`pending-${p.key}`} />
       ))}
     </div>
   ),
@@ -99,16 +99,14 @@ const RENDERERS: { [K in WidgetKey]: (data: DataFor<K>) => ReactNode } = {
         ] as const
       ).map(([label, q]) => (
         <div key={label}>
-          <h4>
-            {label}: {n(q.count)}
-          </h4>
+          <h4>{q.drill ? <Link href={searchHref(q.drill)}>{`${label}: ${n(q.count)}`}</Link> : `${label}: ${n(q.count)}`}</h4>
           {q.items.length === 0 ? (
             <p className="muted">Queue is empty.</p>
           ) : (
             <ul className="feed">
               {q.items.map((i) => (
                 <li key={i.id}>
-                  {i.title} <span className="muted">{i.sub}</span>
+                  <Link href={recordHref(q.collection, i.id)}>{i.title || '(no title)'}</Link> <span className="muted">{i.sub}</span>
                   <div className="muted small">
                     {i.status} · since {when(i.createdAt)}
                   </div>
@@ -174,28 +172,16 @@ const RENDERERS: { [K in WidgetKey]: (data: DataFor<K>) => ReactNode } = {
   content: (d) => (
     <div>
       <div className="tiles">
-        <div className="tile">
-          <div className="tile-label">Draft blogs</div>
-          <div className="tile-value">{n(d.blogs.draft)}</div>
-        </div>
-        <div className="tile">
-          <div className="tile-label">Published blogs</div>
-          <div className="tile-value">{n(d.blogs.published)}</div>
-        </div>
-        <div className="tile">
-          <div className="tile-label">Upcoming events</div>
-          <div className="tile-value">{n(d.upcomingCount)}</div>
-        </div>
-        <div className="tile">
-          <div className="tile-label">Open careers</div>
-          <div className="tile-value">{n(d.careersOpen)}</div>
-        </div>
+        <Tile label="Draft blogs" value={n(d.blogs.draft)} href={drillHref(d.drill.blogsDraft)} />
+        <Tile label="Published blogs" value={n(d.blogs.published)} href={drillHref(d.drill.blogsPublished)} />
+        <Tile label="Upcoming events" value={n(d.upcomingCount)} href={drillHref(d.drill.upcoming)} />
+        <Tile label="Open careers" value={n(d.careersOpen)} href={drillHref(d.drill.careersOpen)} />
       </div>
       {d.upcoming.length > 0 && (
         <ul className="feed">
           {d.upcoming.map((e) => (
             <li key={e.id}>
-              {e.title} <StatusBadge status={e.status} />
+              {d.eventsReadable ? <Link href={recordHref('events', e.id)}>{e.title}</Link> : e.title} <StatusBadge status={e.status} />
               <div className="muted small">{when(e.startsAt)}</div>
             </li>
           ))}

@@ -2,6 +2,8 @@
 import { DataTable, type Column } from '@/components/ui/data-table';
 import { formatNumber } from '@/components/ui/format';
 import { cellText } from './cell-text';
+import type { OpenRef } from './query-state';
+import { RelationCell } from './relation-cell';
 import type { FieldInfo, ResultRow, SearchResult } from './types';
 
 /** One page of results: sortable headers, column chooser, rows that open the drawer, and the pager. */
@@ -16,6 +18,7 @@ export function ResultsTable({
   onOpen,
   page,
   onPage,
+  openHref,
 }: {
   data: SearchResult;
   fields: FieldInfo[];
@@ -27,6 +30,8 @@ export function ResultsTable({
   onOpen: (row: ResultRow) => void;
   page: number;
   onPage: (p: number) => void;
+  /** The URL that opens a related record in the drawer. */
+  openHref: (r: OpenRef) => string;
 }) {
   // Column order follows the registry; `columns` says which are shown.
   const cols: Column<ResultRow>[] = fields.map((f) => ({
@@ -35,7 +40,10 @@ export function ResultsTable({
     label: f.label,
     sortable: !!f.sortable && !f.masked,
     align: f.type === 'number' ? 'right' : 'left',
-    cell: (r) => (f.type === 'number' && typeof r[f.name] === 'number' ? formatNumber(r[f.name] as number) : cellText(r[f.name])),
+    cell: (r) =>
+      f.relation ? (
+        <RelationCell id={r[f.name]} refValue={data.related[f.name]?.[String(r[f.name])]} href={openHref({ collection: f.relation.target, id: String(r[f.name]) })} />
+      ) : (f.type === 'number' && typeof r[f.name] === 'number' ? formatNumber(r[f.name] as number) : cellText(r[f.name])),
   }));
   const hidden = fields.map((f) => f.name).filter((n) => !columns.includes(n));
   const pages = data.counted ? Math.max(1, Math.ceil(data.total / data.pageSize)) : null;

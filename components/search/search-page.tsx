@@ -12,8 +12,12 @@ import { GroupEditor } from './condition-editor';
 import { RecordDrawer } from './record-drawer';
 import { ResultsTable } from './results-table';
 import { SavedSearches } from './saved-searches';
-import { stateFromParams, stateToParams, toSearchInput, type UiState } from './query-state';
-import type { ResultRow } from './types';
+import { stateFromParams, stateToParams, toSearchInput, type OpenRef, type UiState } from './query-state';
+import type { FieldInfo, Info } from './types';
+
+/** What a condition may name: the record id, the collection's fields, and fields through its relations. */
+const ID_INFO = { name: '_id', label: 'ID', type: 'objectId', operators: ['eq', 'ne', 'in', 'nin'], masked: false } as FieldInfo;
+const filterFields = (info: Info | undefined): FieldInfo[] => (info ? [...info.fields, ...info.relationFields, ID_INFO] : []);
 
 /** Search: the query form, saved searches, results and the record drawer. The URL holds the whole query. */
 export function SearchPage({ canExport }: { canExport: boolean }) {
@@ -31,16 +35,20 @@ export function SearchPage({ canExport }: { canExport: boolean }) {
   const info = list.find((c) => c.key === urlState.collection);
   const draftInfo = list.find((c) => c.key === draft.collection);
   const fields = info?.fields ?? [];
-  const input = info ? { ...toSearchInput(urlState, fields), page: urlState.page, pageSize: urlState.pageSize } : null;
+  const condFields = filterFields(info);
+  const input = info ? { ...toSearchInput(urlState, condFields), page: urlState.page, pageSize: urlState.pageSize } : null;
   const results = useQuery(trpc.search.query.queryOptions(input && params.get('q') ? (input as never) : skipToken));
 
-  const push = (s: UiState) => router.push(`${pathname}?${stateToParams(s, list.find((c) => c.key === s.collection)?.fields ?? []).toString()}`);
+  const hrefOf = (s: UiState) => `${pathname}?${stateToParams(s, filterFields(list.find((c) => c.key === s.collection))).toString()}`;
+  const push = (s: UiState) => router.push(hrefOf(s));
   const run = (e?: React.FormEvent) => {
     e?.preventDefault();
-    push({ ...draft, page: 1 });
+    push({ ...draft, page: 1, open: null });
   };
+  // The drawer's record is in the URL: opening one is a history entry (Back closes it or returns to the record before).
+  const openHref = (open: OpenRef) => hrefOf({ ...urlState, open });
+  const closeDrawer = () => router.replace(hrefOf({ ...urlState, open: null }), { scroll: false });
   const columns = (urlState.columns ?? fields.map((f) => f.name)).filter((c) => fields.some((f) => f.name === c));
-  const [detail, setDetail] = useState<ResultRow | null>(null);
 
   if (collections.error) return <ErrorBox error={collections.error} />;
   if (collections.isPending) return <Skeleton lines={4} label="Loading collections…" />;
@@ -60,7 +68,7 @@ export function SearchPage({ canExport }: { canExport: boolean }) {
             <select
               aria-label="Collection"
               value={draft.collection}
-              onChange={(e) => setDraft({ collection: e.target.value, text: '', where: { op: 'and', items: [] }, sort: [], page: 1, pageSize: draft.pageSize, columns: null })}
+              onChange={(e) => setDraft({ collection: e.target.value, text: '', where: { op: 'and', items: [] }, sort: [], page: 1, pageSize: draft.pageSize, columns: null, open: null })}
             >
               {list.map((c) => (
                 <option key={c.key} value={c.key}>
@@ -81,10 +89,10 @@ export function SearchPage({ canExport }: { canExport: boolean }) {
             Search
           </button>
         </div>
-        {draftInfo && <GroupEditor group={draft.where} fields={draftInfo.fields} depth={1} onChange={(where) => setDraft({ ...draft, where })} />}
+        {draftInfo && <GroupEditor group={draft.where} fields={filterFields(draftInfo)} depth={1} onChange={(where) => setDraft({ ...draft, where })} />}
       </form>
 
-      <SavedSearches current={urlState} fields={fields} onOpen={(s) => push(s)} />
+      <SavedSearches current={urlState} fields={condFields} onOpen={(s) => push(s)} />
 
       {!params.get('q') && <Empty>Pick a collection, type words or add conditions, then press Search.</Empty>}
       <ErrorBox error={results.error} />
@@ -116,7 +124,7 @@ export function SearchPage({ canExport }: { canExport: boolean }) {
                 ))}
               </select>
             </label>
-            {canExport && <ExportButton collection={info.key} query={toSearchInput(urlState, fields)} columns={columns} expectedRows={data.counted ? data.total : null} />}
+            {canExport && <ExportButton collection={info.key} query={toSearchInput(urlState, condFields)} columns={columns} expectedRows={data.counted ? data.total : null} />}
           </div>
           <ResultsTable
             data={data}
@@ -126,13 +134,14 @@ export function SearchPage({ canExport }: { canExport: boolean }) {
             stale={results.isFetching}
             onSort={(field, dir) => push({ ...urlState, sort: [{ field, dir }], page: 1 })}
             onColumns={(cols) => push({ ...urlState, columns: cols })}
-            onOpen={setDetail}
+            onOpen={(row) => router.push(openHref({ collection: info.key, id: String(row.id) }), { scroll: false })}
+            openHref={openHref}
             page={urlState.page}
             onPage={(page) => push({ ...urlState, page })}
           />
         </>
       )}
-      {info && <RecordDrawer info={info} record={detail} onClose={() => setDetail(null)} />}
+      <RecordDrawer open={urlState.open ?? null} infos={list} onClose={closeDrawer} openHref={openHref} />
     </div>
   );
 }

@@ -7,3 +7,6 @@ export type SearchResult = RouterOutputs['search']['query'];
 export type ResultRow = SearchResult['rows'][number];
 export type SavedSearch = RouterOutputs['search']['saved']['list'][number];
 
+export type RelatedRef = SearchResult['related'][string][string];
+export type RecordResult = RouterOutputs['search']['record'];
+export type RelatedSection = RouterOutputs['search']['related'][number];

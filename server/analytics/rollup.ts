@@ -116,6 +116,24 @@ export async function readDayMembers(db: Db, coll: string, id: string): Promise<
   return membersOf(await db.collection<DayDoc>(coll).findOne({ _id: id }, { projection: { b: 1, m: 1 } }));
 }
 
+/**
+ * The UTC days among `days` ('YYYY-MM-DD') on which a member was active, newest first: one `_id $in` find
+ * of the day documents, each member set searched as packed bytes (no decoding to strings). For a member's
+ * recent activity (server/search/relations.ts): the raw events are then read only on those days.
+ */
+export async function memberActiveDays(db: Db, userHex: string, days: string[]): Promise<string[]> {
+  if (!/^[0-9a-f]{24}$/i.test(userHex) || days.length === 0) return [];
+  const needle = Buffer.from(userHex, 'hex');
+  const docs = await db.collection<DayDoc>(DAY_ACTIVE).find({ _id: { $in: days } }, { projection: { b: 1, m: 1 } }).toArray();
+  const has = (d: DayDoc) => {
+    if (!d.b) return (d.m ?? []).includes(userHex.toLowerCase());
+    const buf = Buffer.from(d.b.buffer);
+    for (let i = buf.indexOf(needle); i !== -1; i = buf.indexOf(needle, i + 1)) if (i % 12 === 0) return true;
+    return false;
+  };
+  return docs.filter(has).map((d) => d._id).sort().reverse();
+}
+
 interface DayDoc {
   _id: string;
   d: string;

@@ -2,14 +2,30 @@ import type { Db } from 'mongodb';
 import { collections } from '../db/collections';
 import { countMatching } from '../db/count';
 import { can, type ResolvedRole } from '../permissions';
-import { COLLECTION_KEYS, REGISTRY, maskDoc } from '../registry';
+import { COLLECTION_KEYS, REGISTRY, SEARCH_REGISTRY, maskDoc, type SearchKey } from '../registry';
 import type { Operator } from '../auth/session';
+import { buildQuery } from '../search/filter';
+import type { Condition, Group } from '../search/schema';
+
+/**
+ * The search behind a number (the drill-down: the tile links to it). Null when the role cannot search that
+ * collection. Counts are taken with the same filter (`filterOf`), so the number and the search agree.
+ */
+export interface DrillDown {
+  collection: SearchKey;
+  where?: Group;
+}
+function drill(role: ResolvedRole, collection: SearchKey, ...conditions: Condition[]): DrillDown | null {
+  if (!can(role, SEARCH_REGISTRY[collection].read)) return null;
+  return conditions.length ? { collection, where: { op: 'and', conditions } } : { collection };
+}
+const filterOf = (collection: SearchKey, ...conditions: Condition[]) => buildQuery(collection, { where: { op: 'and', conditions } }, true).filter;
 
 /** Record counts of the platform collections this role may read. */
 export async function platformCounts(db: Db, role: ResolvedRole) {
   const readable = COLLECTION_KEYS.filter((k) => can(role, REGISTRY[k].read));
   const counts = await Promise.all(
-    readable.map(async (k) => ({ key: k, label: REGISTRY[k].label, count: await db.collection(k).estimatedDocumentCount() })),
+    readable.map(async (k) => ({ key: k, label: REGISTRY[k].label, count: await db.collection(k).estimatedDocumentCount(), drill: drill(role, k) })),
   );
   return counts;
 }
@@ -52,29 +68,32 @@ export async function adminActivity(db: Db) {
       action: e.action,
       result: e.result,
       target: e.target?.label ?? e.target?.id ?? null,
+      targetRef: e.target ? { type: e.target.type ?? null, id: e.target.id ?? null } : null,
     })),
   };
 }
 
 /** What is waiting for someone: new contacts, unconfirmed bookings, volunteer applications. */
-export async function pendingActions(db: Db) {
-  const [contacts, bookings, volunteers] = await Promise.all([
-    countMatching(db, 'contacts', { status: 'new' }),
-    countMatching(db, 'session_bookings', { status: 'pending' }),
-    countMatching(db, 'volunteers', { status: 'applied' }),
-  ]);
-  return [
-    { key: 'contacts', label: 'New contact messages', count: contacts, href: '/search?c=contacts' },
-    { key: 'bookings', label: 'Unconfirmed bookings', count: bookings, href: '/search?c=session_bookings' },
-    { key: 'volunteers', label: 'Volunteer applications', count: volunteers, href: '/search?c=volunteers' },
-  ];
+export async function pendingActions(db: Db, role: ResolvedRole) {
+  const items = [
+    { key: 'contacts', label: 'New contact messages', collection: 'contacts', status: 'new' },
+    { key: 'bookings', label: 'Unconfirmed bookings', collection: 'session_bookings', status: 'pending' },
+    { key: 'volunteers', label: 'Volunteer applications', collection: 'volunteers', status: 'applied' },
+  ] as const;
+  return Promise.all(
+    items.map(async (i) => {
+      const c: Condition = { field: 'status', operator: 'eq', value: i.status };
+      return { key: i.key, label: i.label, count: await countMatching(db, i.collection, filterOf(i.collection, c)), drill: drill(role, i.collection, c) };
+    }),
+  );
 }
 
 /** The oldest open items of each queue (personal fields masked unless the role may see them). */
 export async function moderationQueues(db: Db, role: ResolvedRole) {
   const personal = can(role, 'data.personal.read');
   const oldest = async (c: 'contacts' | 'volunteers', statuses: string[], fields: string[]) => {
-    const filter = { status: { $in: statuses } };
+    const cond: Condition = { field: 'status', operator: 'in', value: statuses };
+    const filter = filterOf(c, cond);
     const [count, docs] = await Promise.all([
       countMatching(db, c, filter),
       db
@@ -86,6 +105,8 @@ export async function moderationQueues(db: Db, role: ResolvedRole) {
     ]);
     return {
       count,
+      collection: c,
+      drill: drill(role, c, cond),
       items: docs.map((d) => {
         const m = maskDoc(c, d as Record<string, unknown>, personal);
         return {
@@ -106,16 +127,21 @@ export async function moderationQueues(db: Db, role: ResolvedRole) {
 }
 
 /** Drafts vs published, upcoming events, open careers. */
-export async function contentSummary(db: Db) {
+export async function contentSummary(db: Db, role: ResolvedRole) {
   const now = new Date();
+  const st = (value: string): Condition => ({ field: 'status', operator: 'eq', value });
+  const upcomingConds: Condition[] = [
+    { field: 'startsAt', operator: 'gte', value: now.toISOString() },
+    { field: 'status', operator: 'in', value: ['draft', 'published'] },
+  ];
   const [blogDraft, blogPublished, careersOpen, upcomingCount, upcoming] = await Promise.all([
-    countMatching(db, 'blogs', { status: 'draft' }),
-    countMatching(db, 'blogs', { status: 'published' }),
-    countMatching(db, 'careers', { status: 'open' }),
-    countMatching(db, 'events', { startsAt: { $gte: now }, status: { $in: ['draft', 'published'] } }),
+    countMatching(db, 'blogs', filterOf('blogs', st('draft'))),
+    countMatching(db, 'blogs', filterOf('blogs', st('published'))),
+    countMatching(db, 'careers', filterOf('careers', st('open'))),
+    countMatching(db, 'events', filterOf('events', ...upcomingConds)),
     db
       .collection('events')
-      .find({ startsAt: { $gte: now }, status: { $in: ['draft', 'published'] } }, { projection: { title: 1, startsAt: 1, status: 1 } })
+      .find(filterOf('events', ...upcomingConds), { projection: { title: 1, startsAt: 1, status: 1 } })
       .sort({ startsAt: 1, _id: 1 })
       .limit(5)
       .toArray(),
@@ -124,6 +150,13 @@ export async function contentSummary(db: Db) {
     blogs: { draft: blogDraft, published: blogPublished },
     careersOpen,
     upcomingCount,
+    drill: {
+      blogsDraft: drill(role, 'blogs', st('draft')),
+      blogsPublished: drill(role, 'blogs', st('published')),
+      careersOpen: drill(role, 'careers', st('open')),
+      upcoming: drill(role, 'events', ...upcomingConds),
+    },
+    eventsReadable: can(role, SEARCH_REGISTRY.events.read),
     upcoming: upcoming.map((e) => ({ id: String(e._id), title: String(e.title ?? ''), startsAt: e.startsAt as Date, status: String(e.status ?? '') })),
   };
 }

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Document } from 'mongodb';
 import { openTestDb, type TestDb } from '../../test/db';
-import { SEARCH_REGISTRY, hasKeywords, type SearchKey } from '../registry';
+import { SEARCH_REGISTRY, hasKeywords, relationsOf, type SearchKey } from '../registry';
 import { buildQuery } from './filter';
 
 let t: TestDb;
@@ -32,6 +32,14 @@ function shapes(c: SearchKey): { label: string; q: ReturnType<typeof buildQuery>
     if (f.type === 'date') out.push({ label: `${name} range`, q: buildQuery(c, { where: { op: 'and', conditions: [{ field: name, operator: 'between', value: ['2025-01-01', '2025-02-01'] }] }, sort: [{ field: name, dir: 'desc' }] }, true) });
   }
   if (hasKeywords(c)) out.push({ label: 'keyword', q: buildQuery(c, { text: 'alpha' }, false) });
+  // a condition through a relation becomes `field $in ids` (one id: a member's bookings; many: "email contains")
+  if (!def.relatedWithinDays) {
+    for (const r of relationsOf(c)) {
+      for (const ids of [['65a000000000000000000001'], ['65a000000000000000000001', '65a000000000000000000002']]) {
+        out.push({ label: `${r.field} in ${ids.length}`, q: buildQuery(c, { where: { op: 'and', conditions: [{ field: r.field, operator: 'in', value: ids }] } }, true) });
+      }
+    }
+  }
   return out;
 }
 

@@ -11,6 +11,17 @@ import { MASK, SEARCH_REGISTRY, hasKeywords, type CollectionDef, type FieldDef, 
 import { KW_FIELD, PERSONAL_PREFIX, getPath, parseText } from './keywords';
 import { MAX_DEPTH, type Condition, type Group, type Operator } from './schema';
 import { escapeRegex } from '../db/util';
+import { checkRelationCondition, relationPath, type RelationAccess, type ResolvedRelations } from './relations';
+
+/**
+ * How relation conditions ("userId.email contains …") are built: checked with `access`, then
+ * `field $in ids` from `resolved` (service.ts resolves them first). Without `resolved` the query is only
+ * being validated (before any I/O) and a relation condition stands for "no ids yet". Without a context at
+ * all, relation paths are unknown fields.
+ */
+export interface RelationContext extends RelationAccess {
+  resolved?: ResolvedRelations;
+}
 
 export const ID_FIELD: FieldDef = { type: 'objectId', label: 'ID', sortable: true };
 
@@ -87,7 +98,15 @@ function coerce(field: string, f: FieldDef, v: unknown, opts: { endOfDay?: boole
   }
 }
 
-function condition(collection: SearchKey, c: Condition, canSeePersonal: boolean): Filter<Document> {
+function condition(collection: SearchKey, c: Condition, canSeePersonal: boolean, rel?: RelationContext): Filter<Document> {
+  const path = rel && !fieldDef(SEARCH_REGISTRY[collection], c.field) ? relationPath(collection, c.field) : null;
+  if (path && rel) {
+    checkRelationCondition(collection, c, path, rel, OPERATORS_BY_TYPE);
+    if (!rel.resolved) return { [path.relation.field]: { $in: [] } };
+    const ids = rel.resolved.get(c);
+    if (!ids) throw new Error(`Relation condition "${c.field}" was not resolved.`);
+    return { [path.relation.field]: { $in: ids } };
+  }
   const f = lookupField(collection, c.field, canSeePersonal, 'filter on');
   const allowed = OPERATORS_BY_TYPE[f.type];
   if (!allowed.includes(c.operator)) {
@@ -148,11 +167,11 @@ function isGroup(x: Condition | Group): x is Group {
   return typeof (x as Group).op === 'string' && Array.isArray((x as Group).conditions);
 }
 
-function group(collection: SearchKey, g: Group, depth: number, canSeePersonal: boolean): Filter<Document> | null {
+function group(collection: SearchKey, g: Group, depth: number, canSeePersonal: boolean, rel?: RelationContext): Filter<Document> | null {
   if (depth > MAX_DEPTH) bad(`Groups are nested deeper than ${MAX_DEPTH} levels.`);
   const parts: Filter<Document>[] = [];
   for (const c of g.conditions) {
-    const p = isGroup(c) ? group(collection, c, depth + 1, canSeePersonal) : condition(collection, c, canSeePersonal);
+    const p = isGroup(c) ? group(collection, c, depth + 1, canSeePersonal, rel) : condition(collection, c, canSeePersonal, rel);
     if (p) parts.push(p);
   }
   if (parts.length === 0) return null;
@@ -186,11 +205,12 @@ export function buildQuery(
   collection: SearchKey,
   input: { where?: Group; text?: string; sort?: { field: string; dir: 'asc' | 'desc' }[] },
   canSeePersonal: boolean,
+  rel?: RelationContext,
 ): BuiltQuery {
   const def = SEARCH_REGISTRY[collection];
   const parts: Filter<Document>[] = [];
   if (input.where) {
-    const g = group(collection, input.where, 1, canSeePersonal);
+    const g = group(collection, input.where, 1, canSeePersonal, rel);
     if (g) parts.push(g);
   }
   if (input.text && input.text.trim()) parts.push(...textFilter(collection, input.text, canSeePersonal));

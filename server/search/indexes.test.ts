@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { IndexDescription } from 'mongodb';
 import { INDEXES } from '../db/indexes';
 import { indexesFor } from '../db/index-policy';
-import { SEARCH_KEYS, SEARCH_REGISTRY, hasKeywords, COLLECTION_KEYS } from '../registry';
+import { SEARCH_KEYS, SEARCH_REGISTRY, hasKeywords, COLLECTION_KEYS, relationsOf } from '../registry';
 
 const leads = (specs: IndexDescription[], field: string) => specs.some((s) => Object.keys(s.key)[0] === field);
 
@@ -22,6 +22,20 @@ describe('every indexed query shape has its index declared', () => {
       }
     });
   }
+
+  it('each reference field leads an index with the default sort (relation conditions, a record\'s related lists)', () => {
+    for (const policy of ['all', 'embedded'] as const) {
+      for (const c of COLLECTION_KEYS) {
+        const def = SEARCH_REGISTRY[c];
+        if (def.relatedWithinDays) continue; // read through its time index over a window (activity events)
+        const specs = indexesFor(INDEXES[c] ?? [], policy, c);
+        for (const r of relationsOf(c)) {
+          const s = specs.find((x) => x.name === `ref_${r.field}`);
+          expect(s && Object.keys(s.key), `${c}.${r.field} (${policy})`).toEqual([r.field, def.defaultSort.field, '_id']);
+        }
+      }
+    }
+  });
 
   it('status + default sort (the common "status, sorted by date" page) is one compound index', () => {
     for (const c of COLLECTION_KEYS) {

@@ -1,6 +1,6 @@
 import { protectedProcedure, router } from '../trpc/init';
-import { SavedSearchCreate, SavedSearchDelete, SearchInput } from './schema';
-import { collectionsFor, createSaved, deleteSaved, listSaved, search } from './service';
+import { RecordInput, SavedSearchCreate, SavedSearchDelete, SearchInput } from './schema';
+import { collectionsFor, createSaved, deleteSaved, getRecord, getRelated, listSaved, search } from './service';
 
 /**
  * Search is open to any signed-in operator at the procedure level; each collection is then
@@ -11,6 +11,12 @@ export const searchRouter = router({
   collections: protectedProcedure.query(({ ctx }) => collectionsFor(ctx.operator.role)),
 
   query: protectedProcedure.input(SearchInput).query(({ ctx, input }) => search(ctx.db, ctx.operator.role, input)),
+
+  /** One record (the drawer opened from a link), guarded like `query` by the collection's read permission. */
+  record: protectedProcedure.input(RecordInput).query(({ ctx, input }) => getRecord(ctx.db, ctx.operator.role, input)),
+
+  /** The records that reference one record (a member's bookings, registrations, recent activity). */
+  related: protectedProcedure.input(RecordInput).query(({ ctx, input }) => getRelated(ctx.db, ctx.operator.role, input)),
 
   saved: router({
     list: protectedProcedure.query(({ ctx }) => listSaved(ctx.db, ctx.operator.role, ctx.operator.admin._id)),

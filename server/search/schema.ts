@@ -86,3 +86,9 @@ export const SavedSearchCreate = z.strictObject({
 export const SavedSearchDelete = z.strictObject({ id: objectIdString('id must be 24 hex characters') });
 
 export const CollectionInput = z.strictObject({ collection: CollectionName });
+
+/** `search.record` / `search.related`: one record of a registry collection by its id. */
+export const RecordInput = z.strictObject({
+  collection: CollectionName,
+  id: z.string().regex(/^[0-9a-f]{24}$/i, 'id must be 24 hex characters'),
+});

@@ -10,9 +10,11 @@ import { distinctByIndex } from '../db/distinct';
 import { parseText, tokenize } from './keywords';
 import { AppError } from '../errors';
 import { can, type ResolvedRole } from '../permissions';
-import { SEARCH_KEYS, SEARCH_REGISTRY, hasKeywords, isSearchKey, type FieldDef, type SearchKey } from '../registry';
-import { buildQuery, fieldDef, projectionFor, toRow, OPERATORS_BY_TYPE, ID_FIELD, type Row } from './filter';
-import { COUNT_CAP, SearchInput, type ExportQuery, type SearchInputParsed } from './schema';
+import { SEARCH_KEYS, SEARCH_REGISTRY, hasKeywords, isRelatedPersonal, isSearchKey, relationsOf, type FieldDef, type SearchKey } from '../registry';
+import { buildQuery, fieldDef, projectionFor, toRow, OPERATORS_BY_TYPE, ID_FIELD, type RelationContext, type Row } from './filter';
+import { COUNT_CAP, SearchInput, type ExportQuery, type Group, type SearchInputParsed } from './schema';
+import { memberActiveDays } from '../analytics/rollup';
+import { relationOperators, relationPath, resolveDisplays, resolveRelationConditions, reverseSections, type RelatedMap, type RelatedRef } from './relations';
 import type { z } from 'zod';
 import { isDuplicateKeyError } from '../db/util';
 
@@ -31,6 +33,10 @@ export interface FieldInfo extends FieldDef {
   operators: readonly string[];
   /** Personal field the caller cannot see: shown masked, not filterable or sortable. */
   masked: boolean;
+  /** A reference whose target the caller may read: its display values come with each page (`related`). */
+  relation?: { target: SearchKey; targetLabel: string };
+  /** A field reached through a relation (`userId.email`): filterable only, resolved to ids first. */
+  via?: string;
 }
 export interface CollectionInfo {
   key: SearchKey;
@@ -40,6 +46,8 @@ export interface CollectionInfo {
   titleField: string;
   defaultSort: { field: string; dir: 'asc' | 'desc' };
   fields: FieldInfo[];
+  /** Fields of related collections a condition may filter through ("Member email"), never columns. */
+  relationFields: FieldInfo[];
 }
 
 /** The registry as the caller's role sees it (only readable collections). */
@@ -54,14 +62,60 @@ export function collectionsFor(role: ResolvedRole): CollectionInfo[] {
       keywords: hasKeywords(k),
       titleField: d.titleField,
       defaultSort: d.defaultSort,
-      fields: Object.entries(d.fields).map(([name, f]) => ({
-        ...f,
-        name,
-        operators: OPERATORS_BY_TYPE[f.type],
-        masked: !!f.personal && !personal,
-      })),
+      fields: Object.entries(d.fields).map(([name, f]) => {
+        const target = f.type === 'objectId' && f.ref && isSearchKey(f.ref) && can(role, SEARCH_REGISTRY[f.ref].read) ? f.ref : null;
+        return {
+          ...f,
+          name,
+          operators: OPERATORS_BY_TYPE[f.type],
+          masked: !!f.personal && !personal,
+          ...(target ? { relation: { target, targetLabel: SEARCH_REGISTRY[target].label } } : {}),
+        };
+      }),
+      relationFields: relationFieldsFor(role, k),
     };
   });
+}
+
+/** The related fields a role may filter `collection` through (targets it can read; personal ones masked). */
+function relationFieldsFor(role: ResolvedRole, collection: SearchKey): FieldInfo[] {
+  const personal = canSeePersonal(role);
+  const out: FieldInfo[] = [];
+  for (const r of relationsOf(collection)) {
+    if (!can(role, SEARCH_REGISTRY[r.target].read)) continue;
+    for (const sub of r.filterBy) {
+      const p = relationPath(collection, `${r.field}.${sub}`);
+      if (!p) continue;
+      out.push({
+        type: p.subDef.type,
+        label: `${r.label} ${p.subDef.label.toLowerCase()}`,
+        ...(p.subDef.values ? { values: p.subDef.values } : {}),
+        name: `${r.field}.${sub}`,
+        operators: relationOperators(p, OPERATORS_BY_TYPE),
+        masked: isRelatedPersonal(r.target, sub) && !personal,
+        via: r.field,
+      });
+    }
+  }
+  return out;
+}
+
+function relationContext(role: ResolvedRole): RelationContext {
+  return { canRead: (c) => can(role, SEARCH_REGISTRY[c].read), canSeePersonal: canSeePersonal(role) };
+}
+
+/**
+ * Validates the whole query before any I/O (relation conditions included), then resolves the relation
+ * conditions to ids and builds the final filter.
+ */
+async function buildWithRelations(db: Db, role: ResolvedRole, collection: SearchKey, input: { where?: Group; text?: string; sort?: { field: string; dir: 'asc' | 'desc' }[] }) {
+  const personal = canSeePersonal(role);
+  const rel = relationContext(role);
+  const dry = buildQuery(collection, input, personal, rel);
+  if (!input.where) return dry;
+  const resolved = await resolveRelationConditions(db, collection, input.where, personal, (t, where, p) => buildQuery(t, { where }, p));
+  if (resolved.size === 0) return dry;
+  return buildQuery(collection, input, personal, { ...rel, resolved });
 }
 
 /** Validates export/search columns against the registry (default: every field). */
@@ -111,6 +165,8 @@ export interface SearchResult {
   pageSize: number;
   /** When the count was computed (counts are cached for two minutes); null without a count. */
   countedAt: Date | null;
+  /** Display values of the page's references (`field → id → name…`), masked like the rows. */
+  related: RelatedMap;
 }
 
 /** `search.query`: one page of rows, with a capped (default), exact or no count. */
@@ -118,12 +174,12 @@ export async function search(db: Db, role: ResolvedRole, raw: z.input<typeof Sea
   const input = SearchInput.parse(raw);
   const collection = readableCollection(role, input.collection);
   const personal = canSeePersonal(role);
-  const q = buildQuery(collection, input, personal);
+  const q = await buildWithRelations(db, role, collection, input);
   const coll = db.collection(collection);
   const skip = (input.page - 1) * input.pageSize;
   const kwValues = await keywordValues(db, collection, input.text);
   if (kwValues === 'none') {
-    return { rows: [], total: 0, totalCapped: false, counted: input.count !== 'none', page: input.page, pageSize: input.pageSize, countedAt: input.count !== 'none' ? new Date() : null };
+    return { rows: [], total: 0, totalCapped: false, counted: input.count !== 'none', page: input.page, pageSize: input.pageSize, countedAt: input.count !== 'none' ? new Date() : null, related: {} };
   }
   if (kwValues) q.filter = { $and: [q.filter, kwValues] };
   const rowsP = coll
@@ -139,7 +195,9 @@ export async function search(db: Db, role: ResolvedRole, raw: z.input<typeof Sea
   const [docs, counted] = await Promise.all([rowsP, countP]);
   const n = counted ? counted.value : -1;
   const capped = input.count === 'capped' && n > COUNT_CAP;
+  const related = await resolveDisplays(db, role, collection, docs, personal);
   return {
+    related,
     rows: docs.map((d) => toRow(collection, d, personal)),
     total: capped ? COUNT_CAP : n,
     totalCapped: capped,
@@ -165,7 +223,7 @@ export async function openExportCursor(db: Db, role: ResolvedRole, collectionNam
     throw new AppError('BAD_REQUEST', `The query names "${query.collection.slice(0, 64)}" but the URL names "${collection}".`);
   }
   const personal = canSeePersonal(role);
-  const q = buildQuery(collection, query, personal);
+  const q = await buildWithRelations(db, role, collection, query);
   const cols = resolveColumns(collection, columns);
   const kwValues = await keywordValues(db, collection, query.text);
   if (kwValues === 'none') q.filter = { _id: { $in: [] } };
@@ -177,6 +235,74 @@ export async function openExportCursor(db: Db, role: ResolvedRole, collectionNam
 }
 
 export { toRow, ID_FIELD };
+
+// ---------------------------------------------------------------------------------------
+// One record, and the records related to it (the drawer)
+// ---------------------------------------------------------------------------------------
+
+export interface RecordResult {
+  collection: SearchKey;
+  row: Row;
+  related: RelatedMap;
+}
+
+/** `search.record`: one record by id, masked, with its references' display values. */
+export async function getRecord(db: Db, role: ResolvedRole, input: { collection: string; id: string }): Promise<RecordResult> {
+  const collection = readableCollection(role, input.collection);
+  const personal = canSeePersonal(role);
+  const doc = await db.collection(collection).findOne({ _id: new ObjectId(input.id) }, { projection: projectionFor(collection) });
+  if (!doc) throw new AppError('NOT_FOUND', `No record in ${SEARCH_REGISTRY[collection].label} has id ${input.id}.`);
+  return { collection, row: toRow(collection, doc, personal), related: await resolveDisplays(db, role, collection, [doc], personal) };
+}
+
+export interface RelatedSectionDto {
+  collection: SearchKey;
+  label: string;
+  field: string;
+  withinDays: number | null;
+  rows: Row[];
+  related: RelatedMap;
+  total: number;
+  capped: boolean;
+  /** What `total` counts: records, or (recent activity) the days the member was active. */
+  unit: 'records' | 'active days';
+  /** The search that lists all of them (for a "see all" link). */
+  query: { collection: SearchKey; where: Group };
+}
+
+/**
+ * `search.related`: for a record, the newest records of every collection that references it and the
+ * role may read (a member: bookings, registrations, recent activity). Registry-driven: a collection
+ * added with a reference to members (messages sent to a member) appears here with no other change.
+ */
+export async function getRelated(db: Db, role: ResolvedRole, input: { collection: string; id: string }, now = new Date()): Promise<RelatedSectionDto[]> {
+  const target = readableCollection(role, input.collection);
+  const personal = canSeePersonal(role);
+  // a member's recent activity is read on the days analytics' rollup says they were active
+  const sections = await reverseSections(db, role, target, new ObjectId(input.id), now, memberActiveDays);
+  return Promise.all(
+    sections.map(async (s) => {
+      const conditions: Group['conditions'] = [{ field: s.field, operator: 'eq', value: input.id }];
+      const def = SEARCH_REGISTRY[s.collection];
+      // the same window as the section's count, so "see all" lists exactly `total` records
+      if (s.since) conditions.push({ field: def.defaultSort.field, operator: 'gte', value: s.since.toISOString() });
+      return {
+        collection: s.collection,
+        label: s.label,
+        field: s.field,
+        withinDays: s.withinDays,
+        rows: s.docs.map((d) => toRow(s.collection, d, personal)),
+        related: await resolveDisplays(db, role, s.collection, s.docs, personal),
+        total: s.total,
+        capped: s.capped,
+        unit: s.unit,
+        query: { collection: s.collection, where: { op: 'and' as const, conditions } },
+      };
+    }),
+  );
+}
+
+export type { RelatedMap, RelatedRef };
 
 // ---------------------------------------------------------------------------------------
 // Saved searches (per admin)
@@ -228,7 +354,7 @@ export async function createSaved(
 ): Promise<{ id: string }> {
   const q = SearchInput.parse({ ...input.query, page: 1 });
   const collection = readableCollection(role, q.collection);
-  buildQuery(collection, q, canSeePersonal(role)); // refuse to save a query that cannot run
+  buildQuery(collection, q, canSeePersonal(role), relationContext(role)); // refuse to save a query that cannot run
   const columns = input.columns ? resolveColumns(collection, input.columns) : null;
   const { page: _p, ...rest } = q;
   const doc: SavedSearchDoc = {

@@ -16,6 +16,7 @@ import type { AdminDoc } from '../db/collections';
 export const WALK_INPUTS: Record<string, unknown> = {
   // search.query / search.saved.create check the collection's own read permission in the service
   // (no collection is readable by every role); search.int.test.ts walks role × collection.
+  // search.record / search.related likewise: relations.int.test.ts walks role × collection, masking included.
   'search.saved.delete': { id: '000000000000000000000000' },
   'quality.check': { collection: 'contacts' },
   'quality.preview': { collection: 'contacts' },
