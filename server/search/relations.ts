@@ -26,6 +26,7 @@ import {
   type SearchKey,
 } from '../registry';
 import { countMatching } from '../db/count';
+import { userQueryMaxMs } from '../db/limits';
 import { KW_FIELD, MAX_TOKEN, MIN_TOKEN, PERSONAL_PREFIX } from './keywords';
 import { escapeRegex } from './filter';
 import { MAX_DEPTH, type Condition, type Group, type Operator } from './schema';
@@ -141,7 +142,10 @@ export async function resolveRelationConditions(
       const pre = containsPrefilter(p.relation.target, p.sub, value);
       if (pre.length) filter = { $and: [...pre, filter] };
     }
-    const docs = await db.collection(p.relation.target).find(filter, { projection: { _id: 1 }, limit: RELATION_ID_CAP + 1 }).toArray();
+    const docs = await db
+      .collection(p.relation.target)
+      .find(filter, { projection: { _id: 1 }, limit: RELATION_ID_CAP + 1, maxTimeMS: userQueryMaxMs() })
+      .toArray();
     if (docs.length > RELATION_ID_CAP) {
       const shown = Array.isArray(c.value) ? c.value.join(', ') : String(c.value ?? '');
       bad(
