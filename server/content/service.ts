@@ -201,7 +201,9 @@ export async function saveContent(
   const by = actorOf(op);
   const now = new Date();
   const id = input.id ? oid(input.id) : null;
-  const { slug } = await slugFor(db, type, fields, id);
+  // an empty slug on an existing item keeps the one it has (a link does not change with the title)
+  const keep = id && !fields.slug ? await coll(db, type).findOne({ _id: id }, { projection: { slug: 1 } }) : null;
+  const { slug } = keep?.slug ? { slug: String(keep.slug) } : await slugFor(db, type, fields, id);
   const normalized: Record<string, unknown> = { ...fields, slug };
   for (const f of ['startsAt', 'endsAt', 'closesAt']) if (f in normalized && normalized[f] === undefined) normalized[f] = null;
 
