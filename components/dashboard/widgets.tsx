@@ -1,6 +1,7 @@
 'use client';
 import Link from 'next/link';
 import { UpdatedAgo } from '@/components/ui/updated-ago';
+import { Tile } from '@/components/ui/tile';
 import type { ReactNode } from 'react';
 import type { WidgetKey, WidgetResult } from '@/server/dashboard/widgets';
 import { AnalyticsHomeTiles } from '@/components/analytics/home-summary';
@@ -80,10 +81,7 @@ const RENDERERS: { [K in WidgetKey]: (data: DataFor<K>) => ReactNode } = {
   pendingActions: (d) => (
     <div className="tiles">
       {d.map((p) => (
-        <div className="tile" key={p.key}>
-          <div className="tile-label">{p.label}</div>
-          <div className="tile-value">{n(p.count)}</div>
-        </div>
+        <Tile key={p.key} label={p.label} value={n(p.count)} href={p.href} testId={`pending-${p.key}`} />
       ))}
     </div>
   ),
@@ -97,7 +95,9 @@ const RENDERERS: { [K in WidgetKey]: (data: DataFor<K>) => ReactNode } = {
       ).map(([label, q]) => (
         <div key={label}>
           <h4>
-            {label}: {n(q.count)}
+            <Link href={label.startsWith('Contact') ? '/moderation?kind=contacts&view=new' : '/moderation?kind=volunteers&view=applied'}>
+              {label}: {n(q.count)}
+            </Link>
           </h4>
           {q.items.length === 0 ? (
             <p className="muted">Queue is empty.</p>
@@ -105,7 +105,8 @@ const RENDERERS: { [K in WidgetKey]: (data: DataFor<K>) => ReactNode } = {
             <ul className="feed">
               {q.items.map((i) => (
                 <li key={i.id}>
-                  {i.title} <span className="muted">{i.sub}</span>
+                  <Link href={`/moderation?kind=${label.startsWith('Contact') ? 'contacts' : 'volunteers'}&view=${i.status}&item=${i.id}`}>{i.title}</Link>{' '}
+                  <span className="muted">{i.sub}</span>
                   <div className="muted small">
                     {i.status} · since {when(i.createdAt)}
                   </div>

@@ -64,9 +64,10 @@ export async function pendingActions(db: Db) {
     countMatching(db, 'volunteers', { status: 'applied' }),
   ]);
   return [
-    { key: 'contacts', label: 'New contact messages', count: contacts, href: '/search?c=contacts' },
-    { key: 'bookings', label: 'Unconfirmed bookings', count: bookings, href: '/search?c=session_bookings' },
-    { key: 'volunteers', label: 'Volunteer applications', count: volunteers, href: '/search?c=volunteers' },
+    // the moderation queues, pre-filtered (issue 14); this widget is for moderation.manage only
+    { key: 'contacts', label: 'New contact messages', count: contacts, href: '/moderation?kind=contacts&view=new' },
+    { key: 'bookings', label: 'Unconfirmed bookings', count: bookings, href: '/moderation?kind=bookings&view=pending' },
+    { key: 'volunteers', label: 'Volunteer applications', count: volunteers, href: '/moderation?kind=volunteers&view=applied' },
   ];
 }
 
