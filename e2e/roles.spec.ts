@@ -66,6 +66,7 @@ test('super admin creates a "Support" role and an admin with it; demotion shows 
   const row = sa.locator('tr[data-email="support@acube.local"]');
   await expect(sa.getByTestId('admins-table').locator('tbody tr')).toHaveCount(1);
   await row.getByLabel('Role of support@acube.local').selectOption('viewer');
+  await sa.getByRole('alertdialog', { name: 'Change the role of support@acube.local?' }).getByTestId('confirm-ok').click();
   await expect(row.getByLabel('Role of support@acube.local')).toHaveValue('viewer');
   await expect(sa.getByTestId('admins-error')).toHaveCount(0);
 
@@ -85,11 +86,14 @@ test('super admin creates a "Support" role and an admin with it; demotion shows 
   const setRole = table.locator('tr[data-action="admins.setRole"]').first();
   await expect(setRole).toContainText('support@acube.local');
   await setRole.click();
-  const details = sa.getByTestId('audit-details');
-  await expect(details).toContainText('"role": "support"');
-  await expect(details).toContainText('"role": "viewer"');
-  await expect(sa.getByTestId('audit-export')).toHaveAttribute('href', /\/api\/export\/audit_logs\?format=csv&q=/);
+  // plain language, before/after as a diff, in a dialog (Esc closes it)
+  const entry = sa.getByRole('dialog', { name: 'Changed the role of support@acube.local' });
+  const details = entry.getByTestId('audit-details');
+  await expect(details).toContainText('role: support → viewer');
   await sa.screenshot({ path: '.data/test-results/audit-log.png', fullPage: true });
+  await sa.keyboard.press('Escape');
+  await expect(entry).toHaveCount(0);
+  await expect(sa.getByTestId('audit-export')).toHaveAttribute('href', /\/api\/export\/audit_logs\?format=csv&q=/);
 
   // filters: only the role changes
   await sa.getByLabel('Action').fill('admins.setRole');

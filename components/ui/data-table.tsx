@@ -52,6 +52,8 @@ export interface DataTableProps<Row> {
   /** Dims the rows while newer data loads (rows kept on screen). */
   stale?: boolean;
   rowClassName?: (row: Row) => string | undefined;
+  /** data-* attributes of a row (tests, styling): { action: 'x' } → data-action="x". */
+  rowData?: (row: Row) => Record<string, string>;
   /** Rendered under the table inside the box (e.g. "Load more"). */
   footer?: ReactNode;
   skeletonRows?: number;
@@ -72,7 +74,7 @@ const isInteractive = (el: EventTarget | null) => el instanceof HTMLElement && !
  * (skeleton rows), empty and error states.
  */
 export function DataTable<Row>(props: DataTableProps<Row>) {
-  const { columns, rows, rowKey, loading, error, empty, onRowOpen, rowHref, sort, onSortChange, selection, caption, columnChooser, testId, compact, stale, rowClassName, footer } = props;
+  const { columns, rows, rowKey, loading, error, empty, onRowOpen, rowHref, sort, onSortChange, selection, caption, columnChooser, testId, compact, stale, rowClassName, rowData, footer } = props;
   const router = useRouter();
   const [ownHidden, setOwnHidden] = useState<string[]>(() => columns.filter((c) => c.defaultHidden).map((c) => c.key));
   const hidden = props.hidden ?? ownHidden;
@@ -199,6 +201,7 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
                       onKeyDown={openable ? (e) => onRowKey(e, row) : undefined}
                       aria-selected={selection ? selection.selected.has(k) : undefined}
                       data-row-key={k}
+                      {...Object.fromEntries(Object.entries(rowData?.(row) ?? {}).map(([a, v]) => [`data-${a}`, v]))}
                     >
                       {selection ? (
                         <td className="dt-check">
