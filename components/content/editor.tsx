@@ -116,7 +116,7 @@ export function ContentEditor({ type, id, canSeeRegistrations }: { type: Content
       </p>
       <div className="toolbar">
         <h1 style={{ margin: 0 }}>{id ? String(form.title || base?.title || '(untitled)') : `New ${TYPE_SINGULAR[type]}`}</h1>
-        {base ? <StatusBadge status={base.status} /> : <StatusBadge status="draft" />}
+        <span data-testid="editor-status">{base ? <StatusBadge status={base.status} /> : <StatusBadge status="draft" />}</span>
         {base ? <span className="muted small" data-testid="editor-version">version {base.version}</span> : null}
         {base?.publishAt ? (
           <span className="badge tone-info" data-testid="scheduled-badge">

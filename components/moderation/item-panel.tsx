@@ -50,7 +50,7 @@ export function ItemPanel({ kind, id, me, onChanged }: { kind: Kind; id: string;
         <h2 style={{ margin: '0 0 4px' }}>{d.title}</h2>
         <div className="muted">{d.sub}</div>
         <div className="toolbar">
-          <StatusBadge status={d.status} />
+          <span data-testid="item-status"><StatusBadge status={d.status} /></span>
           {d.createdAt ? <span className="muted small">received <Time value={d.createdAt} /></span> : null}
           {d.statusReason ? <span className="small">Reason: {d.statusReason}</span> : null}
         </div>
