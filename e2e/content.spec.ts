@@ -6,7 +6,8 @@ const unique = () => Math.random().toString(36).slice(2, 8);
 async function newBlog(page: Page, title: string, body: string) {
   await page.goto('/content?type=blogs');
   await page.getByTestId('content-new').click();
-  await page.getByLabel('Title').fill(title);
+  await expect(page).toHaveURL(/\/content\/blogs\/new$/);
+  await page.getByLabel('Title', { exact: true }).fill(title);
   await page.getByLabel('Body (Markdown)').fill(body);
   await page.getByTestId('content-save').click();
   await expect(page).toHaveURL(/\/content\/blogs\/[0-9a-f]{24}$/);
@@ -21,8 +22,9 @@ test('the content manager writes a draft, previews it (sanitised), schedules it 
   await expect(page.getByTestId('content-table').locator('tbody tr').first()).toBeVisible();
 
   await page.getByTestId('content-new').click();
+  await expect(page).toHaveURL(/\/content\/blogs\/new$/);
   const title = `Box breathing ${unique()}`;
-  await page.getByLabel('Title').fill(title);
+  await page.getByLabel('Title', { exact: true }).fill(title);
   await page
     .getByLabel('Body (Markdown)')
     .fill('# Breathing\n\nTry **box breathing** for [four counts](https://acube.example/breathe).\n\n<script>window.__xss = 1</script>\n\n<img src="x" onerror="window.__xss = 2">\n\n[bad](javascript:window.__xss=3)');
