@@ -137,3 +137,25 @@ test('an event shows its registrations and capacity; cancelling it marks them an
   await expect(page.getByTestId('editor-status')).toHaveText('cancelled');
   await expect(page.getByRole('status').filter({ hasText: 'notice(s) queued' })).toBeVisible();
 });
+
+test('the event editor's tabs pass axe at desktop and phone widths without sideways scroll', async ({ page }) => {
+  test.setTimeout(120_000);
+  const AxeBuilder = (await import('@axe-core/playwright')).default;
+  await signInAs(page, 'content_manager');
+  await page.goto('/content?type=events');
+  await page.getByTestId('content-table').locator('tbody tr').first().getByRole('link').first().click();
+  await expect(page).toHaveURL(/\/content\/events\/[0-9a-f]{24}$/);
+  await expect(page.getByTestId('editor-version')).toBeVisible();
+  for (const [w, h] of [[1440, 900], [390, 844]] as const) {
+    await page.setViewportSize({ width: w, height: h });
+    for (const tab of ['Edit', 'History', 'Registrations']) {
+      await page.getByRole('tab', { name: tab }).click();
+      await page.waitForLoadState('networkidle').catch(() => undefined);
+      const o = await page.evaluate(() => ({ s: document.documentElement.scrollWidth, c: document.documentElement.clientWidth }));
+      expect.soft(o.s, `${tab} at ${w}: sideways scroll`).toBeLessThanOrEqual(o.c);
+      const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+      const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+      expect.soft(bad, `${tab} at ${w}`).toEqual([]);
+    }
+  }
+});
