@@ -138,7 +138,7 @@ test('an event shows its registrations and capacity; cancelling it marks them an
   await expect(page.getByRole('status').filter({ hasText: 'notice(s) queued' })).toBeVisible();
 });
 
-test('the event editor's tabs pass axe at desktop and phone widths without sideways scroll', async ({ page }) => {
+test('the event editor tabs pass axe at desktop and phone widths without sideways scroll', async ({ page }) => {
   test.setTimeout(120_000);
   const AxeBuilder = (await import('@axe-core/playwright')).default;
   await signInAs(page, 'content_manager');

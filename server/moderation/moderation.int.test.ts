@@ -129,6 +129,15 @@ describe('moderation', () => {
     expect(it1.sub).not.toContain('asha600@example.com');
     const full = await mod().moderation.item({ kind: 'contacts', id });
     expect(full.fields.find((f) => f.name === 'email')?.value).toBe('asha600@example.com');
+    // a booking's member name (personal in the registry) is masked in the queue too
+    const userId = new ObjectId();
+    await t.db.collection('users').insertOne({ _id: userId, name: 'Ravi Secret', email: 'ravi@example.com', status: 'active', createdAt: new Date() });
+    const bk = { ...docFor('bookings', 'pending', 601), userId };
+    await t.db.collection('session_bookings').insertOne(bk);
+    const limitedQueue = await limited.moderation.queue({ kind: 'bookings', view: 'pending', pageSize: 100 });
+    expect(limitedQueue.items.find((i) => i.id === String(bk._id))?.title).toBe('••••');
+    const fullQueue = await mod().moderation.queue({ kind: 'bookings', view: 'pending', pageSize: 100 });
+    expect(fullQueue.items.find((i) => i.id === String(bk._id))?.title).toBe('Ravi Secret');
   });
 
   it('queue: oldest first, age and SLA, counts per view; URL-like bad views are refused', async () => {

@@ -90,10 +90,15 @@ async function describe(db: Db, kind: Kind, docs: Document[], personal: boolean)
     });
   }
   const users = await namesOf(db, 'users', docs.map((d) => d.userId), ['name']);
+  // a member's name is personal data (registry): masked for roles without data.personal.read
+  const member = (id: unknown) => {
+    const u = users.get(String(id));
+    return u ? String(maskDoc('users', { name: u.name }, personal).name ?? '') : '(unknown member)';
+  };
   if (kind === 'bookings') {
     const psychs = await namesOf(db, 'psychologists', docs.map((d) => d.psychologistId), ['name']);
     return docs.map((d) => ({
-      title: String(users.get(String(d.userId))?.name ?? '(unknown member)'),
+      title: member(d.userId),
       sub: `with ${String(psychs.get(String(d.psychologistId))?.name ?? '(unknown psychologist)')} · ${String(d.mode ?? '')}`,
       when: d.scheduledAt instanceof Date ? d.scheduledAt : null,
     }));
@@ -101,7 +106,7 @@ async function describe(db: Db, kind: Kind, docs: Document[], personal: boolean)
   const events = await namesOf(db, 'events', docs.map((d) => d.eventId), ['title', 'startsAt']);
   return docs.map((d) => {
     const e = events.get(String(d.eventId));
-    return { title: String(users.get(String(d.userId))?.name ?? '(unknown member)'), sub: String(e?.title ?? '(unknown event)'), when: e?.startsAt instanceof Date ? e.startsAt : null };
+    return { title: member(d.userId), sub: String(e?.title ?? '(unknown event)'), when: e?.startsAt instanceof Date ? e.startsAt : null };
   });
 }
 
