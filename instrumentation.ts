@@ -28,6 +28,11 @@ export async function register() {
     },
     () => undefined,
   );
+  // Scheduled publishing of content (issue 14): every instance arms it; a per-minute lock lets one run.
+  if (process.env.CONTENT_SCHEDULER !== 'off') {
+    const { startContentScheduler } = await import('./server/content/scheduler');
+    startContentScheduler();
+  }
   if (process.env.BACKUP_SCHEDULER === 'off') return;
   const { startScheduler } = await import('./server/backup/scheduler');
   await startScheduler();

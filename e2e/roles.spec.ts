@@ -53,7 +53,7 @@ test('super admin creates a "Support" role and an admin with it; demotion shows 
   const sp = await supportCtx.newPage();
   await signIn(sp, 'support@acube.local', password);
   await expect(sp.getByTestId('sidebar')).toBeVisible();
-  expect(await sidebarItems(sp)).toEqual(['Dashboard']);
+  expect(await sidebarItems(sp)).toEqual(['Dashboard', 'Moderation']);
   await expect(sp.getByTestId('whoami-role')).toHaveText('Support');
   expect(await widgetKeys(sp)).toEqual(['counts', 'pendingActions', 'moderationQueues']);
   await expect(sp.getByTestId('widget-moderationQueues')).toContainText('Volunteer applications');

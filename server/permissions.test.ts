@@ -70,9 +70,10 @@ describe('permissions table', () => {
 
   it('sidebars differ by role', () => {
     const keys = (r: string) => visibleSections(r).map((s) => s.key);
-    expect(keys('super_admin')).toEqual(['dashboard', 'search', 'exports', 'backups', 'analytics', 'roles', 'audit']);
+    expect(keys('super_admin')).toEqual(['dashboard', 'search', 'exports', 'backups', 'analytics', 'roles', 'audit', 'content', 'moderation']);
     expect(keys('viewer')).toEqual(['dashboard', 'search']);
     expect(keys('analyst')).toEqual(['dashboard', 'search', 'exports', 'analytics']);
-    expect(keys('content_manager')).toEqual(['dashboard', 'search', 'exports']);
+    expect(keys('content_manager')).toEqual(['dashboard', 'search', 'exports', 'content']);
+    expect(keys('moderator')).toEqual(['dashboard', 'search', 'exports', 'moderation']);
   });
 });

@@ -175,6 +175,8 @@ export const SECTIONS = [
   { key: 'analytics', href: '/analytics', label: 'Analytics', anyOf: ['analytics.read'] },
   { key: 'roles', href: '/roles', label: 'Roles & Admins', anyOf: ['roles.read', 'admins.read'] },
   { key: 'audit', href: '/audit', label: 'Audit log', anyOf: ['audit.read'] },
+  { key: 'content', href: '/content', label: 'Content', anyOf: ['content.edit'] },
+  { key: 'moderation', href: '/moderation', label: 'Moderation', anyOf: ['moderation.manage'] },
 ] as const satisfies readonly { key: string; href: string; label: string; anyOf: readonly Permission[] }[];
 
 export type SectionKey = (typeof SECTIONS)[number]['key'];

@@ -3,10 +3,10 @@ import Link from 'next/link';
 import { UpdatedAgo } from '@/components/ui/updated-ago';
 import { formatBytes, formatDate, formatNumber } from '@/components/ui/format';
 import { StatusBadge } from '@/components/ui/status-badge';
+import { Tile } from '@/components/ui/tile';
 import type { ReactNode } from 'react';
 import type { WidgetKey, WidgetResult } from '@/server/dashboard/widgets';
 import { AnalyticsHomeTiles } from '@/components/analytics/home-summary';
-import { Tile } from '@/components/ui/tile';
 import { recordHref, searchHref } from '@/components/search/query-state';
 import { targetHref } from '@/components/audit/target-href';
 
@@ -86,7 +86,7 @@ const RENDERERS: { [K in WidgetKey]: (data: DataFor<K>) => ReactNode } = {
   pendingActions: (d) => (
     <div className="tiles">
       {d.map((p) => (
-        <Tile key={p.key} label={p.label} value={n(p.count)} href={drillHref(p.drill)} testId={`pending-${p.key}`} />
+        <Tile key={p.key} label={p.label} value={n(p.count)} href={p.href} testId={`pending-${p.key}`} />
       ))}
     </div>
   ),
@@ -99,14 +99,19 @@ const RENDERERS: { [K in WidgetKey]: (data: DataFor<K>) => ReactNode } = {
         ] as const
       ).map(([label, q]) => (
         <div key={label}>
-          <h4>{q.drill ? <Link href={searchHref(q.drill)}>{`${label}: ${n(q.count)}`}</Link> : `${label}: ${n(q.count)}`}</h4>
+          <h4>
+            <Link href={label.startsWith('Contact') ? '/moderation?kind=contacts&view=new' : '/moderation?kind=volunteers&view=applied'}>
+              {label}: {n(q.count)}
+            </Link>
+          </h4>
           {q.items.length === 0 ? (
             <p className="muted">Queue is empty.</p>
           ) : (
             <ul className="feed">
               {q.items.map((i) => (
                 <li key={i.id}>
-                  <Link href={recordHref(q.collection, i.id)}>{i.title || '(no title)'}</Link> <span className="muted">{i.sub}</span>
+                  <Link href={`/moderation?kind=${label.startsWith('Contact') ? 'contacts' : 'volunteers'}&view=${i.status}&item=${i.id}`}>{i.title}</Link>{' '}
+                  <span className="muted">{i.sub}</span>
                   <div className="muted small">
                     {i.status} · since {when(i.createdAt)}
                   </div>

@@ -109,7 +109,17 @@ export const BACKUP_INDEXES = {
 };
 
 /** App collections worth keeping, beside the registry's platform collections. Optional ones are included when present. */
-export const APP_BACKUP_COLLECTIONS = ['admins', 'roles', 'audit_logs', 'saved_searches', 'analytics_api_keys'] as const;
+export const APP_BACKUP_COLLECTIONS = [
+  'admins',
+  'roles',
+  'audit_logs',
+  'saved_searches',
+  'analytics_api_keys',
+  // issue 14: content revisions, moderation notes, recorded notices (replies, event cancellations)
+  'content_revisions',
+  'moderation_notes',
+  'notices',
+] as const;
 
 /**
  * Collections holding credentials: operators' argon2 password hashes (`admins`) and the SHA-256 of the

@@ -76,14 +76,15 @@ export async function adminActivity(db: Db) {
 /** What is waiting for someone: new contacts, unconfirmed bookings, volunteer applications. */
 export async function pendingActions(db: Db, role: ResolvedRole) {
   const items = [
-    { key: 'contacts', label: 'New contact messages', collection: 'contacts', status: 'new' },
-    { key: 'bookings', label: 'Unconfirmed bookings', collection: 'session_bookings', status: 'pending' },
-    { key: 'volunteers', label: 'Volunteer applications', collection: 'volunteers', status: 'applied' },
+    // href: the moderation queue, pre-filtered (this widget is for moderation.manage); drill: the same records in Search
+    { key: 'contacts', label: 'New contact messages', collection: 'contacts', status: 'new', href: '/moderation?kind=contacts&view=new' },
+    { key: 'bookings', label: 'Unconfirmed bookings', collection: 'session_bookings', status: 'pending', href: '/moderation?kind=bookings&view=pending' },
+    { key: 'volunteers', label: 'Volunteer applications', collection: 'volunteers', status: 'applied', href: '/moderation?kind=volunteers&view=applied' },
   ] as const;
   return Promise.all(
     items.map(async (i) => {
       const c: Condition = { field: 'status', operator: 'eq', value: i.status };
-      return { key: i.key, label: i.label, count: await countMatching(db, i.collection, filterOf(i.collection, c)), drill: drill(role, i.collection, c) };
+      return { key: i.key, label: i.label, count: await countMatching(db, i.collection, filterOf(i.collection, c)), drill: drill(role, i.collection, c), href: i.href };
     }),
   );
 }

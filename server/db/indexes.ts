@@ -3,6 +3,9 @@ import { defaultIndexPolicy, indexesFor, type IndexPolicy } from './index-policy
 import { SEARCH_INDEXES } from '../search/indexes';
 import { ANALYTICS_INDEXES } from '../analytics/collections';
 import { BACKUP_INDEXES } from '../backup/model';
+import { CONTENT_INDEXES, backfillSlugs } from '../content/model';
+import { MODERATION_INDEXES } from '../moderation/model';
+import { NOTICE_INDEXES } from '../notices/service';
 
 /**
  * Index definitions, created idempotently at start. Each domain adds its own
@@ -15,7 +18,7 @@ function merge(...lists: Record<string, IndexDescription[]>[]): Record<string, I
   return out;
 }
 
-export const INDEXES: Record<string, IndexDescription[]> = merge(SEARCH_INDEXES, ANALYTICS_INDEXES, BACKUP_INDEXES, {
+export const INDEXES: Record<string, IndexDescription[]> = merge(SEARCH_INDEXES, ANALYTICS_INDEXES, BACKUP_INDEXES, CONTENT_INDEXES, MODERATION_INDEXES, NOTICE_INDEXES, {
   admins: [{ key: { email: 1 }, name: 'email_unique', unique: true }],
   audit_logs: [
     { key: { at: -1 }, name: 'at_desc' },
@@ -50,6 +53,8 @@ export async function ensureIndexes(
       ? new Set((await db.collection(name).listIndexes().toArray()).map((i) => i.name as string))
       : new Set<string>();
     const missing = specs.filter((s) => !s.name || !have.has(s.name));
+    // records written before slugs were required get one first, or the unique slug index cannot be built
+    if (missing.some((s) => s.name === 'slug_unique') && existing.has(name)) await backfillSlugs(db, name);
     if (missing.length) await db.collection(name).createIndexes(missing);
     // Indexes of ours that this policy leaves out, or that the registry no longer asks for (search_<field> of a
     // field that stopped being sortable), were made by an earlier version and only cost writes.

@@ -885,6 +885,7 @@ export async function seedPlatform(db: Db, opts: SeedOptions, log?: (msg: string
       await w.add({
         _id: ids.at(createdAt),
         title,
+        slug: `${slugify(title)}-${i + 1}`,
         department,
         location: rng.pick(JOB_LOCATIONS),
         employmentType,

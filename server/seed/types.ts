@@ -237,6 +237,8 @@ export interface BlogDoc {
 export interface CareerDoc {
   _id: ObjectId;
   title: string;
+  /** Unique per collection (issue 14: the content editor's URLs). */
+  slug: string;
   department: string;
   location: string;
   employmentType: EmploymentType;

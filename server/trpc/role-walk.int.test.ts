@@ -38,6 +38,14 @@ export const WALK_INPUTS: Record<string, unknown> = {
   'backup.verify': { id: '0'.repeat(24) },
   'backup.delete': { id: '0'.repeat(24) },
   'backup.restore': { id: '0'.repeat(24), mode: 'preview' },
+  // issue 14: queries get real inputs (mutations, as above, stop at validation once past the guard)
+  'content.list': { type: 'blogs' },
+  'content.get': { type: 'blogs', id: '0'.repeat(24) },
+  'content.revisions': { type: 'blogs', id: '0'.repeat(24) },
+  'content.registrations': { eventId: '0'.repeat(24) },
+  'content.preview': { markdown: '# walk' },
+  'moderation.queue': { kind: 'contacts' },
+  'moderation.item': { kind: 'contacts', id: '0'.repeat(24) },
 };
 
 type AnyProc = { _def: { meta?: ProcedureMeta; type: string } };

@@ -9,6 +9,8 @@ import { adminsRouter } from '../admins/router';
 import { rolesRouter } from '../roles/router';
 import { auditRouter } from '../audit/router';
 import { backupRouter } from '../backup/router';
+import { contentRouter } from '../content/router';
+import { moderationRouter } from '../moderation/router';
 
 export const appRouter = router({
   me: meRouter,
@@ -21,6 +23,8 @@ export const appRouter = router({
   roles: rolesRouter,
   audit: auditRouter,
   backup: backupRouter,
+  content: contentRouter,
+  moderation: moderationRouter,
 });
 
 export type AppRouter = typeof appRouter;
