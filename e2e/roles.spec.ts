@@ -7,6 +7,7 @@ const widgetKeys = async (page: Page) => {
 };
 
 test('super admin creates a "Support" role and an admin with it; demotion shows on their next navigation; all audited', async ({ browser }) => {
+  test.setTimeout(150_000); // two browser contexts, many steps: over 60 s on a busy 2-core machine
   const superCtx = await browser.newContext();
   const sa = await superCtx.newPage();
   sa.on('dialog', (d) => void d.accept());

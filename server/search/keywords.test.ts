@@ -10,7 +10,8 @@ describe('keywords', () => {
   });
   it('builds _kw from searchable fields only, personal ones prefixed', () => {
     const kw = keywordsFor('users', { name: 'Priya Sharma', email: 'priya@gmail.com', phone: '+91 98', city: 'Pune', tags: ['self_care'], notes: 'secret words' });
-    expect(kw).toEqual(['priya', 'sharma', 'p:priya', 'p:gmail', 'p:com', 'pune', 'self', 'care']);
+    // a member's name and tags are personal (special-category data) like the email
+    expect(kw).toEqual(['p:priya', 'p:sharma', 'p:gmail', 'p:com', 'pune', 'p:self', 'p:care']);
     expect(keywordsFor('audit_logs', { action: 'x' })).toEqual([]);
   });
   it('parses free text into terms, * marking a prefix', () => {
