@@ -70,9 +70,10 @@ describe('permissions table', () => {
 
   it('sidebars differ by role', () => {
     const keys = (r: string) => visibleSections(r).map((s) => s.key);
-    expect(keys('super_admin')).toEqual(['dashboard', 'search', 'exports', 'backups', 'analytics', 'roles', 'audit']);
+    const messaging = ['templates', 'campaigns', 'outbox', 'suppressions'];
+    expect(keys('super_admin')).toEqual(['dashboard', 'search', 'exports', 'backups', 'analytics', 'roles', 'audit', ...messaging]);
     expect(keys('viewer')).toEqual(['dashboard', 'search']);
-    expect(keys('analyst')).toEqual(['dashboard', 'search', 'exports', 'analytics']);
-    expect(keys('content_manager')).toEqual(['dashboard', 'search', 'exports']);
+    expect(keys('analyst')).toEqual(['dashboard', 'search', 'exports', 'analytics', 'campaigns', 'outbox', 'suppressions']);
+    expect(keys('content_manager')).toEqual(['dashboard', 'search', 'exports', ...messaging]);
   });
 });

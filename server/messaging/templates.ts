@@ -173,7 +173,11 @@ function checkLiquid(source: string, field: 'subject' | 'body', allowed: readonl
   } catch (e) {
     invalid(`${field === 'subject' ? 'Subject' : 'Body'}: ${(e as Error).message}`, field);
   }
-  const unknown = textLiquid.globalFullVariablesSync(tpl).filter((v) => !declared(v, allowed));
+  const all = textLiquid.globalFullVariablesSync(tpl);
+  // declared `member` covers member.name, never member.constructor: no way towards prototypes, even by name
+  const forbidden = all.filter((v) => /(^|\.|\[)\s*['"]?(constructor|__proto__|prototype)\b/.test(v));
+  if (forbidden.length) invalid(`${field === 'subject' ? 'Subject' : 'Body'}: not allowed: ${forbidden.join(', ')}`, field);
+  const unknown = all.filter((v) => !declared(v, allowed));
   if (unknown.length) {
     invalid(
       `${field === 'subject' ? 'Subject' : 'Body'}: unknown variable${unknown.length > 1 ? 's' : ''} ${[...new Set(unknown)].join(', ')} (declared: ${allowed.join(', ')})`,
@@ -196,9 +200,10 @@ export async function compileTemplate(subject: string, body: string, variables: 
   const source = body.trim().startsWith('<mjml') ? body : wrap(body);
   let out;
   try {
-    out = await mjml2html(source, { validationLevel: 'strict', fonts: {}, keepComments: false });
+    // ignoreIncludes: <mj-include path=…> would read files from the server's disk
+    out = await mjml2html(source, { validationLevel: 'strict', fonts: {}, keepComments: false, ignoreIncludes: true });
   } catch (e) {
-    invalid(`Layout (MJML): ${(e as Error).message.split('\n').slice(0, 3).join(' ')}`, 'body');
+    invalid(`Layout (MJML): ${(e as Error).message.replace(/Line (\d+) of \S+ /g, 'Line $1 ').split('\n').filter(Boolean).slice(0, 4).join(' ')}`, 'body');
   }
   const text = convert(out.html, {
     wordwrap: 100,

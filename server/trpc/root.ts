@@ -9,6 +9,7 @@ import { adminsRouter } from '../admins/router';
 import { rolesRouter } from '../roles/router';
 import { auditRouter } from '../audit/router';
 import { backupRouter } from '../backup/router';
+import { messagingRouter } from '../messaging/router';
 
 export const appRouter = router({
   me: meRouter,
@@ -21,6 +22,7 @@ export const appRouter = router({
   roles: rolesRouter,
   audit: auditRouter,
   backup: backupRouter,
+  messaging: messagingRouter,
 });
 
 export type AppRouter = typeof appRouter;
