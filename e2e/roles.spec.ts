@@ -85,11 +85,14 @@ test('super admin creates a "Support" role and an admin with it; demotion shows 
   const setRole = table.locator('tr[data-action="admins.setRole"]').first();
   await expect(setRole).toContainText('support@acube.local');
   await setRole.click();
-  const details = sa.getByTestId('audit-details');
-  await expect(details).toContainText('"role": "support"');
-  await expect(details).toContainText('"role": "viewer"');
-  await expect(sa.getByTestId('audit-export')).toHaveAttribute('href', /\/api\/export\/audit_logs\?format=csv&q=/);
+  // plain language, before/after as a diff, in a dialog (Esc closes it)
+  const entry = sa.getByRole('dialog', { name: 'Changed the role of support@acube.local' });
+  const details = entry.getByTestId('audit-details');
+  await expect(details).toContainText('role: support → viewer');
   await sa.screenshot({ path: '.data/test-results/audit-log.png', fullPage: true });
+  await sa.keyboard.press('Escape');
+  await expect(entry).toHaveCount(0);
+  await expect(sa.getByTestId('audit-export')).toHaveAttribute('href', /\/api\/export\/audit_logs\?format=csv&q=/);
 
   // filters: only the role changes
   await sa.getByLabel('Action').fill('admins.setRole');

@@ -1,8 +1,13 @@
 'use client';
+import Link from 'next/link';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { Fragment, useState } from 'react';
+import { useState } from 'react';
 import { useTRPC } from '@/components/providers/trpc';
-import { Empty, ErrorBox } from '@/components/ui/states';
+import { DataTable } from '@/components/ui/data-table';
+import { StatusBadge } from '@/components/ui/status-badge';
+import { Time } from '@/components/ui/time';
+import { describeAction, targetHref, targetText } from './describe';
+import { EntryDialog, type AuditEntry } from './entry-dialog';
 import { AUDIT_RESULTS } from '@/server/audit/schema';
 
 interface Filters {
@@ -39,7 +44,7 @@ export function AuditLog({ canExport }: { canExport: boolean }) {
   const trpc = useTRPC();
   const [draft, setDraft] = useState<Filters>(EMPTY);
   const [f, setF] = useState<Filters>(EMPTY);
-  const [open, setOpen] = useState<string | null>(null);
+  const [open, setOpen] = useState<AuditEntry | null>(null);
   const actions = useQuery(trpc.audit.actions.queryOptions());
   const input = {
     actor: f.actor || undefined,
@@ -96,76 +101,47 @@ export function AuditLog({ canExport }: { canExport: boolean }) {
           </a>
         )}
       </form>
-      <ErrorBox error={list.error} />
-      {list.isPending && <p className="muted">Loading entries…</p>}
-      {!list.isPending && items.length === 0 && !list.error && <Empty>No audit entries match these filters.</Empty>}
-      {items.length > 0 && (
-        <table className="data audit" data-testid="audit-table">
-          <thead>
-            <tr>
-              <th>Time (UTC)</th>
-              <th>Admin</th>
-              <th>Action</th>
-              <th>Target</th>
-              <th>Result</th>
-              <th></th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((e) => (
-              <Fragment key={e.id}>
-                <tr data-action={e.action} onClick={() => setOpen(open === e.id ? null : e.id)} className="clickable">
-                  <td className="mono">{new Date(e.at).toISOString().replace('T', ' ').slice(0, 19)}</td>
-                  <td>
-                    {e.actor?.email ?? <span className="muted">anonymous</span>}
-                    {e.actor && <div className="muted small">{e.actor.role}</div>}
-                  </td>
-                  <td>
-                    <code>{e.action}</code>
-                  </td>
-                  <td>
-                    {e.target ? (
-                      <>
-                        <span className="muted">{e.target.type}</span> {e.target.label ?? e.target.id}
-                      </>
-                    ) : (
-                      '—'
-                    )}
-                  </td>
-                  <td>
-                    <span className={`badge ${e.result === 'success' ? 'ok' : 'bad'}`}>{e.result}</span>
-                  </td>
-                  <td>
-                    <button className="btn small secondary" type="button" aria-expanded={open === e.id}>
-                      {open === e.id ? 'Hide' : 'Details'}
-                    </button>
-                  </td>
-                </tr>
-                {open === e.id && (
-                  <tr className="details-row">
-                    <td colSpan={6}>
-                      {e.error && <div className="form-error">{e.error}</div>}
-                      <div className="detail-grid">
-                        <div>
-                          <h4>Input</h4>
-                          <pre className="mono">{JSON.stringify(e.input, null, 2)}</pre>
-                        </div>
-                        <div>
-                          <h4>Details (before / after)</h4>
-                          <pre className="mono" data-testid="audit-details">{JSON.stringify(e.details, null, 2)}</pre>
-                        </div>
-                      </div>
-                      <div className="muted small">
-                        IP {e.ip ?? '—'} · {e.userAgent ?? 'unknown client'} · target id {e.target?.id ?? '—'}
-                      </div>
-                    </td>
-                  </tr>
-                )}
-              </Fragment>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <DataTable<AuditEntry>
+        testId="audit-table"
+        caption="Audit entries"
+        rows={list.data ? items : undefined}
+        loading={list.isPending}
+        error={list.error}
+        empty="No audit entries match these filters."
+        rowKey={(e) => e.id}
+        rowData={(e) => ({ action: e.action })}
+        onRowOpen={(e) => setOpen(e)}
+        columns={[
+          { key: 'at', header: 'When', cell: (e) => <Time value={e.at} /> },
+          { key: 'actor', header: 'Who', cell: (e) => (e.actor ? <>{e.actor.email} <span className="muted small">{e.actor.role}</span></> : <span className="muted">anonymous</span>) },
+          {
+            key: 'what',
+            header: 'What',
+            wrap: true,
+            cell: (e) => {
+              const href = targetHref(e.target);
+              return (
+                <>
+                  {describeAction(e.action, null)}{' '}
+                  {e.target && (href ? <Link href={href}>{targetText(e.target)}</Link> : <span>{targetText(e.target)}</span>)}
+                </>
+              );
+            },
+          },
+          { key: 'result', header: 'Result', cell: (e) => <StatusBadge status={e.result} /> },
+          {
+            key: 'open',
+            header: <span className="visually-hidden">Details</span>,
+            label: 'Details',
+            cell: (e) => (
+              <button className="btn small secondary" type="button" onClick={() => setOpen(e)}>
+                Details
+              </button>
+            ),
+          },
+        ]}
+      />
+      <EntryDialog entry={open} onClose={() => setOpen(null)} />
       {list.hasNextPage && (
         <div className="toolbar">
           <button className="btn secondary" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
