@@ -1,6 +1,7 @@
 'use client';
 import { Modal } from '@/components/ui/modal';
 import { cellText } from './cell-text';
+import { MemberMessages } from '@/components/messaging/member-messages';
 import type { Info, ResultRow } from './types';
 
 /** One record's fields, in a drawer (a modal dialog: focus kept inside, Esc closes). */
@@ -21,6 +22,7 @@ export function RecordDrawer({ info, record, onClose }: { info: Info; record: Re
               </div>
             ))}
           </dl>
+          {info.key === 'users' && <MemberMessages memberId={String(record.id)} />}
         </>
       )}
     </Modal>

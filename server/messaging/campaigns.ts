@@ -309,7 +309,7 @@ export function diffInterval(a: number, n1: number, b: number, n2: number): { di
 export async function campaignReport(db: Db, id: string, now = new Date()) {
   const c = await getCampaign(db, id);
   const statuses = ['queued', 'held', 'sending', 'sent', 'failed', 'dead', 'skipped', 'cancelled'] as const;
-  const counts: Record<string, number> = {};
+  const counts = {} as Record<(typeof statuses)[number], number>;
   for (const s of statuses) counts[s] = await ms.messages(db).countDocuments({ campaignId: c._id, status: s });
   // one pass over the campaign's messages for the engagement counts and the timeline (hour buckets)
   let opened = 0, clicked = 0, unsubscribed = 0;

@@ -2,7 +2,7 @@
 import { ObjectId, type Db, type Filter } from 'mongodb';
 import { AppError } from '../errors';
 import { can, type ResolvedRole } from '../permissions';
-import { MASK } from '../registry';
+import { MASK, maskDoc } from '../registry';
 import { ms, type MessageDoc, type TemplateDoc, type TemplateVersion } from './model';
 import { compileTemplate, ensureBuiltinTemplates, getTemplate, renderVersion, sampleVars, versionOf, SYSTEM_VARIABLES } from './templates';
 import { addTracking, enqueueMessage, kickOutbox, normalizeAddress } from './outbox';
@@ -99,9 +99,11 @@ async function previewVars(db: Db, t: Pick<TemplateDoc, '_id' | 'variables'>, me
   if (memberId) {
     const u = await db.collection('users').findOne({ _id: new ObjectId(memberId) }, { projection: { name: 1, email: 1 } });
     if (!u) throw new AppError('NOT_FOUND', 'No such member.');
-    const name = String(u.name ?? '');
+    // masked as the viewer's role requires (names are personal data too)
+    const shown = maskDoc('users', { name: String(u.name ?? ''), email: String(u.email ?? '') }, personal(role));
+    const name = String(shown.name);
     vars.member = { ...(vars.member as object), name, first_name: name.split(/\s+/)[0] ?? name };
-    to = maskAddress(String(u.email ?? ''), role);
+    to = String(shown.email);
   }
   return { vars, to };
 }
