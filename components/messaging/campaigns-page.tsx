@@ -9,6 +9,7 @@ import { StatusBadge } from '@/components/ui/status-badge';
 import { Time } from '@/components/ui/time';
 import { ErrorBox } from '@/components/ui/states';
 import { formatNumber } from '@/components/ui/format';
+import { RuleCard } from './rule-card';
 
 type Row = RouterOutputs['messaging']['campaigns']['list'][number];
 type Audience = RouterInputs['messaging']['campaigns']['create']['audience'];
@@ -22,6 +23,7 @@ export function CampaignsPage({ canSend }: { canSend: boolean }) {
     <div>
       <h1>Campaigns</h1>
       {canSend && <CampaignBuilder />}
+      <RuleCard canSend={canSend} />
       <h2>All campaigns</h2>
       <DataTable<Row>
         testId="campaigns-table"
