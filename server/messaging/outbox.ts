@@ -399,6 +399,19 @@ async function sendBatch(db: Db, batch: MessageDoc[], stats: DrainStats): Promis
     ops.push({ updateOne: { filter: { _id: m._id, leaseId: m.leaseId }, update: { $set: { ...set, leaseId: null, leaseUntil: null, updatedAt: now() } } } });
   };
   const bounced: { to: string; error: string }[] = [];
+  // sent messages are marked in groups with one updateMany (FerretDB: ~2× cheaper per document than one
+  // update statement each); the filter keeps the lease, so a message recovered by another sender is not touched
+  let sentIds: ObjectId[] = [];
+  const flushSent = async () => {
+    if (!sentIds.length) return;
+    const ids = sentIds;
+    sentIds = [];
+    const t = now();
+    await ms.messages(db).updateMany(
+      { _id: { $in: ids }, leaseId: batch[0]!.leaseId },
+      { $set: { status: 'sent', sentAt: t, updatedAt: t, lastError: null, leaseId: null, leaseUntil: null }, $inc: { attempts: 1 } },
+    );
+  };
   let i = 0;
   const worker = async () => {
     while (i < batch.length) {
@@ -427,7 +440,7 @@ async function sendBatch(db: Db, batch: MessageDoc[], stats: DrainStats): Promis
       }
       const attempts = m.attempts + 1;
       if (out.ok) {
-        finish(m, { status: 'sent', sentAt: now(), attempts, lastError: null });
+        sentIds.push(m._id);
         stats.sent++;
       } else if (out.permanent) {
         finish(m, { status: 'failed', attempts, lastError: out.error });
@@ -442,9 +455,11 @@ async function sendBatch(db: Db, batch: MessageDoc[], stats: DrainStats): Promis
       }
       // write results in small groups so a crash loses as little as possible of what was already sent
       if (ops.length >= 10) await bulkWriteChunked(ms.messages(db), ops.splice(0, ops.length));
+      if (sentIds.length >= 25) await flushSent();
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY(), batch.length) }, worker));
+  await flushSent();
   if (ops.length) await bulkWriteChunked(ms.messages(db), ops);
   for (const b of bounced) {
     await ms.suppressions(db).updateOne(

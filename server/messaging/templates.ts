@@ -223,13 +223,30 @@ export interface RenderedMessage {
   text: string;
 }
 
+/** Parsed templates by source (a version's sources never change): a send renders, it does not parse again. */
+const parsed = new Map<string, ReturnType<Liquid['parse']>>();
+function parseCached(engine: Liquid, kind: 'h' | 't', source: string) {
+  const key = kind + source;
+  let tpl = parsed.get(key);
+  if (!tpl) {
+    tpl = engine.parse(source);
+    if (parsed.size >= 300) parsed.delete(parsed.keys().next().value!);
+    parsed.set(key, tpl);
+  }
+  return tpl;
+}
+
 export async function renderSubject(subject: string, vars: Record<string, unknown>): Promise<string> {
-  return (await textLiquid.parseAndRender(subject, vars)).replace(/\s+/g, ' ').trim().slice(0, 300);
+  return String(await textLiquid.render(parseCached(textLiquid, 't', subject), vars)).replace(/\s+/g, ' ').trim().slice(0, 300);
 }
 
 export async function renderVersion(v: Pick<TemplateVersion, 'subject' | 'html' | 'text'>, vars: Record<string, unknown>): Promise<RenderedMessage> {
-  const [subject, html, text] = await Promise.all([renderSubject(v.subject, vars), htmlLiquid.parseAndRender(v.html, vars), textLiquid.parseAndRender(v.text, vars)]);
-  return { subject, html, text };
+  const [subject, html, text] = await Promise.all([
+    renderSubject(v.subject, vars),
+    htmlLiquid.render(parseCached(htmlLiquid, 'h', v.html), vars),
+    textLiquid.render(parseCached(textLiquid, 't', v.text), vars),
+  ]);
+  return { subject, html: String(html), text: String(text) };
 }
 
 /** Creates the built-in templates that do not exist yet (version 1, saved by the system). */
