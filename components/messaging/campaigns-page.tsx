@@ -170,7 +170,7 @@ function CampaignBuilder() {
       {preview.data && asked && (
         <div data-testid="audience-preview">
           <p>
-            <b data-testid="audience-send">{formatNumber(preview.data.send)}</b> will receive it, {formatNumber(preview.data.holdout)} held out, of{' '}
+            About <b data-testid="audience-send">{formatNumber(preview.data.send)}</b> will receive it and {formatNumber(preview.data.holdout)} be held out (the holdout is drawn when the campaign is created), of{' '}
             {formatNumber(preview.data.total)} in the audience (excluded: {formatNumber(preview.data.excluded.suppressedOrUnsubscribed)} suppressed or unsubscribed,{' '}
             {formatNumber(preview.data.excluded.frequencyCap)} contacted recently, {formatNumber(preview.data.excluded.noEmail)} without an address).
           </p>
