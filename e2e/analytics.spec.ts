@@ -97,7 +97,7 @@ test('super admin creates an API key; POST /api/events stores good events and re
   expect(body.accepted).toBe(1);
   expect(body.rejected.map((r: { index: number }) => r.index)).toEqual([1, 2]);
 
-  page.once('dialog', (d) => void d.accept());
   await page.getByRole('button', { name: 'Revoke' }).first().click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Revoke key' }).click();
   await expect(page.getByText('revoked').first()).toBeVisible();
 });

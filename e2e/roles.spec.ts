@@ -66,6 +66,7 @@ test('super admin creates a "Support" role and an admin with it; demotion shows 
   const row = sa.locator('tr[data-email="support@acube.local"]');
   await expect(sa.getByTestId('admins-table').locator('tbody tr')).toHaveCount(1);
   await row.getByLabel('Role of support@acube.local').selectOption('viewer');
+  await sa.getByRole('alertdialog', { name: 'Change the role of support@acube.local?' }).getByTestId('confirm-ok').click();
   await expect(row.getByLabel('Role of support@acube.local')).toHaveValue('viewer');
   await expect(sa.getByTestId('admins-error')).toHaveCount(0);
 

@@ -1,16 +1,20 @@
 'use client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { useTRPC } from '@/components/providers/trpc';
-import { Empty, ErrorBox } from '@/components/ui/states';
+import { useTRPC, type RouterOutputs } from '@/components/providers/trpc';
+import { DataTable } from '@/components/ui/data-table';
+import { useConfirm } from '@/components/ui/modal';
+import { StatusBadge } from '@/components/ui/status-badge';
+import { Time } from '@/components/ui/time';
 import { AdminCreateInput } from '@/server/admins/schema';
 
-const when = (d: Date | string | null) => (d ? new Date(d).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' }) : 'never');
+type Admin = RouterOutputs['admins']['list']['items'][number];
 
 /** Operator accounts: search/filter, create (initial password shown once), change role, (de)activate, reset, sign out. */
 export function AdminsPanel({ permissions, selfId }: { permissions: string[]; selfId: string }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
+  const ask = useConfirm();
   const canManage = permissions.includes('admins.manage');
   const canRoles = permissions.includes('roles.read');
   const [q, setQ] = useState('');
@@ -147,102 +151,111 @@ export function AdminsPanel({ permissions, selfId }: { permissions: string[]; se
         </select>
         {list.data && <span className="muted">{list.data.total} admin(s)</span>}
       </div>
-      <ErrorBox error={list.error} />
-      {list.isPending && <p className="muted">Loading admins…</p>}
-      {list.data && list.data.items.length === 0 && <Empty>No admin matches these filters.</Empty>}
-      {list.data && list.data.items.length > 0 && (
-        <table className="data" data-testid="admins-table">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Email</th>
-              <th>Role</th>
-              <th>Status</th>
-              <th>Last sign-in</th>
-              <th>Created by</th>
-              {canManage && <th>Actions</th>}
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.items.map((a) => {
-              const self = a.id === selfId;
-              return (
-                <tr key={a.id} data-email={a.email}>
-                  <td>
-                    {a.name} {self && <span className="badge">you</span>}
-                  </td>
-                  <td>{a.email}</td>
-                  <td>
-                    {canManage && !self && roleOptions.length > 0 ? (
-                      <select
-                        aria-label={`Role of ${a.email}`}
-                        value={a.role}
-                        disabled={setRoleM.isPending}
-                        onChange={(e) => {
-                          const to = e.target.value;
-                          if (confirm(`Change ${a.email} from ${roleLabel(a.role)} to ${roleLabel(to)}? It takes effect on their next request.`))
-                            setRoleM.mutate({ id: a.id, role: to });
-                        }}
-                      >
-                        {roleOptions.map((r) => (
-                          <option key={r.key} value={r.key}>
-                            {r.label}
-                          </option>
-                        ))}
-                      </select>
-                    ) : (
-                      roleLabel(a.role)
-                    )}
-                  </td>
-                  <td>
-                    <span className={`badge ${a.status === 'active' ? 'ok' : 'bad'}`}>{a.status}</span>
-                  </td>
-                  <td>{when(a.lastSignInAt)}</td>
-                  <td>{a.createdByLabel ?? '—'}</td>
-                  {canManage && (
-                    <td className="actions">
-                      {!self &&
-                        (a.status === 'active' ? (
+      <DataTable<Admin>
+        testId="admins-table"
+        caption="Admins"
+        rows={list.data?.items}
+        loading={list.isPending}
+        error={list.error}
+        empty="No admin matches these filters."
+        rowKey={(a) => a.id}
+        rowData={(a) => ({ email: a.email })}
+        columns={[
+          { key: 'name', header: 'Name', cell: (a) => <>{a.name} {a.id === selfId && <StatusBadge status="you" />}</> },
+          { key: 'email', header: 'Email' },
+          {
+            key: 'role',
+            header: 'Role',
+            cell: (a) =>
+              canManage && a.id !== selfId && roleOptions.length > 0 ? (
+                <select
+                  aria-label={`Role of ${a.email}`}
+                  value={a.role}
+                  disabled={setRoleM.isPending}
+                  onChange={async (e) => {
+                    const to = e.target.value;
+                    const ok = await ask({
+                      title: `Change the role of ${a.email}?`,
+                      body: <p>From {roleLabel(a.role)} to {roleLabel(to)}. It takes effect on their next request.</p>,
+                      confirmLabel: `Make them ${roleLabel(to)}`,
+                    });
+                    if (ok) setRoleM.mutate({ id: a.id, role: to });
+                  }}
+                >
+                  {roleOptions.map((r) => (
+                    <option key={r.key} value={r.key}>
+                      {r.label}
+                    </option>
+                  ))}
+                </select>
+              ) : (
+                roleLabel(a.role)
+              ),
+          },
+          { key: 'status', header: 'Status', cell: (a) => <StatusBadge status={a.status} /> },
+          { key: 'lastSignInAt', header: 'Last sign-in', cell: (a) => (a.lastSignInAt ? <Time value={a.lastSignInAt} /> : <span className="muted">never</span>) },
+          { key: 'createdByLabel', header: 'Created by', cell: (a) => a.createdByLabel ?? '—' },
+          ...(canManage
+            ? [
+                {
+                  key: 'actions',
+                  header: 'Actions',
+                  className: 'actions',
+                  cell: (a: Admin) => {
+                    const self = a.id === selfId;
+                    return (
+                      <>
+                        {!self &&
+                          (a.status === 'active' ? (
+                            <button
+                              type="button"
+                              className="btn small danger"
+                              onClick={async () => {
+                                if (await ask({ title: `Deactivate ${a.email}?`, body: <p>They are signed out at once and cannot sign in until reactivated.</p>, confirmLabel: 'Deactivate', destructive: true }))
+                                  deactivate.mutate({ id: a.id });
+                              }}
+                            >
+                              Deactivate
+                            </button>
+                          ) : (
+                            <button type="button" className="btn small secondary" onClick={() => reactivate.mutate({ id: a.id })}>
+                              Reactivate
+                            </button>
+                          ))}
+                        {!self && (
                           <button
-                            className="btn small danger"
-                            onClick={() => confirm(`Deactivate ${a.email}? They are signed out at once.`) && deactivate.mutate({ id: a.id })}
+                            type="button"
+                            className="btn small secondary"
+                            onClick={async () => {
+                              if (!(await ask({ title: `Reset the password of ${a.email}?`, body: <p>Their sessions end and a new password is shown to you once.</p>, confirmLabel: 'Reset password', destructive: true }))) return;
+                              const r = await reset.mutateAsync({ id: a.id }).catch(() => null);
+                              if (r) {
+                                setSecret({ email: a.email, password: r.newPassword, kind: 'New password' });
+                                onOk();
+                              }
+                            }}
                           >
-                            Deactivate
+                            Reset password
                           </button>
-                        ) : (
-                          <button className="btn small secondary" onClick={() => reactivate.mutate({ id: a.id })}>
-                            Reactivate
-                          </button>
-                        ))}
-                      {!self && (
+                        )}
                         <button
+                          type="button"
                           className="btn small secondary"
                           onClick={async () => {
-                            if (!confirm(`Reset the password of ${a.email}? Their sessions end and a new password is shown once.`)) return;
-                            const r = await reset.mutateAsync({ id: a.id }).catch(() => null);
-                            if (r) {
-                              setSecret({ email: a.email, password: r.newPassword, kind: 'New password' });
-                              onOk();
-                            }
+                            if (await ask({ title: `Sign ${a.email} out everywhere?`, body: <p>Every session of this operator ends; they can sign in again.</p>, confirmLabel: 'Sign out everywhere' }))
+                              revoke.mutate({ id: a.id });
                           }}
                         >
-                          Reset password
+                          Force sign-out
                         </button>
-                      )}
-                      <button
-                        className="btn small secondary"
-                        onClick={() => confirm(`Sign ${a.email} out of every session?`) && revoke.mutate({ id: a.id })}
-                      >
-                        Force sign-out
-                      </button>
-                    </td>
-                  )}
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      )}
+                      </>
+                    );
+                  },
+                },
+              ]
+            : []),
+        ]}
+      />
       {list.data && list.data.total > list.data.pageSize && (
         <div className="toolbar">
           <button className="btn small secondary" disabled={page <= 1} onClick={() => setPage(page - 1)}>

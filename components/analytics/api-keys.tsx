@@ -1,12 +1,20 @@
 'use client';
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useTRPC } from '@/components/providers/trpc';
-import { Empty, ErrorBox } from '@/components/ui/states';
+import { useTRPC, type RouterOutputs } from '@/components/providers/trpc';
+import { DataTable } from '@/components/ui/data-table';
+import { formatDate } from '@/components/ui/format';
+import { useConfirm } from '@/components/ui/modal';
+import { ErrorBox } from '@/components/ui/states';
+import { StatusBadge } from '@/components/ui/status-badge';
+import { Time } from '@/components/ui/time';
+
+type Key = RouterOutputs['analytics']['keys']['list'][number];
 
 /** Event-ingestion API keys (super admin): create (shown once), list, revoke. */
 export function ApiKeysView() {
   const trpc = useTRPC();
+  const ask = useConfirm();
   const qc = useQueryClient();
   const list = useQuery(trpc.analytics.keys.list.queryOptions());
   const [name, setName] = useState('');
@@ -50,49 +58,39 @@ export function ApiKeysView() {
           </button>
         </div>
       )}
-      {list.data && list.data.length === 0 && <Empty>No API keys yet.</Empty>}
-      {list.data && list.data.length > 0 && (
-        <table className="data">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Key starts with</th>
-              <th>Created</th>
-              <th>Last used</th>
-              <th>Status</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.map((k) => (
-              <tr key={k.id}>
-                <td>{k.name}</td>
-                <td>
-                  <code>{k.prefix}…</code>
-                </td>
-                <td>
-                  {new Date(k.createdAt).toISOString().slice(0, 16).replace('T', ' ')} UTC by {k.createdBy ?? '—'}
-                </td>
-                <td>{k.lastUsedAt ? `${new Date(k.lastUsedAt).toISOString().slice(0, 16).replace('T', ' ')} UTC` : 'never'}</td>
-                <td>{k.revokedAt ? <span className="badge bad">revoked</span> : <span className="badge ok">active</span>}</td>
-                <td>
-                  {!k.revokedAt && (
-                    <button
-                      className="btn small danger"
-                      disabled={revoke.isPending}
-                      onClick={() => {
-                        if (confirm(`Revoke "${k.name}"? The platform can no longer send events with it.`)) revoke.mutate({ id: k.id });
-                      }}
-                    >
-                      Revoke
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <DataTable<Key>
+        caption="API keys"
+        rows={list.data}
+        loading={list.isPending}
+        empty="No API keys yet."
+        rowKey={(k) => k.id}
+        columns={[
+          { key: 'name', header: 'Name' },
+          { key: 'prefix', header: 'Key starts with', cell: (k) => <code>{k.prefix}…</code> },
+          { key: 'createdAt', header: 'Created', cell: (k) => <>{formatDate(k.createdAt)} by {k.createdBy ?? '—'}</> },
+          { key: 'lastUsedAt', header: 'Last used', cell: (k) => (k.lastUsedAt ? <Time value={k.lastUsedAt} /> : 'never') },
+          { key: 'status', header: 'Status', cell: (k) => <StatusBadge status={k.revokedAt ? 'revoked' : 'active'} /> },
+          {
+            key: 'actions',
+            header: <span className="visually-hidden">Actions</span>,
+            label: 'Actions',
+            cell: (k) =>
+              !k.revokedAt && (
+                <button
+                  type="button"
+                  className="btn small danger"
+                  disabled={revoke.isPending}
+                  onClick={async () => {
+                    if (await ask({ title: `Revoke the key “${k.name}”?`, body: <p>The platform can no longer send events with it. This cannot be undone: create a new key instead.</p>, confirmLabel: 'Revoke key', destructive: true }))
+                      revoke.mutate({ id: k.id });
+                  }}
+                >
+                  Revoke
+                </button>
+              ),
+          },
+        ]}
+      />
     </section>
   );
 }

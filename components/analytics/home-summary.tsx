@@ -1,5 +1,6 @@
 'use client';
 import { Sparkline } from '@/components/charts/charts';
+import { formatNumber, formatPercent } from '@/components/ui/format';
 import type { homeSummary } from '@/server/analytics/service';
 
 export type AnalyticsHomeData = Awaited<ReturnType<typeof homeSummary>>;
@@ -12,17 +13,17 @@ export function AnalyticsHomeTiles({ data: d }: { data: AnalyticsHomeData }) {
       <div className="tiles">
         <a className="tile" href="/analytics">
           <div className="tile-label">Daily active members, last 30 days (UTC)</div>
-          <div className="tile-value">{lastDau.toLocaleString('en-US')}</div>
+          <div className="tile-value">{formatNumber(lastDau)}</div>
           <Sparkline data={d.dau} dataKey="dau" />
         </a>
         <a className="tile" href="/analytics">
           <div className="tile-label">Week-1 retention, cohort {d.cohort?.week ?? '—'}</div>
-          <div className="tile-value">{d.cohort?.week1 && d.cohort.size ? `${(d.cohort.week1.pct * 100).toFixed(1)}%` : '—'}</div>
+          <div className="tile-value">{d.cohort?.week1 && d.cohort.size ? formatPercent(d.cohort.week1.pct) : '—'}</div>
           <div className="muted">{d.cohort ? `${d.cohort.week1?.count ?? 0} of ${d.cohort.size} members who signed up that week` : 'no cohort'}</div>
         </a>
         <a className="tile" href="/analytics">
           <div className="tile-label">At-risk members today</div>
-          <div className="tile-value">{d.atRiskCount.toLocaleString('en-US')}</div>
+          <div className="tile-value">{formatNumber(d.atRiskCount)}</div>
           <div className="muted">activity falling; see Analytics → At-risk</div>
         </a>
       </div>

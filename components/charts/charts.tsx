@@ -26,7 +26,8 @@ function incompleteSpan(data: Row[], x: string, isIncomplete?: (row: Row) => boo
   if (!isIncomplete) return null;
   const first = data.findIndex(isIncomplete);
   if (first < 0) return null;
-  return { first, x1: data[first]![x], x2: data[data.length - 1]![x] };
+  // From the last complete point (the dashed segment starts there), so a single incomplete period is not a zero-width band.
+  return { first, x1: data[Math.max(0, first - 1)]![x], x2: data[data.length - 1]![x] };
 }
 
 function IncompleteArea({ span, yAxisId }: { span: { x1: unknown; x2: unknown }; yAxisId?: string }) {

@@ -2,6 +2,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '@/components/providers/trpc';
 import { Empty, ErrorBox } from '@/components/ui/states';
+import { Skeleton } from '@/components/ui/skeleton';
 import { Widget } from './widgets';
 
 /** One widget: its own request, so a slow widget never holds back the others. */
@@ -12,7 +13,7 @@ function WidgetSlot({ widgetKey, title }: { widgetKey: string; title: string }) 
   return (
     <section className={`card widget widget-${widgetKey}`} data-testid={`widget-${widgetKey}`} data-widget={widgetKey}>
       <h2>{title}</h2>
-      {q.error ? <ErrorBox error={q.error} /> : <p className="muted">Loading…</p>}
+      {q.error ? <ErrorBox error={q.error} /> : <Skeleton lines={3} />}
     </section>
   );
 }
@@ -31,7 +32,7 @@ export function DashboardHome() {
         </p>
       )}
       <ErrorBox error={list.error} />
-      {list.isPending && <p className="muted">Loading your dashboard…</p>}
+      {list.isPending && <Skeleton lines={4} label="Loading your dashboard…" />}
       {list.data && list.data.length === 0 && <Empty>Your role has no dashboard widgets.</Empty>}
       <div className="widgets" data-testid="widgets">
         {list.data?.map((w) => <WidgetSlot key={w.key} widgetKey={w.key} title={w.title} />)}

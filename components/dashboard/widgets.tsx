@@ -1,13 +1,15 @@
 'use client';
 import Link from 'next/link';
 import { UpdatedAgo } from '@/components/ui/updated-ago';
+import { formatBytes, formatDate, formatNumber } from '@/components/ui/format';
+import { StatusBadge } from '@/components/ui/status-badge';
 import type { ReactNode } from 'react';
 import type { WidgetKey, WidgetResult } from '@/server/dashboard/widgets';
 import { AnalyticsHomeTiles } from '@/components/analytics/home-summary';
 
 type DataFor<K extends WidgetKey> = Extract<WidgetResult, { key: K; ok: true }>['data'];
-const n = (x: number) => x.toLocaleString('en-US');
-const when = (d: Date | string | null) => (d ? new Date(d).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' }) : '—');
+const n = (x: number) => formatNumber(x);
+const when = (d: Date | string | null) => formatDate(d);
 
 /** One renderer per widget key (see server/dashboard/widgets.ts for how to add a widget). */
 const RENDERERS: { [K in WidgetKey]: (data: DataFor<K>) => ReactNode } = {
@@ -41,6 +43,7 @@ const RENDERERS: { [K in WidgetKey]: (data: DataFor<K>) => ReactNode } = {
         <details>
           <summary>{n(d.collections.reduce((s, c) => s + c.count, 0))} in {d.collections.length} collections</summary>
           <table className="data compact">
+            <caption className="visually-hidden">Documents per collection</caption>
             <tbody>
               {d.collections.map((c) => (
                 <tr key={c.name}>
@@ -65,7 +68,7 @@ const RENDERERS: { [K in WidgetKey]: (data: DataFor<K>) => ReactNode } = {
         <ul className="feed">
           {d.recent.map((e) => (
             <li key={e.id}>
-              <span className={`badge ${e.result === 'success' ? 'ok' : 'bad'}`}>{e.result}</span> <code>{e.action}</code>{' '}
+              <StatusBadge status={e.result} /> <code>{e.action}</code>{' '}
               {e.target && <span>→ {e.target}</span>}
               <div className="muted small">
                 {e.actor ?? 'anonymous'} · {when(e.at)}
@@ -121,18 +124,18 @@ const RENDERERS: { [K in WidgetKey]: (data: DataFor<K>) => ReactNode } = {
   backupHealth: (d) => (
     <div data-testid="backup-health">
       {d.lastFailure && (!d.lastSuccess || new Date(d.lastFailure) > new Date(d.lastSuccess)) && (
-        <p className="badge bad">The last backup failed ({when(d.lastFailure)})</p>
+        <p className="badge tone-bad">The last backup failed ({when(d.lastFailure)})</p>
       )}
       <dl className="kv">
         <dt>Last success</dt>
-        <dd>{d.lastSuccess ? when(d.lastSuccess) : <span className="badge bad">never</span>}</dd>
+        <dd>{d.lastSuccess ? when(d.lastSuccess) : <StatusBadge status="never" />}</dd>
         <dt>Newest verified</dt>
-        <dd>{d.newestVerified ? when(d.newestVerified) : <span className="badge bad">none verified</span>}</dd>
+        <dd>{d.newestVerified ? when(d.newestVerified) : <StatusBadge status="none verified" tone="bad" />}</dd>
         <dt>Next scheduled</dt>
         <dd>{d.nextScheduledRun ? when(d.nextScheduledRun) : 'no schedule'}</dd>
         <dt>Backups kept</dt>
         <dd>
-          {n(d.count)} · {(d.storageUsedBytes / 1024 / 1024).toFixed(1)} MB
+          {n(d.count)} · {formatBytes(d.storageUsedBytes)}
         </dd>
       </dl>
       <Link href="/backups">Open backups →</Link>
@@ -143,7 +146,7 @@ const RENDERERS: { [K in WidgetKey]: (data: DataFor<K>) => ReactNode } = {
     return (
       <div data-testid="data-quality">
         {bad.length === 0 ? (
-          <p className="badge ok">No problems found in {d.length} collections.</p>
+          <p className="badge tone-ok">No problems found in {d.length} collections.</p>
         ) : (
           <table className="data compact">
             <thead>
@@ -192,7 +195,7 @@ const RENDERERS: { [K in WidgetKey]: (data: DataFor<K>) => ReactNode } = {
         <ul className="feed">
           {d.upcoming.map((e) => (
             <li key={e.id}>
-              {e.title} <span className="badge">{e.status}</span>
+              {e.title} <StatusBadge status={e.status} />
               <div className="muted small">{when(e.startsAt)}</div>
             </li>
           ))}

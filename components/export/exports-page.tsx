@@ -1,9 +1,15 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useTRPC } from '@/components/providers/trpc';
+import { useTRPC, type RouterOutputs } from '@/components/providers/trpc';
+import { DataTable } from '@/components/ui/data-table';
+import { formatNumber } from '@/components/ui/format';
 import { Empty, ErrorBox } from '@/components/ui/states';
+import { StatusBadge } from '@/components/ui/status-badge';
+import { Time } from '@/components/ui/time';
 import { ExportButton } from './export-button';
+
+type Recent = RouterOutputs['exports']['recent'][number];
 
 /** Quick export of a whole collection, and the operator's recent exports (from the audit log). */
 export function ExportsPage() {
@@ -29,32 +35,32 @@ export function ExportsPage() {
         )}
       </div>
       <h2>Your recent exports</h2>
-      <ErrorBox error={recent.error} />
-      {recent.isPending && <p className="muted">Loading…</p>}
-      {recent.data && recent.data.length === 0 && <Empty>No exports yet.</Empty>}
-      {recent.data && recent.data.length > 0 && (
-        <table className="data" data-testid="recent-exports">
-          <thead>
-            <tr><th>When (UTC)</th><th>Collection</th><th>Format</th><th>Rows</th><th>Outcome</th><th>Query</th></tr>
-          </thead>
-          <tbody>
-            {recent.data.map((e) => (
-              <tr key={e.id}>
-                <td>{new Date(e.at).toISOString().replace('T', ' ').slice(0, 19)}</td>
-                <td>{e.label ?? e.collection}</td>
-                <td>{e.format ?? '—'}</td>
-                <td>{e.rows?.toLocaleString('en-US') ?? '—'}</td>
-                <td><span className={`badge ${e.outcome === 'completed' ? 'ok' : 'bad'}`}>{e.outcome}</span></td>
-                <td>
-                  {e.query && typeof e.query === 'object' ? (
-                    <a href={`/search?${new URLSearchParams({ q: JSON.stringify({ ...(e.query as object), page: 1, pageSize: 50 }), ...(e.columns ? { cols: e.columns.join(',') } : {}) })}`}>Open in Search</a>
-                  ) : '—'}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <DataTable<Recent>
+        testId="recent-exports"
+        caption="Your recent exports"
+        rows={recent.data}
+        loading={recent.isPending}
+        error={recent.error}
+        empty="No exports yet."
+        rowKey={(e) => e.id}
+        columns={[
+          { key: 'at', header: 'When', cell: (e) => <Time value={e.at} /> },
+          { key: 'collection', header: 'Collection', cell: (e) => e.label ?? e.collection },
+          { key: 'format', header: 'Format', cell: (e) => e.format ?? '—' },
+          { key: 'rows', header: 'Rows', align: 'right', cell: (e) => formatNumber(e.rows) },
+          { key: 'outcome', header: 'Outcome', cell: (e) => <StatusBadge status={e.outcome} /> },
+          {
+            key: 'query',
+            header: 'Query',
+            cell: (e) =>
+              e.query && typeof e.query === 'object' ? (
+                <a href={`/search?${new URLSearchParams({ q: JSON.stringify({ ...(e.query as object), page: 1, pageSize: 50 }), ...(e.columns ? { cols: e.columns.join(',') } : {}) })}`}>Open in Search</a>
+              ) : (
+                '—'
+              ),
+          },
+        ]}
+      />
     </div>
   );
 }

@@ -1,8 +1,12 @@
 'use client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useTRPC } from '@/components/providers/trpc';
+import { useTRPC, type RouterOutputs } from '@/components/providers/trpc';
+import { DataTable } from '@/components/ui/data-table';
+import { formatNumber } from '@/components/ui/format';
 import { Empty, ErrorBox } from '@/components/ui/states';
+
+type Issue = RouterOutputs['quality']['check']['issues'][number];
 
 /** Data validation per collection, with a preview-then-apply fix action for roles with data.fix. */
 export function QualityPanel({ collections, canFix }: { collections: { key: string; label: string }[]; canFix: boolean }) {
@@ -33,28 +37,24 @@ export function QualityPanel({ collections, canFix }: { collections: { key: stri
         <button className="btn small" type="button" onClick={() => { setRun(true); check.refetch(); }}>
           Run checks
         </button>
-        {check.isFetching && <span className="muted">Checking…</span>}
+        {check.isFetching && <span className="muted" role="status">Checking…</span>}
       </div>
       <ErrorBox error={check.error ?? preview.error ?? apply.error} />
       {check.data && (
         check.data.issues.length === 0 ? (
-          <Empty>No problems found in {check.data.total.toLocaleString('en-US')} {check.data.label.toLowerCase()}.</Empty>
+          <Empty>No problems found in {formatNumber(check.data.total)} {check.data.label.toLowerCase()}.</Empty>
         ) : (
-          <table className="data quality-table">
-            <thead>
-              <tr><th>Problem</th><th>Records</th><th>Safely fixable</th><th>Examples (ids)</th></tr>
-            </thead>
-            <tbody>
-              {check.data.issues.map((i) => (
-                <tr key={`${i.rule}:${i.field}`}>
-                  <td>{i.message}</td>
-                  <td className="num">{i.count.toLocaleString('en-US')}</td>
-                  <td className="num">{i.fixable.toLocaleString('en-US')}</td>
-                  <td className="mono">{i.examples.join(', ')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable<Issue>
+            caption="Data problems"
+            rows={check.data.issues}
+            rowKey={(i) => `${i.rule}:${i.field}`}
+            columns={[
+              { key: 'message', header: 'Problem', wrap: true },
+              { key: 'count', header: 'Records', align: 'right', cell: (i) => formatNumber(i.count) },
+              { key: 'fixable', header: 'Safely fixable', align: 'right', cell: (i) => formatNumber(i.fixable) },
+              { key: 'examples', header: 'Examples (ids)', cell: (i) => <span className="mono">{i.examples.join(', ')}</span> },
+            ]}
+          />
         )
       )}
       {check.data && canFix && check.data.issues.some((i) => i.fixable > 0) && (
@@ -68,7 +68,7 @@ export function QualityPanel({ collections, canFix }: { collections: { key: stri
           <ul>
             {preview.data.fixes.map((f, i) => (
               <li key={i}>
-                {f.kind === 'fill_createdAt' ? `Fill missing createdAt from the record id's timestamp` : `Change ${f.field} "${f.from}" to "${f.to}"`}: {f.count.toLocaleString('en-US')} records
+                {f.kind === 'fill_createdAt' ? `Fill missing createdAt from the record id's timestamp` : `Change ${f.field} "${f.from}" to "${f.to}"`}: {formatNumber(f.count)} records
               </li>
             ))}
           </ul>
@@ -78,7 +78,7 @@ export function QualityPanel({ collections, canFix }: { collections: { key: stri
         </div>
       )}
       {apply.data && (
-        <p className="badge ok" role="status">
+        <p className="badge tone-ok" role="status">
           Applied: {apply.data.applied.map((a) => `${a.kind === 'fill_createdAt' ? 'createdAt filled' : `${a.from}→${a.to}`} ×${a.modified}`).join(', ') || 'nothing to fix'}
         </p>
       )}

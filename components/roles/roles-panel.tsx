@@ -3,6 +3,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Fragment, useMemo, useState } from 'react';
 import { useTRPC } from '@/components/providers/trpc';
 import { ErrorBox } from '@/components/ui/states';
+import { useConfirm } from '@/components/ui/modal';
+import { Skeleton } from '@/components/ui/skeleton';
 import { RoleCreateInput } from '@/server/roles/schema';
 import { PERMISSION_INFO, type Permission } from '@/server/permissions';
 
@@ -20,6 +22,7 @@ interface Draft {
 export function RolesPanel({ permissions }: { permissions: string[] }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
+  const ask = useConfirm();
   const canManage = permissions.includes('roles.manage');
   const mine = useMemo(() => new Set(permissions), [permissions]);
   const matrix = useQuery(trpc.roles.matrix.queryOptions());
@@ -40,7 +43,7 @@ export function RolesPanel({ permissions }: { permissions: string[] }) {
   const del = useMutation(trpc.roles.delete.mutationOptions({ onSuccess: done, onError: (e) => setError(e.message) }));
 
   if (matrix.error) return <ErrorBox error={matrix.error} />;
-  if (!matrix.data) return <p className="muted">Loading roles…</p>;
+  if (!matrix.data) return <Skeleton lines={6} label="Loading roles…" />;
   const { areas, roles } = matrix.data;
 
   const startCreate = () => {
@@ -178,7 +181,7 @@ export function RolesPanel({ permissions }: { permissions: string[] }) {
         </div>
       )}
 
-      <div className="matrix-wrap">
+      <div className="matrix-wrap dt-scroll" role="region" aria-label="Permission matrix" tabIndex={0}>
         <table className="data matrix" data-testid="permission-matrix">
           <thead>
             <tr>
@@ -197,7 +200,15 @@ export function RolesPanel({ permissions }: { permissions: string[] }) {
                       <button
                         className="btn small danger"
                         aria-label={`Delete ${r.label}`}
-                        onClick={() => confirm(`Delete the role ${r.label}?`) && del.mutate({ key: r.key })}
+                        onClick={async () => {
+                          const ok = await ask({
+                            title: `Delete the role ${r.label}?`,
+                            body: <p>The role is removed from the matrix. {r.adminCount ? `${r.adminCount} admin(s) still hold it: the server refuses until they have another role.` : 'No admin holds it.'}</p>,
+                            confirmLabel: 'Delete role',
+                            destructive: true,
+                          });
+                          if (ok) del.mutate({ key: r.key });
+                        }}
                       >
                         Delete
                       </button>

@@ -1,5 +1,6 @@
 'use client';
 import { useEffect, useState } from 'react';
+import { formatDateExact, relativeTime } from './format';
 
 /** "just now", "2 min ago", "3 h ago" — for a value computed at `at` (exact UTC time on hover). */
 export function relativeAge(at: Date, now = Date.now()): string {
@@ -22,7 +23,7 @@ export function UpdatedAgo({ at, prefix = 'updated' }: { at: Date | string; pref
     return () => clearInterval(t);
   }, []);
   return (
-    <span className="muted small updated-ago" title={d.toISOString().replace('T', ' ').slice(0, 19) + ' UTC'} data-testid="updated-ago">
+    <span className="muted small updated-ago" title={formatDateExact(d)} data-testid="updated-ago">
       {prefix} {relativeAge(d, now)}
     </span>
   );
