@@ -107,3 +107,25 @@ test('templates: an unknown variable is refused at save time; the preview render
   await editor.getByRole('button', { name: 'Save new version' }).click();
   await expect(page.getByTestId('template-error')).toContainText('unknown variable member.nickname');
 });
+
+test('messaging pages at 1440 and 390: no sideways scroll, no serious axe violation', async ({ page }) => {
+  test.setTimeout(180_000);
+  const { default: AxeBuilder } = await import('@axe-core/playwright');
+  await signInAs(page, 'super_admin');
+  await page.goto('/messaging/campaigns');
+  const first = page.getByTestId('campaigns-table').locator('a[href^="/messaging/campaigns/"]').first();
+  const detail = (await first.count()) ? await first.getAttribute('href') : null;
+  const pages = ['/messaging/templates', '/messaging/campaigns', '/messaging/outbox', '/messaging/suppressions', ...(detail ? [detail] : [])];
+  for (const size of [{ width: 1440, height: 900 }, { width: 390, height: 844 }]) {
+    await page.setViewportSize(size);
+    for (const href of pages) {
+      await page.goto(href);
+      await expect(page.locator('[data-testid="skeleton"], .skeleton-row')).toHaveCount(0, { timeout: 30_000 });
+      const o = await page.evaluate(() => ({ s: document.documentElement.scrollWidth, c: document.documentElement.clientWidth }));
+      expect.soft(o.s, `${href} ${size.width}: sideways scroll`).toBeLessThanOrEqual(o.c);
+      const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+      const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+      expect.soft(bad, `${href} ${size.width}: axe`).toEqual([]);
+    }
+  }
+});

@@ -13,6 +13,7 @@
  */
 import './no-server-only';
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -29,11 +30,23 @@ const { values } = parseArgs({
     'smtp-port': { type: 'string', default: '1127' },
     'http-port': { type: 'string', default: '8127' },
     'skip-kill': { type: 'boolean', default: false },
+    'ferretdb-pid': { type: 'string' },
   },
 });
 const uri = process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017';
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (100 Hz)
+  } catch {
+    return 0;
+  }
+}
 
 async function seedMembers(db: Db, n: number, tag: string) {
   const created = new Date('2026-01-15T12:00:00Z');
@@ -95,7 +108,8 @@ async function main() {
     return c;
   }
 
-  const rows: { enqueueMs: number; sendMs: number; sent: number; perSec: number; memMB: number }[] = [];
+  const rows: { enqueueMs: number; sendMs: number; sent: number; perSec: number; memMB: number; cpuMs: { app: number; mailpit: number; ferretdb: number } }[] = [];
+  const fdbPid = values['ferretdb-pid'] ? Number(values['ferretdb-pid']) : undefined;
   for (let run = 1; run <= Number(values.runs); run++) {
     const tag = `t${run}x${Date.now().toString(36)}`;
     const db = client.db(`acube_bench_msg`);
@@ -107,6 +121,7 @@ async function main() {
     const t0 = performance.now();
     await startDueCampaigns(db);
     const t1 = performance.now();
+    const cpu0 = { app: cpuSeconds(process.pid), mailpit: cpuSeconds(mp.child.pid), ferretdb: cpuSeconds(fdbPid) };
     let sent = 0;
     for (;;) {
       const s = await drainOutbox(db);
@@ -115,9 +130,14 @@ async function main() {
     }
     const t2 = performance.now();
     clearInterval(sampler);
-    const row = { enqueueMs: t1 - t0, sendMs: t2 - t1, sent, perSec: sent / ((t2 - t1) / 1000), memMB: (peak - base) / 1048576 };
+    // CPU per message of each process in the send phase: independent of what else loads the machine
+    const per = (a: number, b: number) => ((b - a) * 1000) / Math.max(1, sent);
+    const cpuMs = { app: per(cpu0.app, cpuSeconds(process.pid)), mailpit: per(cpu0.mailpit, cpuSeconds(mp.child.pid)), ferretdb: per(cpu0.ferretdb, cpuSeconds(fdbPid)) };
+    const row = { enqueueMs: t1 - t0, sendMs: t2 - t1, sent, perSec: sent / ((t2 - t1) / 1000), memMB: (peak - base) / 1048576, cpuMs };
     rows.push(row);
     console.log(`run ${run}: ${N} members → ${sent} sent; plan+enqueue ${(row.enqueueMs / 1000).toFixed(1)} s, send ${(row.sendMs / 1000).toFixed(1)} s = ${row.perSec.toFixed(0)} msg/s, total ${((row.enqueueMs + row.sendMs) / 1000).toFixed(1)} s, RSS +${row.memMB.toFixed(0)} MB`);
+    const total = cpuMs.app + cpuMs.mailpit + cpuMs.ferretdb;
+    console.log(`  CPU per message: app ${cpuMs.app.toFixed(2)} ms, Mailpit ${cpuMs.mailpit.toFixed(2)} ms, FerretDB ${fdbPid ? cpuMs.ferretdb.toFixed(2) : '(no --ferretdb-pid)'} ms → ${total.toFixed(2)} ms; CPU ceiling on two idle cores ≈ ${(2000 / total).toFixed(0)} msg/s`);
     await fetch(`${mp.apiUrl}/api/v1/messages`, { method: 'DELETE' });
   }
   console.log(
