@@ -157,8 +157,9 @@ async function main() {
       stdio: 'inherit',
     });
     const signal = await new Promise<NodeJS.Signals | null>((r) => child.on('exit', (_c, s) => r(s)));
-    const stuck = await ms.messages(db).countDocuments({ campaignId: c._id, status: 'sending' });
-    console.log(`kill: child ended by ${signal} after ${values['kill-after']} messages; ${stuck} messages left in 'sending'`);
+    const { leasedBatches } = await import('../../server/messaging/outbox');
+    const stuck = await leasedBatches(db);
+    console.log(`kill: child ended by ${signal} after ${values['kill-after']} messages; ${stuck} leased batch(es) left behind`);
     await new Promise((r) => setTimeout(r, 3_200));
     for (;;) {
       await drainOutbox(db);

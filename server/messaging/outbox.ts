@@ -320,9 +320,40 @@ function killPoint(at: 'after-smtp' | 'before-smtp') {
   if (process.env.MESSAGING_KILL_AT === at && ++killCount > Number(process.env.MESSAGING_KILL_AFTER || 0)) process.kill(process.pid, 'SIGKILL');
 }
 
-/** Recovers messages left in 'sending' by a sender whose lease expired (crashed). */
+/**
+ * A batch in flight is recorded by one lease document naming its messages (one insert per batch, instead
+ * of an update of every message: FerretDB spends ~2 ms per updated document); the messages stay 'queued'
+ * until their outcome is written. Only the holder of the outbox lock sends, so when a sender takes the
+ * lock every lease document left is a crashed sender's batch.
+ */
+interface LeaseDoc {
+  _id: string;
+  ids: ObjectId[];
+  at: Date;
+}
+const leases = (db: Db) => db.collection<LeaseDoc>('messaging_leases');
+
+/** Statuses a message in flight may have when its outcome is written (a pause or cancel may have come meanwhile). */
+const IN_FLIGHT = ['queued', 'held', 'sending'] as const;
+
+/**
+ * Recovers the batches of crashed senders: a message the SMTP server already holds (wasDelivered) is marked
+ * sent; the others are still queued and go out again. Also messages left in 'sending' by an earlier version.
+ */
 async function recoverExpired(db: Db, owner: string): Promise<number> {
   const now = new Date();
+  let n = 0;
+  for (const l of await leases(db).find({ _id: { $ne: owner } }).limit(50).toArray()) {
+    const open = await ms.messages(db).find({ _id: { $in: l.ids }, status: { $in: [...IN_FLIGHT, 'cancelled'] } }, { projection: { _id: 1, messageId: 1, status: 1 } }).toArray();
+    const sent: ObjectId[] = [];
+    for (const m of open) if (await wasDelivered(m.messageId)) sent.push(m._id);
+    if (sent.length) {
+      await ms.messages(db).updateMany({ _id: { $in: sent } }, { $set: { status: 'sent', sentAt: now, updatedAt: now, lastError: null, leaseId: null, leaseUntil: null }, $inc: { attempts: 1 } });
+    }
+    await ms.messages(db).updateMany({ _id: { $in: l.ids }, status: 'sending' }, { $set: { status: 'queued', nextAttemptAt: now, leaseId: null, leaseUntil: null } });
+    await leases(db).deleteOne({ _id: l._id });
+    n += open.length;
+  }
   const stale = await ms.messages(db).find({ status: 'sending', leaseUntil: { $lt: now } }, { limit: 500, projection: { _id: 1, messageId: 1, leaseId: 1 } }).toArray();
   const ops: AnyBulkWriteOperation<MessageDoc>[] = [];
   for (const m of stale) {
@@ -338,7 +369,12 @@ async function recoverExpired(db: Db, owner: string): Promise<number> {
     });
   }
   if (ops.length) await bulkWriteChunked(ms.messages(db), ops);
-  return ops.length;
+  return n + ops.length;
+}
+
+/** Batches in flight (the kill test and the benchmark read it). */
+export async function leasedBatches(db: Db): Promise<number> {
+  return leases(db).countDocuments({});
 }
 
 /**
@@ -355,19 +391,12 @@ export async function drainOutbox(db: Db, opts: { maxBatches?: number } = {}): P
     stats.recovered = await recoverExpired(db, owner);
     for (let b = 0; b < (opts.maxBatches ?? Infinity); b++) {
       if (!(await renewLock(db, LOCK_KEY, owner, lease))) break;
-      const now = new Date();
-      const due = await ms.messages(db)
-        .find({ status: 'queued', nextAttemptAt: { $lte: now } }, { limit: BATCH(), projection: { _id: 1 } })
-        .toArray();
-      if (!due.length) break;
-      const leaseUntil = new Date(Date.now() + lease);
-      await ms.messages(db).updateMany(
-        { _id: { $in: due.map((d) => d._id) }, status: 'queued' },
-        { $set: { status: 'sending', leaseId: owner, leaseUntil, updatedAt: now } },
-      );
-      const batch = await ms.messages(db).find({ _id: { $in: due.map((d) => d._id) }, leaseId: owner, status: 'sending' }).toArray();
+      const batch = await ms.messages(db).find({ status: 'queued', nextAttemptAt: { $lte: new Date() } }, { limit: BATCH() }).toArray();
+      if (!batch.length) break;
+      await leases(db).replaceOne({ _id: owner }, { ids: batch.map((m) => m._id), at: new Date() }, { upsert: true });
       await sendBatch(db, batch, stats);
     }
+    await leases(db).deleteOne({ _id: owner });
   } finally {
     await releaseLock(db, LOCK_KEY, owner).catch(() => undefined);
   }
@@ -395,12 +424,15 @@ async function sendBatch(db: Db, batch: MessageDoc[], stats: DrainStats): Promis
     }
   }
   const ops: AnyBulkWriteOperation<MessageDoc>[] = [];
+  // an outcome is written only while the message is still in flight: a retry only if still queued (not
+  // paused or cancelled meanwhile); a permanent outcome unless cancelled
   const finish = (m: MessageDoc, set: Partial<MessageDoc>) => {
-    ops.push({ updateOne: { filter: { _id: m._id, leaseId: m.leaseId }, update: { $set: { ...set, leaseId: null, leaseUntil: null, updatedAt: now() } } } });
+    const still = set.status === 'queued' ? ['queued'] : [...IN_FLIGHT];
+    ops.push({ updateOne: { filter: { _id: m._id, status: { $in: still as MessageDoc['status'][] } }, update: { $set: { ...set, leaseId: null, leaseUntil: null, updatedAt: now() } } } });
   };
   const bounced: { to: string; error: string }[] = [];
   // sent messages are marked in groups with one updateMany (FerretDB: ~2× cheaper per document than one
-  // update statement each); the filter keeps the lease, so a message recovered by another sender is not touched
+  // update statement each); sent is sent, even if the campaign was paused or cancelled meanwhile
   let sentIds: ObjectId[] = [];
   const flushSent = async () => {
     if (!sentIds.length) return;
@@ -408,7 +440,7 @@ async function sendBatch(db: Db, batch: MessageDoc[], stats: DrainStats): Promis
     sentIds = [];
     const t = now();
     await ms.messages(db).updateMany(
-      { _id: { $in: ids }, leaseId: batch[0]!.leaseId },
+      { _id: { $in: ids }, status: { $in: [...IN_FLIGHT, 'cancelled'] } },
       { $set: { status: 'sent', sentAt: t, updatedAt: t, lastError: null, leaseId: null, leaseUntil: null }, $inc: { attempts: 1 } },
     );
   };
@@ -425,6 +457,7 @@ async function sendBatch(db: Db, batch: MessageDoc[], stats: DrainStats): Promis
       }
       const cs = m.campaignId ? campaignState.get(m.campaignId.toHexString()) : null;
       if (cs === 'paused' || cs === 'cancelled') {
+        // (pause/cancel move their queued messages too; this covers one read before that update ran)
         finish(m, { status: cs === 'paused' ? 'held' : 'cancelled' });
         continue;
       }
