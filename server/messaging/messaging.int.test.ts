@@ -83,6 +83,17 @@ describe('delivery through SMTP to Mailpit', () => {
     expect(mail.Text).not.toContain('<mj-');
     const h = await getHeaders(got[0]!.ID);
     expect(h['X-Idempotency-Key']).toEqual([`booking-confirmed:${id}`]);
+    // the footer's preferences link opens the public page without a session
+    const prefs = mail.HTML.match(/href="([^"]*\/api\/messaging\/preferences\?token=[^"]+)"/)![1]!.replace(/&amp;/g, '&');
+    const { GET } = await import('../../app/api/messaging/preferences/route');
+    const page = await GET(new Request(prefs));
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain(addr('asha'));
+    const { POST } = await import('../../app/api/messaging/preferences/route');
+    const saved = await POST(new Request(prefs, { method: 'POST', body: '_form=1&notifications=on&reengagement=on', headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
+    expect(saved.status).toBe(303);
+    expect((await ms.preferences(db).findOne({ _id: addr('asha') }))?.categories).toEqual({ notifications: true, news: false, reengagement: true });
+    expect((await GET(new Request(prefs.replace('token=', 'token=x')))).status).toBe(400);
     expect(h['List-Unsubscribe']).toBeUndefined(); // transactional
   });
 

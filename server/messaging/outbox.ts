@@ -243,7 +243,8 @@ function withSystemVars(vars: Record<string, unknown>, id: ObjectId, to: string,
     ...vars,
     app_url: base,
     preferences_url: `${base}/api/messaging/preferences?token=${prefs}`,
-    unsubscribe_url: `${base}/api/messaging/preferences?token=${prefs}&unsubscribe=${category}`,
+    // transactional mail cannot be turned off: its link opens the preferences page as it is
+    unsubscribe_url: `${base}/api/messaging/preferences?token=${prefs}${category === 'transactional' ? '' : `&unsubscribe=${category}`}`,
   };
 }
 
