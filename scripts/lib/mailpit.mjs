@@ -94,6 +94,9 @@ export function ensureMailpit() {
   );
   fs.renameSync(`${BIN}.tmp`, BIN);
   fs.writeFileSync(STAMP, ui ? MAILPIT_VERSION : `${MAILPIT_VERSION}+noui`);
+  // the bundle is inside the binary now; the inbox's node_modules (with test files of their own that a
+  // test runner walking the tree would pick up) are not needed
+  fs.rmSync(path.join(src, 'node_modules'), { recursive: true, force: true });
   fs.rmSync(scratch, { recursive: true, force: true });
   log(`built ${path.relative(ROOT, BIN)}${ui ? ' (with the web inbox)' : ' (without the web inbox page; the API works)'}`);
   return BIN;
