@@ -16,6 +16,7 @@ export async function register() {
   const { startRollupWorker } = await import('./server/analytics/queue');
   const { backfillActorEmail } = await import('./server/audit/list');
   const { warmDashboard } = await import('./server/dashboard/get');
+  const { startMessaging } = await import('./server/messaging/automation');
   getDb().then(
     (db) => {
       warmMemberDirectory(db);
@@ -25,6 +26,8 @@ export async function register() {
         (e) => console.error('[audit] actorEmail backfill:', e instanceof Error ? e.message : e),
       );
       warmDashboard(db).catch((e) => console.error('[dashboard] warming:', e instanceof Error ? e.message : e));
+      // the outbox worker, due campaigns and the daily re-engagement rule (server/messaging/automation.ts)
+      if (process.env.MESSAGING_WORKER !== 'off') startMessaging(db);
     },
     () => undefined,
   );

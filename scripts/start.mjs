@@ -2,17 +2,23 @@
 // Without MONGODB_URI: builds/starts the embedded FerretDB, loads demo data when the
 // database is empty, builds the app and serves it on http://localhost:3000.
 // With MONGODB_URI: uses that server; no demo data or demo accounts are ever created.
+// Without SMTP_URL: builds/starts the embedded Mailpit (SMTP on :1025, its web inbox on :8025), so every
+// message the app sends can be read in that inbox; with SMTP_URL: sends through that server.
+import path from 'node:path';
 import { ensureNodeModules, localSecret, mustRun, run, buildIsStale } from './lib/run.mjs';
-import { startFerretDB } from './lib/ferretdb.mjs';
+import { ROOT, startFerretDB } from './lib/ferretdb.mjs';
+import { startMailpit } from './lib/mailpit.mjs';
 
 const port = Number(process.env.PORT || 3000);
 const embedded = !process.env.MONGODB_URI;
 let db = null;
+let mail = null;
 let shuttingDown = false;
 
 async function shutdown(code) {
   if (shuttingDown) return;
   shuttingDown = true;
+  if (mail) await mail.stop();
   if (db) await db.stop();
   process.exit(code);
 }
@@ -26,6 +32,16 @@ try {
     db = await startFerretDB({ port: Number(process.env.FERRETDB_PORT || 27017) });
     Object.assign(env, { MONGODB_URI: db.uri, MONGODB_DB: env.MONGODB_DB || 'acube', ACUBE_EMBEDDED: '1' });
   }
+  if (!env.SMTP_URL) {
+    mail = await startMailpit({
+      smtpPort: Number(process.env.MAILPIT_SMTP_PORT || 1025),
+      httpPort: Number(process.env.MAILPIT_HTTP_PORT || 8025),
+      dataDir: path.join(ROOT, '.data', 'mailpit'),
+      maxMessages: 5000,
+    });
+    Object.assign(env, { SMTP_URL: mail.smtpUrl, MAILPIT_API: mail.apiUrl });
+  }
+  env.MAIL_FROM ||= 'A-Cube <no-reply@acube.local>';
   env.NEXTAUTH_SECRET ||= localSecret();
   env.NEXTAUTH_URL ||= `http://localhost:${port}`;
 
@@ -39,6 +55,8 @@ try {
   } else {
     console.log('Sign in with an operator account (create the first with: npm run admin:create -- --email you@example.org --role super_admin).');
   }
+  if (mail) console.log(`Every email the app sends lands in the embedded Mailpit inbox: ${mail.apiUrl} (nothing leaves this machine).`);
+  else console.log(`Email is sent through SMTP_URL (${new URL(env.SMTP_URL).host}).`);
   console.log('Stop with Ctrl+C.\n');
   const code = await run('npx', ['next', 'start', '-p', String(port)], { env });
   await shutdown(code);

@@ -6,13 +6,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ensureChromium, ensureNodeModules, run } from './lib/run.mjs';
 import { ROOT, startFerretDB } from './lib/ferretdb.mjs';
+import { startMailpit } from './lib/mailpit.mjs';
 
 const only = process.argv.slice(2); // optional: "unit", "int", "e2e"
 const want = (k) => only.length === 0 || only.includes(k);
 const results = path.join(ROOT, '.data', 'test-results');
 let db = null;
+let mail = null;
 
 async function stop(code) {
+  if (mail) await mail.stop();
   if (db) await db.stop();
   process.exit(code);
 }
@@ -44,8 +47,18 @@ try {
     dataDir: path.join(ROOT, '.data', 'ferretdb-test'),
     fresh: true,
   });
+  // The tests' own Mailpit (in memory, chaos API on for the retry tests), on ports of its own so a
+  // running `npm start` (1025 / 8025) is not disturbed. Tests deliver to it and read it through its API.
+  mail = await startMailpit({
+    smtpPort: Number(process.env.TEST_MAILPIT_SMTP_PORT || 1026),
+    httpPort: Number(process.env.TEST_MAILPIT_HTTP_PORT || 8026),
+    chaos: true,
+  });
   const env = {
     ...process.env,
+    SMTP_URL: mail.smtpUrl,
+    MAILPIT_API: mail.apiUrl,
+    MAIL_FROM: 'A-Cube <no-reply@acube.test>',
     MONGODB_URI: db.uri,
     ACUBE_EMBEDDED: '1',
     NEXT_TELEMETRY_DISABLED: '1',

@@ -70,10 +70,11 @@ describe('permissions table', () => {
 
   it('sidebars differ by role', () => {
     const keys = (r: string) => visibleSections(r).map((s) => s.key);
-    expect(keys('super_admin')).toEqual(['dashboard', 'search', 'exports', 'backups', 'analytics', 'roles', 'audit', 'content', 'moderation']);
+    const messaging = ['templates', 'campaigns', 'outbox', 'suppressions'];
+    expect(keys('super_admin')).toEqual(['dashboard', 'search', 'exports', 'backups', 'analytics', 'roles', 'audit', 'content', 'moderation', ...messaging]);
     expect(keys('viewer')).toEqual(['dashboard', 'search']);
-    expect(keys('analyst')).toEqual(['dashboard', 'search', 'exports', 'analytics']);
-    expect(keys('content_manager')).toEqual(['dashboard', 'search', 'exports', 'content']);
-    expect(keys('moderator')).toEqual(['dashboard', 'search', 'exports', 'moderation']);
+    expect(keys('analyst')).toEqual(['dashboard', 'search', 'exports', 'analytics', 'campaigns', 'outbox', 'suppressions']);
+    expect(keys('content_manager')).toEqual(['dashboard', 'search', 'exports', 'content', ...messaging]);
+    expect(keys('moderator')).toEqual(['dashboard', 'search', 'exports', 'moderation', 'campaigns', 'outbox', 'suppressions']);
   });
 });

@@ -15,6 +15,7 @@ export const PERMISSION_AREAS = {
   audit: 'Audit',
   content: 'Content',
   moderation: 'Moderation',
+  messaging: 'Messaging',
 } as const;
 export type PermissionArea = keyof typeof PERMISSION_AREAS;
 
@@ -49,6 +50,9 @@ export const PERMISSION_INFO = {
   'content.edit': { area: 'content', label: 'Edit blogs, events and careers' },
   'moderation.manage': { area: 'moderation', label: 'Handle contacts, volunteers and booking status' },
   'system.read': { area: 'dashboard', label: 'See system status and health' },
+  'messaging.templates.edit': { area: 'messaging', label: 'Edit email templates, preview them and send tests to oneself' },
+  'messaging.campaigns.send': { area: 'messaging', label: 'Build, schedule, pause and cancel campaigns; retry messages; manage suppressions' },
+  'messaging.reports.read': { area: 'messaging', label: 'See campaign reports, the outbox and suppressions' },
 } as const satisfies Record<string, { area: PermissionArea; label: string }>;
 
 export type Permission = keyof typeof PERMISSION_INFO;
@@ -108,7 +112,7 @@ export const BUILTIN_ROLES: Record<BuiltinRole, { label: string; description: st
   content_manager: {
     label: 'Content manager',
     description: 'Blogs, events and careers: search, export and edit them.',
-    permissions: ['dashboard.view', 'data.content.read', 'data.registrations.read', 'export', 'content.edit'],
+    permissions: ['dashboard.view', 'data.content.read', 'data.registrations.read', 'export', 'content.edit', 'messaging.templates.edit', 'messaging.reports.read'],
   },
   moderator: {
     label: 'Moderator',
@@ -121,12 +125,13 @@ export const BUILTIN_ROLES: Record<BuiltinRole, { label: string; description: st
       'data.personal.read',
       'export',
       'moderation.manage',
+      'messaging.reports.read',
     ],
   },
   analyst: {
     label: 'Analyst',
     description: 'Analytics plus read-only search and export, with personal data masked.',
-    permissions: ['dashboard.view', ...ALL_DATA_READ, 'export', 'analytics.read'],
+    permissions: ['dashboard.view', ...ALL_DATA_READ, 'export', 'analytics.read', 'messaging.reports.read'],
   },
   viewer: {
     label: 'Viewer',
@@ -177,6 +182,10 @@ export const SECTIONS = [
   { key: 'audit', href: '/audit', label: 'Audit log', anyOf: ['audit.read'] },
   { key: 'content', href: '/content', label: 'Content', anyOf: ['content.edit'] },
   { key: 'moderation', href: '/moderation', label: 'Moderation', anyOf: ['moderation.manage'] },
+  { key: 'templates', href: '/messaging/templates', label: 'Templates', anyOf: ['messaging.templates.edit'] },
+  { key: 'campaigns', href: '/messaging/campaigns', label: 'Campaigns', anyOf: ['messaging.reports.read'] },
+  { key: 'outbox', href: '/messaging/outbox', label: 'Outbox', anyOf: ['messaging.reports.read'] },
+  { key: 'suppressions', href: '/messaging/suppressions', label: 'Suppressions', anyOf: ['messaging.reports.read'] },
 ] as const satisfies readonly { key: string; href: string; label: string; anyOf: readonly Permission[] }[];
 
 export type SectionKey = (typeof SECTIONS)[number]['key'];

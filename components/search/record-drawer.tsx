@@ -9,6 +9,7 @@ import type { OpenRef } from './query-state';
 import { RelatedRecords } from './related-records';
 import { RelationCell } from './relation-cell';
 import type { Info } from './types';
+import { MemberMessages } from '@/components/messaging/member-messages';
 
 /**
  * The record open in the drawer (a modal dialog: focus kept inside, Esc closes). Its id comes from the
@@ -50,6 +51,7 @@ export function RecordDrawer({ open, infos, onClose, openHref }: { open: OpenRef
             ))}
           </dl>
           <RelatedRecords key={`${open.collection}:${open.id}`} collection={open.collection} id={open.id} infos={infos} openHref={openHref} />
+          {info.key === 'users' && <MemberMessages memberId={open.id} />}
         </>
       )}
     </Modal>

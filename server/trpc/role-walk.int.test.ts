@@ -46,6 +46,15 @@ export const WALK_INPUTS: Record<string, unknown> = {
   'content.preview': { markdown: '# walk' },
   'moderation.queue': { kind: 'contacts' },
   'moderation.item': { kind: 'contacts', id: '0'.repeat(24) },
+  'messaging.templates.get': { key: 'booking.confirmed' },
+  'messaging.templates.preview': { key: 'booking.confirmed' },
+  'messaging.campaigns.get': { id: '0'.repeat(24) },
+  'messaging.campaigns.report': { id: '0'.repeat(24) },
+  'messaging.campaigns.audience': { templateKey: 'reengagement', audience: { kind: 'cohort', signupFrom: '2026-01-01', signupTo: '2026-01-02' } },
+  'messaging.outbox.list': {},
+  'messaging.outbox.get': { id: '0'.repeat(24) },
+  'messaging.suppressions.list': {},
+  'messaging.preferences.get': { memberId: '0'.repeat(24) },
 };
 
 type AnyProc = { _def: { meta?: ProcedureMeta; type: string } };

@@ -11,6 +11,7 @@ import { auditRouter } from '../audit/router';
 import { backupRouter } from '../backup/router';
 import { contentRouter } from '../content/router';
 import { moderationRouter } from '../moderation/router';
+import { messagingRouter } from '../messaging/router';
 
 export const appRouter = router({
   me: meRouter,
@@ -25,6 +26,7 @@ export const appRouter = router({
   backup: backupRouter,
   content: contentRouter,
   moderation: moderationRouter,
+  messaging: messagingRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,184 @@
+/**
+ * Messaging benchmark: a real campaign (cohort audience, 10 % holdout) rendered and delivered over SMTP to
+ * an embedded Mailpit of its own (in memory, started here), on the database in MONGODB_URI.
+ *
+ *   throughput : N members → campaign planned + enrolled + enqueued (timed), then the outbox drained by
+ *                this process (timed): messages/s sustained, RSS growth (peak − before, sampled every 50 ms)
+ *   kill       : the same with a child sender SIGKILLed after K messages (right after the SMTP server
+ *                accepted one: the worst moment), then this process takes over: every recipient is
+ *                counted in Mailpit by its X-Idempotency-Key header: duplicates and missing must be 0.
+ *
+ * Usage: MONGODB_URI=mongodb://127.0.0.1:27017 npx tsx scripts/bench/messaging.ts [--members 5000] [--runs 3]
+ *        [--kill-members 2000] [--kill-after 700] [--smtp-port 1127] [--http-port 8127] [--skip-kill]
+ */
+import './no-server-only';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { MongoClient, ObjectId, type Db } from 'mongodb';
+// @ts-expect-error -- plain ESM helper without types
+import { startMailpit } from '../lib/mailpit.mjs';
+
+const { values } = parseArgs({
+  options: {
+    members: { type: 'string', default: '5000' },
+    runs: { type: 'string', default: '3' },
+    'kill-members': { type: 'string', default: '2000' },
+    'kill-after': { type: 'string', default: '700' },
+    'smtp-port': { type: 'string', default: '1127' },
+    'http-port': { type: 'string', default: '8127' },
+    'skip-kill': { type: 'boolean', default: false },
+    'ferretdb-pid': { type: 'string' },
+  },
+});
+const uri = process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017';
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (100 Hz)
+  } catch {
+    return 0;
+  }
+}
+
+async function seedMembers(db: Db, n: number, tag: string) {
+  const created = new Date('2026-01-15T12:00:00Z');
+  for (let i = 0; i < n; i += 1000) {
+    const docs = Array.from({ length: Math.min(1000, n - i) }, (_, k) => {
+      const j = i + k;
+      return { _id: new ObjectId(), name: `Bench Member ${j}`, email: `m${j}.${tag}@d${j % 50}.bench.test`, city: 'Pune', status: 'active', createdAt: created };
+    });
+    await db.collection('users').insertMany(docs);
+  }
+}
+
+async function mailpitKeys(api: string, tag: string): Promise<{ total: number; keys: Map<string, number> }> {
+  const keys = new Map<string, number>();
+  let total = 0;
+  for (let start = 0; ; start += 500) {
+    const r = (await (await fetch(`${api}/api/v1/search?query=${encodeURIComponent(`to:.${tag}@`)}&start=${start}&limit=500`)).json()) as { messages: { ID: string }[] };
+    total += r.messages.length;
+    // headers of each message, 16 at a time
+    for (let i = 0; i < r.messages.length; i += 16) {
+      await Promise.all(
+        r.messages.slice(i, i + 16).map(async (m) => {
+          const h = (await (await fetch(`${api}/api/v1/message/${m.ID}/headers`)).json()) as Record<string, string[]>;
+          const k = h['X-Idempotency-Key']?.[0] ?? '(none)';
+          keys.set(k, (keys.get(k) ?? 0) + 1);
+        }),
+      );
+    }
+    if (r.messages.length < 500) break;
+  }
+  return { total, keys };
+}
+
+async function main() {
+  const mp = await startMailpit({ smtpPort: Number(values['smtp-port']), httpPort: Number(values['http-port']), maxMessages: 0 });
+  process.env.SMTP_URL = mp.smtpUrl;
+  process.env.MAILPIT_API = mp.apiUrl;
+  process.env.MAIL_FROM ||= 'A-Cube <no-reply@acube.bench>';
+  process.env.NEXTAUTH_SECRET ||= 'bench-secret-not-for-production-0123456789';
+  process.env.MESSAGING_RATE_PER_SEC ||= '2000';
+  process.env.MESSAGING_DOMAIN_RATE_PER_SEC ||= '1000';
+  const { drainOutbox } = await import('../../server/messaging/outbox');
+  const { createCampaign, scheduleCampaign, startDueCampaigns } = await import('../../server/messaging/campaigns');
+  const { ms } = await import('../../server/messaging/model');
+  const { ensureIndexes } = await import('../../server/db/indexes');
+  const { closeTransports } = await import('../../server/messaging/transport');
+
+  const client = new MongoClient(uri);
+  await client.connect();
+  const N = Number(values.members);
+  console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GB, load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}, node ${process.version}`);
+
+  async function campaign(db: Db, members: number, tag: string) {
+    await db.dropDatabase();
+    await ensureIndexes(db);
+    await seedMembers(db, members, tag);
+    const c = await createCampaign(db, { name: `bench ${tag}`, templateKey: 'reengagement', audience: { kind: 'cohort', signupFrom: '2026-01-15', signupTo: '2026-01-15' }, holdoutPct: 10, frequencyCapDays: 0 }, null);
+    await scheduleCampaign(db, c._id.toHexString(), null);
+    return c;
+  }
+
+  const rows: { enqueueMs: number; sendMs: number; sent: number; perSec: number; memMB: number; cpuMs: { app: number; mailpit: number; ferretdb: number } }[] = [];
+  const fdbPid = values['ferretdb-pid'] ? Number(values['ferretdb-pid']) : undefined;
+  for (let run = 1; run <= Number(values.runs); run++) {
+    const tag = `t${run}x${Date.now().toString(36)}`;
+    const db = client.db(`acube_bench_msg`);
+    const c = await campaign(db, N, tag);
+    gc();
+    const base = process.memoryUsage().rss;
+    let peak = base;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+    const t0 = performance.now();
+    await startDueCampaigns(db);
+    const t1 = performance.now();
+    const cpu0 = { app: cpuSeconds(process.pid), mailpit: cpuSeconds(mp.child.pid), ferretdb: cpuSeconds(fdbPid) };
+    let sent = 0;
+    for (;;) {
+      const s = await drainOutbox(db);
+      sent += s.sent;
+      if (!(await ms.messages(db).findOne({ campaignId: c._id, status: { $in: ['queued', 'sending'] } }, { projection: { _id: 1 } }))) break;
+    }
+    const t2 = performance.now();
+    clearInterval(sampler);
+    // CPU per message of each process in the send phase: independent of what else loads the machine
+    const per = (a: number, b: number) => ((b - a) * 1000) / Math.max(1, sent);
+    const cpuMs = { app: per(cpu0.app, cpuSeconds(process.pid)), mailpit: per(cpu0.mailpit, cpuSeconds(mp.child.pid)), ferretdb: per(cpu0.ferretdb, cpuSeconds(fdbPid)) };
+    const row = { enqueueMs: t1 - t0, sendMs: t2 - t1, sent, perSec: sent / ((t2 - t1) / 1000), memMB: (peak - base) / 1048576, cpuMs };
+    rows.push(row);
+    console.log(`run ${run}: ${N} members → ${sent} sent; plan+enqueue ${(row.enqueueMs / 1000).toFixed(1)} s, send ${(row.sendMs / 1000).toFixed(1)} s = ${row.perSec.toFixed(0)} msg/s, total ${((row.enqueueMs + row.sendMs) / 1000).toFixed(1)} s, RSS +${row.memMB.toFixed(0)} MB`);
+    const total = cpuMs.app + cpuMs.mailpit + cpuMs.ferretdb;
+    console.log(`  CPU per message: app ${cpuMs.app.toFixed(2)} ms, Mailpit ${cpuMs.mailpit.toFixed(2)} ms, FerretDB ${fdbPid ? cpuMs.ferretdb.toFixed(2) : '(no --ferretdb-pid)'} ms → ${total.toFixed(2)} ms; CPU ceiling on two idle cores ≈ ${(2000 / total).toFixed(0)} msg/s`);
+    await fetch(`${mp.apiUrl}/api/v1/messages`, { method: 'DELETE' });
+  }
+  console.log(
+    `median of ${rows.length}: plan+enqueue ${(median(rows.map((r) => r.enqueueMs)) / 1000).toFixed(1)} s, send ${median(rows.map((r) => r.perSec)).toFixed(0)} msg/s, ` +
+      `campaign total ${(median(rows.map((r) => r.enqueueMs + r.sendMs)) / 1000).toFixed(1)} s, RSS +${median(rows.map((r) => r.memMB)).toFixed(0)} MB`,
+  );
+
+  if (!values['skip-kill']) {
+    const K = Number(values['kill-members']);
+    const tag = `kill${Date.now().toString(36)}`;
+    const db = client.db('acube_bench_msg_kill');
+    const c = await campaign(db, K, tag);
+    await startDueCampaigns(db);
+    const enqueued = await ms.messages(db).countDocuments({ campaignId: c._id });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, '..', '..', 'server', 'messaging', 'testing', 'kill-child.ts'), db.databaseName], {
+      env: { ...process.env, MONGODB_URI: uri, MESSAGING_KILL_AT: 'after-smtp', MESSAGING_KILL_AFTER: values['kill-after'], MESSAGING_LOCK_LEASE_MS: '3000' },
+      stdio: 'inherit',
+    });
+    const signal = await new Promise<NodeJS.Signals | null>((r) => child.on('exit', (_c, s) => r(s)));
+    const { leasedBatches } = await import('../../server/messaging/outbox');
+    const stuck = await leasedBatches(db);
+    console.log(`kill: child ended by ${signal} after ${values['kill-after']} messages; ${stuck} leased batch(es) left behind`);
+    await new Promise((r) => setTimeout(r, 3_200));
+    for (;;) {
+      await drainOutbox(db);
+      if (!(await ms.messages(db).findOne({ campaignId: c._id, status: { $in: ['queued', 'sending'] } }, { projection: { _id: 1 } }))) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    const { total, keys } = await mailpitKeys(mp.apiUrl, tag);
+    const dups = [...keys.values()].reduce((s, n) => s + (n - 1), 0);
+    const expected = await ms.messages(db).find({ campaignId: c._id }, { projection: { idempotencyKey: 1 } }).toArray();
+    const missing = expected.filter((m) => !keys.has(m.idempotencyKey)).length;
+    console.log(`kill: ${enqueued} enqueued, ${total} in Mailpit, ${keys.size} distinct idempotency keys → duplicates ${dups}, missing ${missing}`);
+  }
+  closeTransports();
+  await client.close();
+  await mp.stop();
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,115 @@
+/**
+ * SMTP delivery through nodemailer (a pooled transport per SMTP_URL), and the classification of its
+ * errors: 5xx is permanent (a hard bounce when the recipient was refused), 4xx and connection errors
+ * are temporary (retried with backoff).
+ */
+import nodemailer, { type Transporter } from 'nodemailer';
+
+export interface OutgoingMail {
+  from: string;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  messageId: string;
+  headers: Record<string, string>;
+}
+
+export type SendOutcome =
+  | { ok: true; response: string }
+  | { ok: false; permanent: boolean; hardBounce: boolean; error: string };
+
+export function smtpUrl(): string {
+  const u = process.env.SMTP_URL;
+  if (!u) throw new Error('SMTP_URL is not set: `npm start` starts the embedded Mailpit and sets it; in production set it to your provider.');
+  return u;
+}
+
+export function mailFrom(): string {
+  return process.env.MAIL_FROM || 'A-Cube <no-reply@acube.local>';
+}
+
+const g = globalThis as unknown as { __acubeSmtp?: Map<string, Transporter> };
+const pools = (g.__acubeSmtp ??= new Map());
+
+export function transporter(url = smtpUrl()): Transporter {
+  let t = pools.get(url);
+  if (!t) {
+    t = nodemailer.createTransport({
+      url,
+      pool: true,
+      maxConnections: Number(process.env.SMTP_MAX_CONNECTIONS || 8),
+      maxMessages: 10_000,
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 30_000,
+    } as Parameters<typeof nodemailer.createTransport>[0]);
+    pools.set(url, t);
+  }
+  return t;
+}
+
+/** Closes the pooled connections (tests, benchmarks, shutdown). */
+export function closeTransports(): void {
+  for (const t of pools.values()) t.close();
+  pools.clear();
+}
+
+interface SmtpError {
+  message?: string;
+  code?: string;
+  responseCode?: number;
+  command?: string;
+  response?: string;
+}
+
+export function classifySmtpError(e: unknown): Extract<SendOutcome, { ok: false }> {
+  const err = (e ?? {}) as SmtpError;
+  const rc = typeof err.responseCode === 'number' ? err.responseCode : null;
+  const error = `${rc ? `${rc} ` : ''}${err.response || err.message || String(e)}`.slice(0, 500);
+  if (rc !== null && rc >= 500 && rc < 600) {
+    // refused at RCPT TO (or a 55x "mailbox unavailable / no such user"): the address is bad, suppress it
+    const hardBounce = /RCPT/i.test(err.command ?? '') || [550, 551, 553].includes(rc) && !/MAIL FROM/i.test(err.command ?? '');
+    return { ok: false, permanent: true, hardBounce, error };
+  }
+  return { ok: false, permanent: false, hardBounce: false, error };
+}
+
+export async function sendMail(mail: OutgoingMail, url?: string): Promise<SendOutcome> {
+  try {
+    const info = await transporter(url).sendMail({
+      from: mail.from,
+      to: mail.to,
+      subject: mail.subject,
+      html: mail.html,
+      text: mail.text,
+      messageId: `<${mail.messageId}>`,
+      headers: mail.headers,
+    });
+    return { ok: true, response: String(info.response ?? '') };
+  } catch (e) {
+    return classifySmtpError(e);
+  }
+}
+
+/**
+ * After a crash, a message found mid-send may or may not have been accepted. When the SMTP server is
+ * the embedded Mailpit (MAILPIT_API set by `npm start` / `npm test`), ask it: a message whose
+ * Message-ID it holds is marked sent instead of being sent again. Against another SMTP server this
+ * answers null (unknown) and the message is sent again with the same Message-ID and idempotency
+ * header, which receivers use to drop the copy (README: Messaging, exactly once).
+ */
+export async function wasDelivered(messageId: string): Promise<boolean | null> {
+  const api = process.env.MAILPIT_API;
+  if (!api) return null;
+  try {
+    const r = await fetch(`${api.replace(/\/+$/, '')}/api/v1/search?limit=1&query=${encodeURIComponent(`message-id:"${messageId}"`)}`, {
+      signal: AbortSignal.timeout(5_000),
+    });
+    if (!r.ok) return null;
+    const body = (await r.json()) as { messages_count?: number; messages?: unknown[] };
+    return (body.messages?.length ?? 0) > 0;
+  } catch {
+    return null;
+  }
+}
