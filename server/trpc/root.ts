@@ -9,6 +9,8 @@ import { adminsRouter } from '../admins/router';
 import { rolesRouter } from '../roles/router';
 import { auditRouter } from '../audit/router';
 import { backupRouter } from '../backup/router';
+import { liveRouter } from '../live/router';
+import { notificationsRouter } from '../notifications/router';
 
 export const appRouter = router({
   me: meRouter,
@@ -21,6 +23,8 @@ export const appRouter = router({
   roles: rolesRouter,
   audit: auditRouter,
   backup: backupRouter,
+  live: liveRouter,
+  notifications: notificationsRouter,
 });
 
 export type AppRouter = typeof appRouter;
