@@ -44,8 +44,8 @@ test('analyst opens every analytics view, changes the interval and downloads the
   // At-risk: personal fields masked for an analyst; sortable.
   const atRisk = page.getByTestId('at-risk-table');
   await expect(atRisk.locator('tbody tr').first().locator('td').nth(7)).toHaveText('••••');
-  await atRisk.getByRole('button', { name: 'Sort by Days since last active' }).click();
-  await expect(atRisk.getByRole('button', { name: 'Sort by Days since last active' })).toContainText('▼');
+  await atRisk.getByRole('button', { name: 'Days since last active' }).click();
+  await expect(atRisk.getByRole('button', { name: 'Days since last active' })).toContainText('▼');
   // No API keys tab for an analyst.
   await expect(page.getByRole('tab', { name: 'API keys' })).toHaveCount(0);
 });

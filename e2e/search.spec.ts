@@ -70,7 +70,7 @@ test('build a two-condition search, restore it from the URL after reload, export
     expect(Number(r.amount)).toBeGreaterThanOrEqual(1000);
     expect(r.notes === '' || r.notes === '••••').toBe(true); // analyst: personal data masked
   }
-  await expect(page.getByTestId('export-status')).toContainText('Saved');
+  await expect(page.getByTestId('export-status')).toContainText('Download started');
   await page.screenshot({ path: `${shots}/search-exported.png`, fullPage: true });
 
   // The export is listed on the Exports page

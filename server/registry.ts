@@ -50,7 +50,8 @@ const defs = {
     titleField: 'name',
     defaultSort: { field: 'createdAt', dir: 'desc' },
     fields: {
-      name: { type: 'string', label: 'Name', searchable: true, sortable: true, required: true },
+      // A member's full name and tags (health-related: depression, lgbtq…) are personal, special-category data.
+      name: { type: 'string', label: 'Name', searchable: true, sortable: true, required: true, personal: true },
       email: { type: 'string', label: 'Email', searchable: true, personal: true, sortable: true, required: true },
       phone: { type: 'string', label: 'Phone', personal: true },
       city: { type: 'string', label: 'City', searchable: true, sortable: true },
@@ -58,7 +59,7 @@ const defs = {
       dateOfBirth: { type: 'date', label: 'Date of birth', personal: true },
       status: { type: 'enum', label: 'Status', values: ['active', 'inactive', 'banned'], sortable: true, required: true },
       signupSource: { type: 'enum', label: 'Signup source', values: ['web', 'ios', 'android', 'referral', 'event'] },
-      tags: { type: 'tags', label: 'Tags', searchable: true },
+      tags: { type: 'tags', label: 'Tags', searchable: true, personal: true },
       notes: { type: 'string', label: 'Notes', personal: true },
       createdAt: ts('Created', { required: true }),
       updatedAt: ts('Updated'),
@@ -192,7 +193,7 @@ const defs = {
     titleField: 'name',
     defaultSort: { field: 'createdAt', dir: 'desc' },
     fields: {
-      name: { type: 'string', label: 'Name', searchable: true, sortable: true, required: true },
+      name: { type: 'string', label: 'Name', searchable: true, sortable: true, required: true, personal: true },
       email: { type: 'string', label: 'Email', searchable: true, personal: true },
       phone: { type: 'string', label: 'Phone', personal: true },
       city: { type: 'string', label: 'City', searchable: true, sortable: true },
@@ -211,7 +212,7 @@ const defs = {
     titleField: 'subject',
     defaultSort: { field: 'createdAt', dir: 'desc' },
     fields: {
-      name: { type: 'string', label: 'Name', searchable: true, sortable: true },
+      name: { type: 'string', label: 'Name', searchable: true, sortable: true, personal: true },
       email: { type: 'string', label: 'Email', searchable: true, personal: true },
       phone: { type: 'string', label: 'Phone', personal: true },
       subject: { type: 'string', label: 'Subject', searchable: true, required: true },

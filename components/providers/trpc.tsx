@@ -4,7 +4,14 @@ import { createTRPCClient, httpBatchLink, httpLink, loggerLink, splitLink } from
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import { useState, type ReactNode } from 'react';
 import superjson from 'superjson';
+import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '@/server/trpc/root';
+import { ConfirmHost } from '@/components/ui/modal';
+import { Toaster } from '@/components/ui/toast';
+
+/** Client types derived from the router: `RouterOutputs['backup']['list']`. Never copy a DTO by hand. */
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
+export type RouterInputs = inferRouterInputs<AppRouter>;
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
@@ -42,6 +49,8 @@ export function Providers({ children }: { children: ReactNode }) {
     <QueryClientProvider client={queryClient}>
       <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
         {children}
+        <ConfirmHost />
+        <Toaster />
       </TRPCProvider>
     </QueryClientProvider>
   );

@@ -142,10 +142,13 @@ describe('hand-built data set', () => {
     const r = await atRisk(t.db, { asOf: '2026-02-01', event: null, sort: 'score', dir: 'desc', page: 1, pageSize: 50 }, analyst);
     expect(r.total).toBe(2);
     expect(r.rows.map((x) => [x.name, x.score, x.recencyDays, x.previousDays, x.recentDays, x.frequency90])).toEqual([
-      ['Member G', 100, 35, 4, 0, 4],
-      ['Member H', 42, 10, 4, 2, 6],
+      ['••••', 100, 35, 4, 0, 4],
+      ['••••', 42, 10, 4, 2, 6],
     ]);
     expect(r.rows[0]!.email).toBe('••••');
+    // Sorting by a masked name reveals nothing: every name compares equal, the order is the score's.
+    const byName = await atRisk(t.db, { asOf: '2026-02-01', event: null, sort: 'name', dir: 'asc', page: 1, pageSize: 50 }, analyst);
+    expect(byName.rows.map((x) => x.score)).toEqual([100, 42]);
     const admin = await atRisk(t.db, { asOf: '2026-02-01', event: null, sort: 'name', dir: 'desc', page: 1, pageSize: 1 }, builtinRole('super_admin'));
     expect(admin.rows).toHaveLength(1);
     expect(admin.rows[0]).toMatchObject({ name: 'Member H', email: 'h@example.com' });

@@ -111,17 +111,27 @@ export async function runBackup(db: Db, storage: BackupStorage, opts: RunBackupO
     // Index definitions first: they go into the prelude.
     const metas: { collection: string; indexes: IndexSpec[]; estimate: number }[] = [];
     const existing = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
-    // Progress total: the counts of the previous complete backup (a count on FerretDB scans the
-    // whole collection, which would cost as much as the backup itself).
+    // Progress total: a per-collection estimate (estimatedDocumentCount: collection metadata on MongoDB, a
+    // SQLite row count on the embedded FerretDB — 4 ms for 20,000 documents against 2.2 s to read them), the
+    // previous complete backup's count when that fails. Each collection's estimate is replaced by its real count
+    // once copied and never sits below what was already copied, so the total never reads "48,573 / ~4,300".
     const previous = await bk.backups(db).find({ status: 'complete' }, { projection: { collections: 1 } }).sort({ createdAt: -1 }).limit(5).toArray();
     const lastCount = (c: string) => previous.map((p) => p.collections.find((x) => x.name === c)?.count).find((n) => n !== undefined) ?? 0;
-    let docsTotal = 0;
+    const estimateOf = async (c: string) => {
+      try {
+        return await db.collection(c).estimatedDocumentCount();
+      } catch {
+        return lastCount(c);
+      }
+    };
     for (const c of collections) {
       const indexes = existing.has(c) ? ((await db.collection(c).listIndexes().toArray()) as IndexSpec[]) : [];
-      const estimate = existing.has(c) ? lastCount(c) : 0;
-      docsTotal += estimate;
+      const estimate = existing.has(c) ? await estimateOf(c) : 0;
       metas.push({ collection: c, indexes: indexes.map(cleanIndex), estimate });
     }
+    const counted: number[] = metas.map((m) => m.estimate);
+    const totalNow = () => counted.reduce((a, b) => a + b, 0);
+    let docsTotal = totalNow();
     progress({ phase: 'backing up', collectionsTotal: collections.length, docsTotal, docsDone: 0, collectionsDone: 0 });
 
     const sha = createHash('sha256');
@@ -138,6 +148,7 @@ export async function runBackup(db: Db, storage: BackupStorage, opts: RunBackupO
     for (const [i, m] of metas.entries()) {
       progress({ collection: m.collection, collectionsDone: i });
       await write(enc.startCollection(m.collection));
+      let inThis = 0;
       if (existing.has(m.collection)) {
         const cursor = db.collection(m.collection).find({}, { raw: true, batchSize: 2000 });
         let pending: Uint8Array[] = [];
@@ -147,10 +158,12 @@ export async function runBackup(db: Db, storage: BackupStorage, opts: RunBackupO
           pendingBytes += raw.length;
           if (pendingBytes >= WRITE_CHUNK) {
             docsDone += pending.length;
+            inThis += pending.length;
             await write(enc.documents(pending));
             pending = [];
             pendingBytes = 0;
-            progress({ docsDone });
+            if (inThis > counted[i]) counted[i] = inThis;
+            progress({ docsDone, docsTotal: totalNow() });
           }
         }
         if (pending.length) {
@@ -161,7 +174,9 @@ export async function runBackup(db: Db, storage: BackupStorage, opts: RunBackupO
       const end = enc.endCollection();
       await write(end.buffer);
       entries.push({ name: m.collection, count: end.count, rawBytes: end.bytes, crc: end.crc, indexesJson: EJSON.stringify(m.indexes, { relaxed: false }) });
-      progress({ docsDone, collectionsDone: i + 1 });
+      counted[i] = end.count;
+      docsTotal = totalNow();
+      progress({ docsDone, docsTotal, collectionsDone: i + 1 });
     }
     gzip.end();
     await done;
@@ -290,13 +305,17 @@ export interface VerifyReport {
 /** Re-reads a backup's file: SHA-256, every CRC, document counts against the manifest. Records the outcome. */
 export async function verifyBackup(db: Db, storage: BackupStorage, backup: BackupDoc, progress: ProgressFn = noop): Promise<VerifyReport> {
   let docsDone = 0;
-  progress({ phase: 'verifying', docsTotal: backup.totalDocs, collectionsTotal: backup.collections.length });
+  progress({ phase: 'verifying', docsTotal: backup.totalDocs, docsDone: 0, collectionsTotal: backup.collections.length, collectionsDone: 0 });
   let report: VerifyReport;
   try {
+    // Collections come one after another in the archive: a new name means the previous one was read.
+    const seen: string[] = [];
     const res = await scanArchive(await storage.openRead(backup.file), (collection, docs) => {
       docsDone += docs.length;
-      progress({ collection, docsDone });
+      if (seen[seen.length - 1] !== collection) seen.push(collection);
+      progress({ collection, docsDone, collectionsDone: seen.length - 1 });
     });
+    progress({ collection: null, docsDone, collectionsDone: backup.collections.length });
     const problems: string[] = [];
     if (backup.sha256 && res.sha256 !== backup.sha256) problems.push(`SHA-256 differs (file ${res.sha256.slice(0, 12)}…, manifest ${backup.sha256.slice(0, 12)}…)`);
     const cols = backup.collections.map((m) => {

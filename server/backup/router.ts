@@ -30,7 +30,10 @@ export const backupRouter = router({
   restore: permissionProcedure('backup.restore')
     .input(restoreInput)
     .mutation(async ({ ctx, input }) => {
-      ctx.audit.target = { type: 'backup', id: input.id, label: `restore ${input.mode}` };
+      // The target is the backup itself (named by its date); the mode and collections go in the details.
+      const b = await svc.getBackup(ctx.db, input.id);
+      ctx.audit.target = { type: 'backup', id: input.id, label: `backup of ${b.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC` };
+      ctx.audit.details = { mode: input.mode, collections: input.collections ?? b.collections.map((c) => c.name) };
       return svc.startRestore(ctx.db, input, actor(ctx), ctx.operator.role);
     }),
   delete: permissionProcedure('backup.delete')
@@ -39,6 +42,7 @@ export const backupRouter = router({
       ctx.audit.target = { type: 'backup', id: input.id };
       return svc.deleteBackup(ctx.db, input.id);
     }),
+  retentionPreview: permissionProcedure('backup.delete').query(({ ctx }) => svc.retentionPreview(ctx.db)),
   cleanup: permissionProcedure('backup.delete').mutation(async ({ ctx }) => {
     const r = await svc.applyRetention(ctx.db);
     ctx.audit.details = r;

@@ -131,6 +131,8 @@ export async function startVerify(db: Db, id: string, actor: Actor) {
   const progress = progressWriter(db, jobId);
   runInBackground(db, jobId, async () => {
     const r = await verifyBackup(db, storage(), b, progress);
+    // The last progress write lands before the job is marked done (else "succeeded · verifying · 0/2").
+    await progress.flush();
     if (!r.ok) throw new Error(`Verification failed: ${r.error}`);
     return r;
   });
@@ -199,13 +201,30 @@ export async function deleteBackup(db: Db, id: string) {
  * `retentionDays`, but never delete the newest verified backup. Failed backups older
  * than a day, and stale temp files, go too.
  */
-export async function applyRetention(db: Db, now = new Date()) {
+async function retentionPlan(db: Db, now: Date) {
   const s = await getSchedule(db);
   const complete = await bk.backups(db).find({ status: 'complete' }).sort({ createdAt: -1 }).toArray();
   const newestVerified = complete.find((b) => b.verifyStatus === 'ok');
   const cutoff = now.getTime() - s.retentionDays * 86_400_000;
   const doomed = complete.filter((b, i) => b._id !== newestVerified?._id && (i >= s.retentionCount || b.createdAt.getTime() < cutoff));
   const failed = await bk.backups(db).find({ status: 'failed', createdAt: { $lt: new Date(now.getTime() - 86_400_000) } }).toArray();
+  return { s, complete, doomed, failed };
+}
+
+/** What "Apply retention now" would delete, so the confirmation can name it. Changes nothing. */
+export async function retentionPreview(db: Db, now = new Date()) {
+  const { s, complete, doomed, failed } = await retentionPlan(db, now);
+  return {
+    retentionCount: s.retentionCount,
+    retentionDays: s.retentionDays,
+    complete: doomed.map((b) => ({ id: b._id, createdAt: b.createdAt, totalDocs: b.totalDocs, sizeBytes: b.sizeBytes })),
+    failed: failed.length,
+    kept: complete.length - doomed.length,
+  };
+}
+
+export async function applyRetention(db: Db, now = new Date()) {
+  const { complete, doomed, failed } = await retentionPlan(db, now);
   const st = storage();
   for (const b of [...doomed, ...failed]) {
     await st.remove(b.file);

@@ -229,6 +229,10 @@ describe('keyword search', () => {
   it('personal fields (email) are searchable only by roles that may see them', async () => {
     expect((await q({ collection: 'users', text: 'outlook' }, 'moderator')).rows.map((r) => r.name)).toEqual(['Rahul Verma']);
     expect((await q({ collection: 'users', text: 'outlook' }, 'analyst')).rows).toEqual([]);
+    // Names and health-related tags likewise: an analyst cannot find a member by either.
+    expect((await q({ collection: 'users', text: 'rahul' }, 'moderator')).rows.map((r) => r.email)).toEqual(['rahul.v@outlook.com']);
+    expect((await q({ collection: 'users', text: 'rahul' }, 'analyst')).rows).toEqual([]);
+    expect((await q({ collection: 'users', text: 'stress' }, 'analyst')).rows).toEqual([]);
   });
   it('refuses free text on a collection without keywords, and text without words', async () => {
     await expectBadRequest(q({ collection: 'audit_logs', text: 'export' }), /not available/);
@@ -241,13 +245,18 @@ describe('masking and permissions per role', () => {
     for (const role of BUILTIN_ROLE_KEYS) {
       if (!can(role, 'data.members.read')) continue;
       const row = (await q({ collection: 'users', where: cond('city', 'eq', 'Delhi') }, role)).rows[0]!;
-      expect(row.name, role).toBe('Rahul Verma');
+      expect(row.city, role).toBe('Delhi');
       if (can(role, 'data.personal.read')) {
+        expect(row.name, role).toBe('Rahul Verma');
         expect(row.email, role).toBe('rahul.v@outlook.com');
         expect(row.phone, role).toBe('+919800000002');
+        expect(row.tags, role).toEqual(['stress']);
       } else {
+        // A member's full name and health-related tags are special-category data: masked like the email.
+        expect(row.name, role).toBe(MASK);
         expect(row.email, role).toBe(MASK);
         expect(row.phone, role).toBe(MASK);
+        expect(row.tags, role).toBe(MASK);
       }
     }
   });
@@ -318,14 +327,15 @@ describe('injection attempts: BAD_REQUEST, and no query runs', () => {
 
 describe('saved searches', () => {
   it('create, list (own only), re-run, delete', async () => {
-    const query = { collection: 'users', where: cond('city', 'eq', 'Mumbai'), sort: [{ field: 'name', dir: 'asc' as const }], pageSize: 50, count: 'capped' as const };
+    const query = { collection: 'users', where: cond('city', 'eq', 'Mumbai'), sort: [{ field: 'createdAt', dir: 'asc' as const }], pageSize: 50, count: 'capped' as const };
     const { id } = await as('analyst').search.saved.create({ name: 'Mumbai members', query, columns: ['name', 'city'] });
     const mine = await as('analyst').search.saved.list();
     expect(mine.map((s) => s.name)).toEqual(['Mumbai members']);
     expect(mine[0]!.columns).toEqual(['name', 'city']);
     expect(await as('viewer').search.saved.list()).toEqual([]);
     const rerun = await as('analyst').search.query({ ...(mine[0]!.query as SearchInput), page: 1 });
-    expect(rerun.rows.map((r) => r.name)).toEqual(['Kabir (Test) Khan', 'Priya Sharma']);
+    expect(rerun.rows.map((r) => r.id)).toHaveLength(2);
+    expect(rerun.rows.every((r) => r.name === MASK && r.city === 'Mumbai')).toBe(true);
     const dup = await as('analyst').search.saved.create({ name: 'Mumbai members', query }).catch((e: TRPCError) => e.code);
     expect(dup).toBe('CONFLICT');
     const other = await as('viewer').search.saved.delete({ id }).catch((e: TRPCError) => e.code);
