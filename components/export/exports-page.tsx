@@ -2,6 +2,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTRPC } from '@/components/providers/trpc';
+import { useLive } from '@/components/live/live-provider';
 import { Empty, ErrorBox } from '@/components/ui/states';
 import { ExportButton } from './export-button';
 
@@ -10,6 +11,10 @@ export function ExportsPage() {
   const trpc = useTRPC();
   const collections = useQuery(trpc.search.collections.queryOptions());
   const recent = useQuery(trpc.exports.recent.queryOptions());
+  // A finished download (announced to its operator over the live subscription) refreshes the history.
+  useLive((ev) => {
+    if (ev.type === 'notification' && String(ev.data.kind).startsWith('export.')) void recent.refetch();
+  });
   const [collection, setCollection] = useState('');
   const key = collection || collections.data?.[0]?.key || '';
   return (
