@@ -49,6 +49,7 @@ export const PERMISSION_INFO = {
   'content.edit': { area: 'content', label: 'Edit blogs, events and careers' },
   'moderation.manage': { area: 'moderation', label: 'Handle contacts, volunteers and booking status' },
   'system.read': { area: 'dashboard', label: 'See system status and health' },
+  'system.maintain': { area: 'dashboard', label: 'Run maintenance jobs now (retention, pruning, index upkeep)' },
 } as const satisfies Record<string, { area: PermissionArea; label: string }>;
 
 export type Permission = keyof typeof PERMISSION_INFO;
@@ -102,6 +103,7 @@ export const BUILTIN_ROLES: Record<BuiltinRole, { label: string; description: st
           'backup.upload',
           'backup.schedule',
           'analytics.keys',
+          'system.maintain',
         ].includes(p),
     ),
   },
@@ -175,6 +177,7 @@ export const SECTIONS = [
   { key: 'analytics', href: '/analytics', label: 'Analytics', anyOf: ['analytics.read'] },
   { key: 'roles', href: '/roles', label: 'Roles & Admins', anyOf: ['roles.read', 'admins.read'] },
   { key: 'audit', href: '/audit', label: 'Audit log', anyOf: ['audit.read'] },
+  { key: 'system', href: '/system', label: 'System', anyOf: ['system.read'] },
 ] as const satisfies readonly { key: string; href: string; label: string; anyOf: readonly Permission[] }[];
 
 export type SectionKey = (typeof SECTIONS)[number]['key'];

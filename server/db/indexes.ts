@@ -5,6 +5,7 @@ import { ANALYTICS_INDEXES } from '../analytics/ingest';
 import { BACKUP_INDEXES } from '../backup/model';
 import { LIVE_INDEXES } from '../live/bus';
 import { NOTIFICATION_INDEXES } from '../notifications/service';
+import { SERIES_INDEXES } from '../system/series';
 
 /**
  * Index definitions, created idempotently at start. Each domain adds its own
@@ -17,7 +18,7 @@ function merge(...lists: Record<string, IndexDescription[]>[]): Record<string, I
   return out;
 }
 
-export const INDEXES: Record<string, IndexDescription[]> = merge(SEARCH_INDEXES, ANALYTICS_INDEXES, BACKUP_INDEXES, LIVE_INDEXES, NOTIFICATION_INDEXES, {
+export const INDEXES: Record<string, IndexDescription[]> = merge(SEARCH_INDEXES, ANALYTICS_INDEXES, BACKUP_INDEXES, LIVE_INDEXES, NOTIFICATION_INDEXES, SERIES_INDEXES, {
   admins: [{ key: { email: 1 }, name: 'email_unique', unique: true }],
   audit_logs: [
     { key: { at: -1 }, name: 'at_desc' },

@@ -11,6 +11,7 @@ import { auditRouter } from '../audit/router';
 import { backupRouter } from '../backup/router';
 import { liveRouter } from '../live/router';
 import { notificationsRouter } from '../notifications/router';
+import { systemRouter } from '../system/router';
 
 export const appRouter = router({
   me: meRouter,
@@ -25,6 +26,7 @@ export const appRouter = router({
   backup: backupRouter,
   live: liveRouter,
   notifications: notificationsRouter,
+  system: systemRouter,
 });
 
 export type AppRouter = typeof appRouter;
