@@ -70,7 +70,7 @@ describe('permissions table', () => {
 
   it('sidebars differ by role', () => {
     const keys = (r: string) => visibleSections(r).map((s) => s.key);
-    expect(keys('super_admin')).toEqual(['dashboard', 'search', 'exports', 'backups', 'analytics', 'roles', 'audit']);
+    expect(keys('super_admin')).toEqual(['dashboard', 'search', 'exports', 'backups', 'analytics', 'roles', 'audit', 'system']);
     expect(keys('viewer')).toEqual(['dashboard', 'search']);
     expect(keys('analyst')).toEqual(['dashboard', 'search', 'exports', 'analytics']);
     expect(keys('content_manager')).toEqual(['dashboard', 'search', 'exports']);

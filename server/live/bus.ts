@@ -60,8 +60,22 @@ function toEvent(d: LiveEventDoc): LiveEvent {
   return { seq: d.seq, at: d.at, type: d.type, permission: d.permission ?? null, adminId: d.adminId ?? null, data: d.data ?? {} };
 }
 
-/** Appends one event; resolves with its sequence number. */
-export async function publish(
+const chains = new WeakMap<Db, Promise<unknown>>();
+
+/**
+ * Appends one event; resolves with its sequence number. Publishes of one process go one after another
+ * (a chain per database), so they never race each other for a number; only another instance can.
+ */
+export function publish(
+  db: Db,
+  ev: { type: LiveEventType; permission?: Permission | null; adminId?: string | null; data: Record<string, unknown> },
+): Promise<number> {
+  const p = (chains.get(db) ?? Promise.resolve()).catch(() => undefined).then(() => append(db, ev));
+  chains.set(db, p);
+  return p;
+}
+
+async function append(
   db: Db,
   ev: { type: LiveEventType; permission?: Permission | null; adminId?: string | null; data: Record<string, unknown> },
 ): Promise<number> {
@@ -69,7 +83,9 @@ export async function publish(
   // (another writer, on this or another instance, got there first) read the newest again and retry.
   // FerretDB's findAndModify is not atomic under concurrency ($inc handed out one value twice), so no counter document.
   const doc = { seq: 0, at: new Date(), type: ev.type, permission: ev.permission ?? null, adminId: ev.adminId ?? null, data: ev.data };
-  let next = Math.max(lastSeq.get(db) ?? 0, await currentSeq(db)) + 1;
+  // this process's last number is the usual guess (one round trip); the stored newest only when it has none or lost a race
+  const hint = lastSeq.get(db);
+  let next = (hint ?? (await currentSeq(db))) + 1;
   for (let attempt = 0; ; attempt++) {
     try {
       await liveEvents(db).insertOne({ ...doc, _id: next, seq: next });
