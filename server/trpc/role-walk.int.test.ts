@@ -37,6 +37,9 @@ export const WALK_INPUTS: Record<string, unknown> = {
   'backup.verify': { id: '0'.repeat(24) },
   'backup.delete': { id: '0'.repeat(24) },
   'backup.restore': { id: '0'.repeat(24), mode: 'preview' },
+  // issue 16: live.events returns its stream unread (nothing runs until iterated); system.maintenance.run
+  // and notifications.markRead get no input (stop at validation once past the guard)
+  'system.overview': { hours: 1 },
 };
 
 type AnyProc = { _def: { meta?: ProcedureMeta; type: string } };
@@ -107,5 +110,5 @@ describe('role walk', () => {
       }
     }
     expect(wrong).toEqual([]);
-  });
+  }, 240_000); // every permission × every procedure: a few thousand calls
 });
