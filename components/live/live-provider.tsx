@@ -34,6 +34,21 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       },
     }),
   );
+  // Signing out in another tab (next-auth broadcasts it through localStorage) closes this tab's stream too:
+  // the server would keep serving the identity it was opened with until the session is revoked.
+  useEffect(() => {
+    const onStorage = (e: StorageEvent) => {
+      if (e.key !== 'nextauth.message' || !e.newValue) return;
+      try {
+        const msg = JSON.parse(e.newValue) as { event?: string; data?: { trigger?: string } };
+        if (msg.event === 'session' && msg.data?.trigger === 'signout') window.location.assign('/signin');
+      } catch {
+        /* not ours */
+      }
+    };
+    window.addEventListener('storage', onStorage);
+    return () => window.removeEventListener('storage', onStorage);
+  }, []);
   const status: LiveStatus = sub.status === 'pending' ? 'live' : sub.status === 'error' ? 'error' : 'connecting';
   return (
     <Ctx.Provider value={{ status, handlers }}>
