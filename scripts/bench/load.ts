@@ -13,8 +13,8 @@
  * Phases: (1) open the subscriptions (GET /api/trpc/live.events, text/event-stream) and keep them open;
  * (2) autocannon with `--users` connections, each connection one operator, cycling through a read mix
  * (dashboard list + widgets, search pages, analytics summary, audit page, backups list, me); (3) each
- * route alone for `--per-route` seconds (autocannon has no per-request-kind latency); (4) one audit
- * event, counting how many open subscriptions receive it within 5 s. Reports JSON to stdout.
+ * route alone for `--per-route` seconds with `--route-connections` (default 50) (autocannon has no per-request-kind latency); (4) one audit
+ * event, counting how many open subscriptions receive it within 10 s. Reports JSON to stdout.
  */
 import autocannon from 'autocannon';
 import { MongoClient, ObjectId } from 'mongodb';
@@ -31,6 +31,8 @@ const SUBS = arg('subs', 1000);
 const SECONDS = arg('seconds', 20);
 const PER_ROUTE = arg('per-route', 6);
 const OPERATORS = arg('operators', 10); // per role
+const ROUTE_CONNS = arg('route-connections', 50);
+const EVENT_WAIT_MS = 10_000;
 const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:3171';
 const SECRET = process.env.NEXTAUTH_SECRET ?? '';
 if (!SECRET) throw new Error('NEXTAUTH_SECRET must be the server’s');
@@ -40,9 +42,9 @@ const enc = (input: unknown) => encodeURIComponent(JSON.stringify({ json: input 
 const ROUTES: Record<string, { path: string; roles: BuiltinRole[] }> = {
   me: { path: `/api/trpc/me.get`, roles: [...BUILTIN_ROLE_KEYS] },
   dashboardList: { path: `/api/trpc/dashboard.list`, roles: [...BUILTIN_ROLE_KEYS] },
-  widgetUsers: { path: `/api/trpc/dashboard.widget?input=${enc({ key: 'platformCounts' })}`, roles: [...BUILTIN_ROLE_KEYS] },
-  searchUsers: { path: `/api/trpc/search.query?input=${enc({ collection: 'users', limit: 25 })}`, roles: ['super_admin', 'admin', 'moderator', 'analyst', 'viewer'] },
-  searchBlogs: { path: `/api/trpc/search.query?input=${enc({ collection: 'blogs', limit: 25 })}`, roles: ['super_admin', 'admin', 'content_manager', 'analyst', 'viewer'] },
+  widgetUsers: { path: `/api/trpc/dashboard.widget?input=${enc({ key: 'counts' })}`, roles: [...BUILTIN_ROLE_KEYS] },
+  searchUsers: { path: `/api/trpc/search.query?input=${enc({ collection: 'users', pageSize: 25 })}`, roles: ['super_admin', 'admin', 'moderator', 'analyst', 'viewer'] },
+  searchBlogs: { path: `/api/trpc/search.query?input=${enc({ collection: 'blogs', pageSize: 25 })}`, roles: ['super_admin', 'admin', 'content_manager', 'analyst', 'viewer'] },
   analyticsSummary: { path: `/api/trpc/analytics.homeSummary`, roles: ['super_admin', 'admin', 'analyst'] },
   auditPage: { path: `/api/trpc/audit.list?input=${enc({ limit: 50 })}`, roles: ['super_admin', 'admin'] },
   backupList: { path: `/api/trpc/backup.list?input=${enc({ limit: 100 })}`, roles: ['super_admin', 'admin'] },
@@ -129,6 +131,19 @@ async function openSubscriptions(sessions: Sess[], n: number) {
 
 async function run() {
   const sessions = await makeSessions();
+  if (process.argv.includes('--check')) {
+    // one request per route and role: statuses and times, to check the mix before loading it
+    for (const [name, r] of Object.entries(ROUTES)) {
+      for (const role of r.roles) {
+        const s = sessions.find((x) => x.role === role)!;
+        const t = Date.now();
+        const res = await fetch(BASE + r.path, { headers: { cookie: s.cookie } });
+        const body = await res.text();
+        console.log(name, role, res.status, `${Date.now() - t} ms`, res.status === 200 ? '' : body.slice(0, 200));
+      }
+    }
+    return;
+  }
   const mem0 = await (await fetch(`${BASE}/api/health`)).json().catch(() => null);
   console.error(`[load] ${sessions.length} operators; opening ${SUBS} subscriptions`);
   const subs = await openSubscriptions(sessions, SUBS);
@@ -168,7 +183,7 @@ async function run() {
     let i = 0;
     const res = await autocannon({
       url: BASE,
-      connections: Math.min(USERS, 200),
+      connections: ROUTE_CONNS,
       duration: PER_ROUTE,
       timeout: 30,
       requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, method: 'GET', path: r.path, headers: { cookie: users[i++ % users.length].cookie } }) }],
@@ -185,7 +200,7 @@ async function run() {
   const mut = await fetch(`${BASE}/api/trpc/notifications.markRead`, { method: 'POST', headers: { cookie: sa.cookie, 'content-type': 'application/json' }, body: JSON.stringify({ json: { all: true } }) });
   console.error(`[load] marker mutation: HTTP ${mut.status}`);
   const t1 = Date.now();
-  await new Promise((r) => setTimeout(r, 5_000));
+  await new Promise((r) => setTimeout(r, EVENT_WAIT_MS));
   const stillOpen = subs.state.open - subs.state.failed;
   subs.close();
   await subs.done;
@@ -196,7 +211,7 @@ async function run() {
         base: BASE,
         operators: sessions.length,
         users: USERS,
-        subscriptions: { requested: SUBS, greeted: subs.state.hello, failed: subs.state.failed, openAfterLoad: stillOpen, openMs: subsOpenMs, eventAudience: audience, eventReceivedWithin5s: subs.state.received.size, eventSentAt: new Date(t1).toISOString() },
+        subscriptions: { requested: SUBS, greeted: subs.state.hello, failed: subs.state.failed, openAfterLoad: stillOpen, openMs: subsOpenMs, eventAudience: audience, eventReceivedWithin10s: subs.state.received.size, eventSentAt: new Date(t1).toISOString() },
         mixed: summary(mixed),
         perRoute,
         health: mem0,
