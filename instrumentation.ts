@@ -28,6 +28,17 @@ export async function register() {
       warmDashboard(db).catch((e) => console.error('[dashboard] warming:', e instanceof Error ? e.message : e));
       // the outbox worker, due campaigns and the daily re-engagement rule (server/messaging/automation.ts)
       if (process.env.MESSAGING_WORKER !== 'off') startMessaging(db);
+      // Issue 16: the start-up index step recorded as a maintenance run; the System page's metric series;
+      // maintenance jobs armed (one instance runs each scheduled time, server/maintenance/runner.ts).
+      void (async () => {
+        const { startupIndexUpkeep } = await import('./server/db/client');
+        const { recordStartupRun, startMaintenance } = await import('./server/maintenance/runner');
+        const { startSeries } = await import('./server/system/series');
+        const info = startupIndexUpkeep();
+        if (info) await recordStartupRun(db, info).catch(() => undefined);
+        startSeries(db);
+        if (process.env.MAINTENANCE_SCHEDULER !== 'off') startMaintenance(db);
+      })().catch((e) => console.error('[maintenance] start:', e instanceof Error ? e.message : e));
     },
     () => undefined,
   );

@@ -71,7 +71,7 @@ describe('permissions table', () => {
   it('sidebars differ by role', () => {
     const keys = (r: string) => visibleSections(r).map((s) => s.key);
     const messaging = ['templates', 'campaigns', 'outbox', 'suppressions'];
-    expect(keys('super_admin')).toEqual(['dashboard', 'search', 'exports', 'backups', 'analytics', 'roles', 'audit', 'content', 'moderation', ...messaging]);
+    expect(keys('super_admin')).toEqual(['dashboard', 'search', 'exports', 'backups', 'analytics', 'roles', 'audit', 'content', 'moderation', ...messaging, 'system']);
     expect(keys('viewer')).toEqual(['dashboard', 'search']);
     expect(keys('analyst')).toEqual(['dashboard', 'search', 'exports', 'analytics', 'campaigns', 'outbox', 'suppressions']);
     expect(keys('content_manager')).toEqual(['dashboard', 'search', 'exports', 'content', ...messaging]);

@@ -53,6 +53,7 @@ export const PERMISSION_INFO = {
   'messaging.templates.edit': { area: 'messaging', label: 'Edit email templates, preview them and send tests to oneself' },
   'messaging.campaigns.send': { area: 'messaging', label: 'Build, schedule, pause and cancel campaigns; retry messages; manage suppressions' },
   'messaging.reports.read': { area: 'messaging', label: 'See campaign reports, the outbox and suppressions' },
+  'system.maintain': { area: 'dashboard', label: 'Run maintenance jobs now (retention, pruning, index upkeep)' },
 } as const satisfies Record<string, { area: PermissionArea; label: string }>;
 
 export type Permission = keyof typeof PERMISSION_INFO;
@@ -106,6 +107,7 @@ export const BUILTIN_ROLES: Record<BuiltinRole, { label: string; description: st
           'backup.upload',
           'backup.schedule',
           'analytics.keys',
+          'system.maintain',
         ].includes(p),
     ),
   },
@@ -186,6 +188,7 @@ export const SECTIONS = [
   { key: 'campaigns', href: '/messaging/campaigns', label: 'Campaigns', anyOf: ['messaging.reports.read'] },
   { key: 'outbox', href: '/messaging/outbox', label: 'Outbox', anyOf: ['messaging.reports.read'] },
   { key: 'suppressions', href: '/messaging/suppressions', label: 'Suppressions', anyOf: ['messaging.reports.read'] },
+  { key: 'system', href: '/system', label: 'System', anyOf: ['system.read'] },
 ] as const satisfies readonly { key: string; href: string; label: string; anyOf: readonly Permission[] }[];
 
 export type SectionKey = (typeof SECTIONS)[number]['key'];

@@ -3,6 +3,7 @@ import { pageOperator } from '@/server/auth/page-guard';
 import { visibleSections } from '@/server/permissions';
 import { Shell } from '@/components/ui/shell';
 import { DbDown } from '@/components/ui/states';
+import { LiveProvider } from '@/components/live/live-provider';
 
 export const dynamic = 'force-dynamic';
 
@@ -12,8 +13,10 @@ export default async function DashboardLayout({ children }: { children: ReactNod
   const { admin, role } = access.operator;
   const sections = visibleSections(role).map(({ key, href, label }) => ({ key, href, label }));
   return (
-    <Shell user={{ name: admin.name, email: admin.email, roleLabel: role.label }} sections={sections}>
-      {children}
-    </Shell>
+    <LiveProvider>
+      <Shell user={{ name: admin.name, email: admin.email, roleLabel: role.label }} sections={sections}>
+        {children}
+      </Shell>
+    </LiveProvider>
   );
 }

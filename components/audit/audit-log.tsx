@@ -1,7 +1,8 @@
 'use client';
 import Link from 'next/link';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { Fragment, useRef, useState } from 'react';
+import { useLive } from '@/components/live/live-provider';
 import { useTRPC } from '@/components/providers/trpc';
 import { DataTable } from '@/components/ui/data-table';
 import { StatusBadge } from '@/components/ui/status-badge';
@@ -59,11 +60,38 @@ export function AuditLog({ canExport }: { canExport: boolean }) {
     trpc.audit.list.infiniteQueryOptions(input, { getNextPageParam: (last) => last.nextCursor ?? undefined, initialCursor: null }),
   );
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
+  // Live feed: new entries (announced over the live subscription) refetch the first page, at most every 2 s;
+  // while older pages are loaded the list stays put and offers to show the new ones instead.
+  const [fresh, setFresh] = useState(0);
+  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useLive((ev) => {
+    if (ev.type !== 'audit') return;
+    if ((list.data?.pages.length ?? 0) > 1) return setFresh((n) => n + 1);
+    pending.current ??= setTimeout(() => {
+      pending.current = null;
+      void list.refetch();
+    }, 2_000);
+  });
   const set = (k: keyof Filters) => (e: { target: { value: string } }) => setDraft({ ...draft, [k]: e.target.value });
 
   return (
     <div>
       <h1>Audit log</h1>
+      {fresh > 0 && (
+        <p className="toolbar" role="status" data-testid="audit-fresh">
+          {fresh} new {fresh === 1 ? 'entry' : 'entries'}.{' '}
+          <button
+            type="button"
+            className="btn secondary small"
+            onClick={() => {
+              setFresh(0);
+              void list.refetch();
+            }}
+          >
+            Show
+          </button>
+        </p>
+      )}
       <form
         className="toolbar audit-filters"
         onSubmit={(e) => {

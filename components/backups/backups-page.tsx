@@ -15,6 +15,8 @@ import { RestoreDialog } from './restore-dialog';
 import { SchedulePanel } from './schedule-panel';
 import { StatsPanel } from './stats-panel';
 import { UploadButton } from './upload-button';
+import { useLiveJobs } from './use-live-jobs';
+import { usePollingFallback } from '@/components/live/live-provider';
 
 export function BackupsPage({ permissions }: { permissions: Permission[] }) {
   const can = (p: Permission) => permissions.includes(p);
@@ -22,8 +24,11 @@ export function BackupsPage({ permissions }: { permissions: Permission[] }) {
   const qc = useQueryClient();
   const confirm = useConfirm();
   const { toast } = useToast();
-  const list = useQuery({ ...trpc.backup.list.queryOptions({ limit: 100 }), refetchInterval: 5000 });
-  const jobs = useQuery({ ...trpc.backup.jobs.queryOptions(), refetchInterval: (q) => (q.state.data?.some((j) => j.status === 'running') ? 1000 : 5000) });
+  // Live job progress over the subscription; polling only while it is down (issue 16).
+  useLiveJobs();
+  const fallback = usePollingFallback(1000) !== false;
+  const list = useQuery({ ...trpc.backup.list.queryOptions({ limit: 100 }), refetchInterval: fallback ? 5000 : false });
+  const jobs = useQuery({ ...trpc.backup.jobs.queryOptions(), refetchInterval: (q) => (!fallback ? false : q.state.data?.some((j) => j.status === 'running') ? 1000 : 5000) });
   const [showCreate, setShowCreate] = useState(false);
   const [detail, setDetail] = useState<string | null>(null);
   const [restoreId, setRestoreId] = useState<string | null>(null);

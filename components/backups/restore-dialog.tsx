@@ -1,4 +1,5 @@
 'use client';
+import { usePollingFallback } from '@/components/live/live-provider';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTRPC } from '@/components/providers/trpc';
@@ -26,7 +27,9 @@ export function RestoreDialog({ id, canReplace, onClose }: { id: string | null; 
       },
     }),
   );
-  const job = useQuery({ ...trpc.backup.job.queryOptions({ jobId: jobId ?? '0'.repeat(24) }), enabled: !!jobId, refetchInterval: (q) => (q.state.data?.status === 'running' ? 700 : false) });
+  // progress arrives over the live subscription (use-live-jobs.ts); polled only while it is down
+  const pollMs = usePollingFallback(700);
+  const job = useQuery({ ...trpc.backup.job.queryOptions({ jobId: jobId ?? '0'.repeat(24) }), enabled: !!jobId, refetchInterval: (q) => (q.state.data?.status === 'running' ? pollMs : false) });
   const close = () => {
     setMode('preview');
     setChosen(null);

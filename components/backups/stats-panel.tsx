@@ -1,13 +1,14 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '@/components/providers/trpc';
+import { usePollingFallback } from '@/components/live/live-provider';
 import { formatBytes, formatDate } from '@/components/ui/format';
 import { ErrorBox } from '@/components/ui/states';
 import { Tile } from '@/components/ui/tile';
 
 export function StatsPanel() {
   const trpc = useTRPC();
-  const s = useQuery({ ...trpc.backup.stats.queryOptions(), refetchInterval: 10_000 });
+  const s = useQuery({ ...trpc.backup.stats.queryOptions(), refetchInterval: usePollingFallback(10_000) });
   if (s.error) return <ErrorBox error={s.error} />;
   const d = s.data;
   const v = (x: string) => (d ? x : '…');

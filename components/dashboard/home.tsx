@@ -1,4 +1,5 @@
 'use client';
+import { DashboardAlerts } from '@/components/system/dashboard-alerts';
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '@/components/providers/trpc';
 import { Empty, ErrorBox } from '@/components/ui/states';
@@ -26,6 +27,7 @@ export function DashboardHome() {
   return (
     <div>
       <h1>Dashboard</h1>
+      <DashboardAlerts />
       {me.data && (
         <p className="muted">
           Signed in as {me.data.name} ({me.data.roleLabel}).

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useTRPC, type RouterOutputs } from '@/components/providers/trpc';
 import { DataTable } from '@/components/ui/data-table';
 import { formatNumber } from '@/components/ui/format';
+import { useLive } from '@/components/live/live-provider';
 import { Empty, ErrorBox } from '@/components/ui/states';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { Time } from '@/components/ui/time';
@@ -16,6 +17,10 @@ export function ExportsPage() {
   const trpc = useTRPC();
   const collections = useQuery(trpc.search.collections.queryOptions());
   const recent = useQuery(trpc.exports.recent.queryOptions());
+  // A finished download (announced to its operator over the live subscription) refreshes the history.
+  useLive((ev) => {
+    if (ev.type === 'notification' && String(ev.data.kind).startsWith('export.')) void recent.refetch();
+  });
   const [collection, setCollection] = useState('');
   const key = collection || collections.data?.[0]?.key || '';
   return (

@@ -1,6 +1,6 @@
 'use client';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { createTRPCClient, httpBatchLink, httpLink, loggerLink, splitLink } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpLink, httpSubscriptionLink, loggerLink, splitLink } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import { useState, type ReactNode } from 'react';
 import superjson from 'superjson';
@@ -36,11 +36,16 @@ export function Providers({ children }: { children: ReactNode }) {
     createTRPCClient<AppRouter>({
       links: [
         loggerLink({ enabled: (op) => process.env.NODE_ENV === 'development' && op.direction === 'down' && op.result instanceof Error }),
-        // Dashboard widgets go one request each: in a batch, every widget would wait for the slowest.
         splitLink({
-          condition: (op) => op.path === 'dashboard.widget',
-          true: httpLink({ url: '/api/trpc', transformer: superjson }),
-          false: httpBatchLink({ url: '/api/trpc', transformer: superjson, maxItems: 20 }), // server cap: TRPC_MAX_BATCH (30)
+          // Subscriptions (live.events) over Server-Sent Events; on reconnect the link sends the last event id.
+          condition: (op) => op.type === 'subscription',
+          true: httpSubscriptionLink({ url: '/api/trpc', transformer: superjson }),
+          // Dashboard widgets go one request each: in a batch, every widget would wait for the slowest.
+          false: splitLink({
+            condition: (op) => op.path === 'dashboard.widget',
+            true: httpLink({ url: '/api/trpc', transformer: superjson }),
+            false: httpBatchLink({ url: '/api/trpc', transformer: superjson, maxItems: 20 }), // server cap: TRPC_MAX_BATCH (30)
+          }),
         }),
       ],
     }),

@@ -4,6 +4,7 @@ import { usePathname } from 'next/navigation';
 import { signOut } from 'next-auth/react';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { ChangePasswordButton } from './change-password';
+import { NotificationsBell } from './notifications-bell';
 
 export interface ShellProps {
   user: { name: string; email: string; roleLabel: string };
@@ -123,6 +124,7 @@ export function Shell({ user, sections, children }: ShellProps) {
           </div>
         </div>
       </aside>
+      <NotificationsBell />
       <main id="main" className="content" tabIndex={-1}>
         {children}
       </main>

@@ -1,6 +1,7 @@
 import type { Db } from 'mongodb';
 import { collections, type AuditLogDoc } from '../db/collections';
 import { dayKey } from '../lib/buckets';
+import { publishQuietly } from '../live/bus';
 
 const SECRET_KEY = /pass(word)?|secret|token|api[-_]?key|hash|authorization|cookie/i;
 const MAX_STRING = 300;
@@ -36,13 +37,15 @@ export type AuditEntry = Omit<AuditLogDoc, '_id' | 'at' | 'day' | 'actorEmail'> 
 export async function writeAudit(db: Db, entry: AuditEntry): Promise<void> {
   const at = entry.at ?? new Date();
   try {
-    await collections.auditLogs(db).insertOne({
+    const r = await collections.auditLogs(db).insertOne({
       ...entry,
       actorEmail: entry.actor?.email?.toLowerCase() ?? '',
       input: entry.input === undefined ? undefined : summarizeInput(entry.input),
       at,
       day: dayKey(at),
     });
+    // The live audit feed: a pointer only (the page refetches through audit.list, with its own checks).
+    publishQuietly(db, { type: 'audit', permission: 'audit.read', data: { id: String(r.insertedId), action: entry.action, result: entry.result, at } });
   } catch (e) {
     console.error('[audit] could not write audit entry', entry.action, e);
   }

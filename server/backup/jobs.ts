@@ -6,11 +6,47 @@
 import type { Db } from 'mongodb';
 import { ObjectId } from 'mongodb';
 import { bk, type JobDoc, type JobKind } from './model';
+import { publish } from '../live/bus';
+import { notify, type NotificationKind } from '../notifications/service';
 
 export type Progress = JobDoc['progress'];
 export type ProgressFn = (p: Partial<Progress>) => void;
 
 const running = new Map<string, Promise<void>>();
+
+/** What a live `job` event carries (the Backups page merges it into its job list; `result` comes with a refetch). */
+export function jobLiveData(j: JobDoc) {
+  return { id: j._id, kind: j.kind, status: j.status, backupId: j.backupId, mode: j.mode ?? null, collections: j.collections, startedAt: j.startedAt, finishedAt: j.finishedAt, progress: j.progress, error: j.error };
+}
+
+/** Publishes the job's current state to holders of backup.read (live progress, server/live). Never throws. */
+export async function announceJob(db: Db, jobId: string): Promise<JobDoc | null> {
+  try {
+    const j = await bk.jobs(db).findOne({ _id: jobId });
+    if (j) await publish(db, { type: 'job', permission: 'backup.read', data: jobLiveData(j) });
+    return j;
+  } catch (e) {
+    console.error('[live] job announcement failed:', e instanceof Error ? e.message : e);
+    return null;
+  }
+}
+
+const DONE_TITLES: Record<JobKind, [string, string]> = {
+  backup: ['Your backup finished', 'Your backup failed'],
+  restore: ['Your restore finished', 'Your restore failed'],
+  verify: ['Backup verification passed', 'Backup verification failed'],
+};
+
+/** The bell: the operator who started a job hears how it ended; a failed job nobody started (a schedule) goes to backup.create holders. */
+async function notifyJobDone(db: Db, j: JobDoc): Promise<void> {
+  const ok = j.status === 'succeeded';
+  const kind = `${j.kind}.${ok ? 'finished' : 'failed'}` as NotificationKind;
+  const title = DONE_TITLES[j.kind][ok ? 0 : 1];
+  const body = ok ? `${j.collections.length} collection(s)${j.mode ? `, ${j.mode}` : ''}.` : (j.error ?? 'Unknown error').slice(0, 300);
+  const href = j.backupId ? `/backups?backup=${j.backupId}` : '/backups';
+  if (j.by) await notify(db, { kind, title, body, href, adminId: j.by.id });
+  else if (!ok) await notify(db, { kind, title: title.replace('Your', 'A scheduled'), body, href, permission: 'backup.create' });
+}
 export const STALE_JOB_MS = 2 * 60_000;
 
 export async function createJob(
@@ -30,6 +66,7 @@ export async function createJob(
     result: null,
     error: null,
   });
+  void announceJob(db, _id);
   return _id;
 }
 
@@ -42,7 +79,12 @@ export function progressWriter(db: Db, jobId: string) {
     last = Date.now();
     const set: Record<string, unknown> = { heartbeatAt: new Date() };
     for (const [k, v] of Object.entries(state)) set[`progress.${k}`] = v;
-    pending = pending.then(() => bk.jobs(db).updateOne({ _id: jobId }, { $set: set }).catch(() => undefined));
+    pending = pending.then(() =>
+      bk.jobs(db)
+        .updateOne({ _id: jobId, status: 'running' }, { $set: set })
+        .then(() => announceJob(db, jobId))
+        .catch(() => undefined),
+    );
     return pending;
   };
   const fn: ProgressFn & { flush(): Promise<unknown> } = Object.assign(
@@ -69,6 +111,8 @@ export async function finishJob(db: Db, jobId: string, outcome: { ok: true; resu
       },
     },
   );
+  const j = await announceJob(db, jobId);
+  if (j) await notifyJobDone(db, j).catch((e) => console.error('[notifications] job:', e instanceof Error ? e.message : e));
 }
 
 /** Runs work in the background; the returned job id is what the page polls. */

@@ -2,7 +2,8 @@
 import type { Db, ObjectId } from 'mongodb';
 import { COLLECTION_KEYS } from '../registry';
 
-export type BackupTrigger = 'manual' | 'schedule' | 'safety' | 'upload';
+/** 'archive': written by the audit retention job before it removes old entries; kept by backup retention. */
+export type BackupTrigger = 'manual' | 'schedule' | 'safety' | 'upload' | 'archive';
 export type BackupStatus = 'running' | 'complete' | 'failed';
 
 export interface BackupCollectionEntry {

@@ -203,7 +203,8 @@ export async function deleteBackup(db: Db, id: string) {
  */
 async function retentionPlan(db: Db, now: Date) {
   const s = await getSchedule(db);
-  const complete = await bk.backups(db).find({ status: 'complete' }).sort({ createdAt: -1 }).toArray();
+  // Archives (audit retention) hold the only copy of removed entries: never removed by backup retention.
+  const complete = await bk.backups(db).find({ status: 'complete', trigger: { $ne: 'archive' } }).sort({ createdAt: -1 }).toArray();
   const newestVerified = complete.find((b) => b.verifyStatus === 'ok');
   const cutoff = now.getTime() - s.retentionDays * 86_400_000;
   const doomed = complete.filter((b, i) => b._id !== newestVerified?._id && (i >= s.retentionCount || b.createdAt.getTime() < cutoff));

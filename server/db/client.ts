@@ -12,7 +12,12 @@ export { DatabaseUnavailableError, isConnectionError } from './connection-errors
  * the several route bundles of a production server share it).
  */
 interface DbGlobal {
-  __acubeMongo?: { client: MongoClient; ready?: Promise<Db> };
+  __acubeMongo?: { client: MongoClient; ready?: Promise<Db>; indexUpkeep?: { startedAt: Date; finishedAt: Date; error: string | null } };
+}
+
+/** The start-up index step of this process, once it ended (recorded as the index-upkeep maintenance run). */
+export function startupIndexUpkeep() {
+  return g.__acubeMongo?.indexUpkeep ?? null;
 }
 const g = globalThis as unknown as DbGlobal;
 
@@ -45,7 +50,18 @@ export async function getDb(): Promise<Db> {
     holder.ready = (async () => {
       const db = holder.client.db(env().MONGODB_DB);
       await db.command({ ping: 1 });
-      await ensureIndexes(db);
+      // The start-up migration step: index upkeep, logged with its duration. instrumentation.ts starts it at
+      // boot (so no request builds indexes), and /api/ready answers 503 "startup: pending" until it is done.
+      const startedAt = new Date();
+      console.log('[migrate] index upkeep: started');
+      try {
+        await ensureIndexes(db);
+      } catch (e) {
+        holder.indexUpkeep = { startedAt, finishedAt: new Date(), error: e instanceof Error ? e.message : String(e) };
+        throw e;
+      }
+      holder.indexUpkeep = { startedAt, finishedAt: new Date(), error: null };
+      console.log(`[migrate] index upkeep: done in ${Date.now() - startedAt.getTime()} ms`);
       return db;
     })().catch((e) => {
       holder.ready = undefined; // retry on the next request

@@ -7,6 +7,9 @@ import { CONTENT_INDEXES, backfillSlugs } from '../content/model';
 import { MODERATION_INDEXES } from '../moderation/model';
 import { NOTICE_INDEXES } from '../notices/service';
 import { MESSAGING_INDEXES } from '../messaging/model';
+import { LIVE_INDEXES } from '../live/bus';
+import { NOTIFICATION_INDEXES } from '../notifications/service';
+import { SERIES_INDEXES } from '../system/series';
 
 /**
  * Index definitions, created idempotently at start. Each domain adds its own
@@ -19,7 +22,18 @@ function merge(...lists: Record<string, IndexDescription[]>[]): Record<string, I
   return out;
 }
 
-export const INDEXES: Record<string, IndexDescription[]> = merge(SEARCH_INDEXES, ANALYTICS_INDEXES, BACKUP_INDEXES, CONTENT_INDEXES, MODERATION_INDEXES, NOTICE_INDEXES, MESSAGING_INDEXES, {
+export const INDEXES: Record<string, IndexDescription[]> = merge(
+  SEARCH_INDEXES,
+  ANALYTICS_INDEXES,
+  BACKUP_INDEXES,
+  CONTENT_INDEXES,
+  MODERATION_INDEXES,
+  NOTICE_INDEXES,
+  MESSAGING_INDEXES,
+  LIVE_INDEXES,
+  NOTIFICATION_INDEXES,
+  SERIES_INDEXES,
+  {
   admins: [{ key: { email: 1 }, name: 'email_unique', unique: true }],
   audit_logs: [
     { key: { at: -1 }, name: 'at_desc' },

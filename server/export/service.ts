@@ -6,6 +6,7 @@
  */
 import type { Db } from 'mongodb';
 import { z } from 'zod';
+import { notifyQuietly } from '../notifications/service';
 import { writeAudit } from '../audit/service';
 import type { Operator } from '../auth/session';
 import { AppError, HTTP_STATUS } from '../errors';
@@ -108,6 +109,17 @@ export async function exportResponse(db: Db, operator: Operator | null, collecti
       { rows, bytes, outcome, ms: Date.now() - started },
       outcome === 'failed' ? String(err instanceof Error ? err.message : err).slice(0, 300) : outcome === 'aborted' ? 'client disconnected' : null,
     );
+    // The bell (and the Exports page's history, live): a download that ran to its end or failed.
+    if (outcome !== 'aborted') {
+      const label = isSearchKey(collection) ? SEARCH_REGISTRY[collection].label : collection;
+      notifyQuietly(db, {
+        kind: outcome === 'completed' ? 'export.ready' : 'export.failed',
+        title: outcome === 'completed' ? `Export ready: ${label}` : `Export failed: ${label}`,
+        body: outcome === 'completed' ? `${rows} row(s), ${format.toUpperCase()}.` : String(err instanceof Error ? err.message : err).slice(0, 300),
+        href: '/exports',
+        adminId: actor.id,
+      });
+    }
   };
   const onAbort = () => void finish('aborted');
   meta.signal?.addEventListener('abort', onAbort);

@@ -13,6 +13,7 @@
 import type { MongoClient } from 'mongodb';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { cacheStats, CACHE_TIERS, type CacheTier } from '../db/cache';
+import { recordCall } from '../system/series';
 
 const TIERS = Object.keys(CACHE_TIERS) as CacheTier[];
 
@@ -196,7 +197,11 @@ export function recordTrpcCall(procedure: string, type: string, code: string, se
   const m = metrics();
   m.trpcDuration.observe({ procedure, type, code }, seconds);
   if (code !== 'OK') m.trpcErrors.inc({ procedure, code });
+  // The System page's per-minute series in the database (server/system/series.ts); a subscription's time
+  // is only its set-up, so it is left out there. Errors there are server-side ones (5xx-like), not denials.
+  if (type !== 'subscription') recordCall(procedure, !SERVER_ERRORS.has(code), seconds);
 }
+const SERVER_ERRORS = new Set(['INTERNAL_SERVER_ERROR', 'SERVICE_UNAVAILABLE', 'TIMEOUT', 'GATEWAY_TIMEOUT', 'BAD_GATEWAY']);
 
 /**
  * Wraps a route handler so its requests are timed into acube_http_request_duration_seconds under the

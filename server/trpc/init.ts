@@ -63,6 +63,9 @@ const t = initTRPC
   .meta<ProcedureMeta>()
   .create({
     transformer: superjson,
+    // Subscriptions over SSE (server/live): a comment line every 15 s keeps proxies from closing an idle
+    // stream, and the client reconnects (with its last event id) when it heard nothing for 40 s.
+    sse: { ping: { enabled: true, intervalMs: 15_000 }, client: { reconnectAfterInactivityMs: 40_000 } },
     errorFormatter({ shape, error }) {
       const zodError = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
       const appDetails = error.cause instanceof AppError ? error.cause.details ?? null : null;

@@ -55,6 +55,9 @@ export const WALK_INPUTS: Record<string, unknown> = {
   'messaging.outbox.get': { id: '0'.repeat(24) },
   'messaging.suppressions.list': {},
   'messaging.preferences.get': { memberId: '0'.repeat(24) },
+  // issue 16: live.events returns its stream unread (nothing runs until iterated); system.maintenance.run
+  // and notifications.markRead get no input (stop at validation once past the guard)
+  'system.overview': { hours: 1 },
 };
 
 type AnyProc = { _def: { meta?: ProcedureMeta; type: string } };
@@ -125,5 +128,5 @@ describe('role walk', () => {
       }
     }
     expect(wrong).toEqual([]);
-  });
+  }, 240_000); // every permission × every procedure: a few thousand calls
 });

@@ -12,6 +12,9 @@ import { backupRouter } from '../backup/router';
 import { contentRouter } from '../content/router';
 import { moderationRouter } from '../moderation/router';
 import { messagingRouter } from '../messaging/router';
+import { liveRouter } from '../live/router';
+import { notificationsRouter } from '../notifications/router';
+import { systemRouter } from '../system/router';
 
 export const appRouter = router({
   me: meRouter,
@@ -27,6 +30,9 @@ export const appRouter = router({
   content: contentRouter,
   moderation: moderationRouter,
   messaging: messagingRouter,
+  live: liveRouter,
+  notifications: notificationsRouter,
+  system: systemRouter,
 });
 
 export type AppRouter = typeof appRouter;

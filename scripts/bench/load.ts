@@ -1,0 +1,228 @@
+/**
+ * Load test (issue 16): many concurrent signed-in operators of mixed roles against a running `next start`,
+ * plus open live subscriptions (SSE), on loopback, bounded in time. Numbers go in docs/benchmarks.md.
+ *
+ *   BASE_URL=http://127.0.0.1:3171 MONGODB_URI=… MONGODB_DB=… NEXTAUTH_SECRET=… \
+ *     npx tsx scripts/bench/load.ts [--users 1000] [--subs 1000] [--seconds 20] [--per-route 6]
+ *
+ * Sessions: real NextAuth session cookies (JWT, encoded with the server's NEXTAUTH_SECRET by next-auth's
+ * own encode()) for operators created in the target database, OPERATORS per built-in role, so that a
+ * thousand users do not need a thousand argon2 sign-ins (the sign-in path has its own rate limits and
+ * is not what this measures). The server checks every cookie against the admins collection as usual.
+ *
+ * Phases: (1) open the subscriptions (GET /api/trpc/live.events, text/event-stream) and keep them open;
+ * (2) autocannon with `--users` connections, each connection one operator, cycling through a read mix
+ * (dashboard list + widgets, search pages, analytics summary, audit page, backups list, me); (3) each
+ * route alone for `--per-route` seconds with `--route-connections` (default 50) (autocannon has no per-request-kind latency); (4) one audit
+ * event, counting how many open subscriptions receive it within 10 s. Reports JSON to stdout.
+ */
+import autocannon from 'autocannon';
+import { MongoClient, ObjectId } from 'mongodb';
+import { encode } from 'next-auth/jwt';
+import { BUILTIN_ROLE_KEYS, type BuiltinRole } from '../../server/permissions';
+import { hashPassword } from '../../server/auth/password';
+
+const arg = (name: string, dflt: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const USERS = arg('users', 1000);
+const SUBS = arg('subs', 1000);
+const SECONDS = arg('seconds', 20);
+const PER_ROUTE = arg('per-route', 6);
+const OPERATORS = arg('operators', 10); // per role
+const ROUTE_CONNS = arg('route-connections', 50);
+const EVENT_WAIT_MS = 10_000;
+const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:3171';
+const SECRET = process.env.NEXTAUTH_SECRET ?? '';
+if (!SECRET) throw new Error('NEXTAUTH_SECRET must be the server’s');
+if (!/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/.test(BASE)) throw new Error('loopback only');
+
+const enc = (input: unknown) => encodeURIComponent(JSON.stringify({ json: input }));
+const ROUTES: Record<string, { path: string; roles: BuiltinRole[] }> = {
+  me: { path: `/api/trpc/me.get`, roles: [...BUILTIN_ROLE_KEYS] },
+  dashboardList: { path: `/api/trpc/dashboard.list`, roles: [...BUILTIN_ROLE_KEYS] },
+  widgetUsers: { path: `/api/trpc/dashboard.widget?input=${enc({ key: 'counts' })}`, roles: [...BUILTIN_ROLE_KEYS] },
+  searchUsers: { path: `/api/trpc/search.query?input=${enc({ collection: 'users', pageSize: 25 })}`, roles: ['super_admin', 'admin', 'moderator', 'analyst', 'viewer'] },
+  searchBlogs: { path: `/api/trpc/search.query?input=${enc({ collection: 'blogs', pageSize: 25 })}`, roles: ['super_admin', 'admin', 'content_manager', 'analyst', 'viewer'] },
+  analyticsSummary: { path: `/api/trpc/analytics.homeSummary`, roles: ['super_admin', 'admin', 'analyst'] },
+  auditPage: { path: `/api/trpc/audit.list?input=${enc({ limit: 50 })}`, roles: ['super_admin', 'admin'] },
+  backupList: { path: `/api/trpc/backup.list?input=${enc({ limit: 100 })}`, roles: ['super_admin', 'admin'] },
+  notifications: { path: `/api/trpc/notifications.list`, roles: [...BUILTIN_ROLE_KEYS] },
+};
+
+interface Sess {
+  role: BuiltinRole;
+  cookie: string;
+}
+
+async function makeSessions(): Promise<Sess[]> {
+  const client = new MongoClient(process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017');
+  await client.connect();
+  const db = client.db(process.env.MONGODB_DB ?? 'acube');
+  const out: Sess[] = [];
+  const hash = await hashPassword(`load-${Date.now()}-not-used-for-sign-in`);
+  for (const role of BUILTIN_ROLE_KEYS) {
+    for (let i = 0; i < OPERATORS; i++) {
+      const email = `load-${role}-${i}@bench.local`;
+      const now = new Date();
+      await db.collection('admins').updateOne(
+        { email },
+        { $setOnInsert: { _id: new ObjectId(), email, name: `Load ${role} ${i}`, role, status: 'active', passwordHash: hash, sessionVersion: 0, createdAt: now, updatedAt: now, createdBy: 'bench', lastSignInAt: null } },
+        { upsert: true },
+      );
+      const a = await db.collection('admins').findOne({ email });
+      const token = await encode({ secret: SECRET, token: { sub: String(a!._id), email, name: a!.name, adminId: String(a!._id), sv: a!.sessionVersion }, maxAge: 8 * 3600 });
+      out.push({ role, cookie: `next-auth.session-token=${token}` });
+    }
+  }
+  await client.close();
+  return out;
+}
+
+function pct(h: autocannon.Histogram | undefined, p: 'p50' | 'p97_5' | 'p99') {
+  return h ? (h as unknown as Record<string, number>)[p] : null;
+}
+
+function summary(r: autocannon.Result) {
+  const l = r.latency as unknown as Record<string, number>;
+  return {
+    seconds: r.duration,
+    requests: r.requests.total,
+    throughputPerSec: r.requests.average,
+    latencyMs: { p50: l.p50, p90: l.p90, p97_5: l.p97_5, p99: l.p99, max: l.max, mean: l.mean },
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+  };
+}
+
+async function openSubscriptions(sessions: Sess[], n: number) {
+  const ctrl = new AbortController();
+  const state = { open: 0, hello: 0, failed: 0, armed: false, received: new Set<number>() };
+  const url = `${BASE}/api/trpc/live.events?input=${enc(undefined)}`;
+  const subs = Array.from({ length: n }, async (_, i) => {
+    const s = sessions[i % sessions.length];
+    try {
+      const res = await fetch(url, { headers: { cookie: s.cookie, accept: 'text/event-stream' }, signal: ctrl.signal });
+      if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
+      state.open++;
+      const reader = res.body.getReader();
+      const dec = new TextDecoder();
+      let buf = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buf += dec.decode(value, { stream: true });
+        if (buf.includes('"hello"') && !buf.includes('__counted')) {
+          state.hello++;
+          buf = '__counted';
+        }
+        if (state.armed && buf.includes('"type":"audit"')) state.received.add(i);
+        if (!state.armed && buf.length > 1000) buf = '__counted';
+        if (buf.length > 100_000) buf = '__counted';
+      }
+    } catch (e) {
+      if (!ctrl.signal.aborted) state.failed++;
+    }
+  });
+  return { state, close: () => ctrl.abort(), done: Promise.allSettled(subs) };
+}
+
+async function run() {
+  const sessions = await makeSessions();
+  if (process.argv.includes('--check')) {
+    // one request per route and role: statuses and times, to check the mix before loading it
+    for (const [name, r] of Object.entries(ROUTES)) {
+      for (const role of r.roles) {
+        const s = sessions.find((x) => x.role === role)!;
+        const t = Date.now();
+        const res = await fetch(BASE + r.path, { headers: { cookie: s.cookie } });
+        const body = await res.text();
+        console.log(name, role, res.status, `${Date.now() - t} ms`, res.status === 200 ? '' : body.slice(0, 200));
+      }
+    }
+    return;
+  }
+  const mem0 = await (await fetch(`${BASE}/api/health`)).json().catch(() => null);
+  console.error(`[load] ${sessions.length} operators; opening ${SUBS} subscriptions`);
+  const subs = await openSubscriptions(sessions, SUBS);
+  const t0 = Date.now();
+  while (subs.state.hello < SUBS && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 250));
+  const subsOpenMs = Date.now() - t0;
+  console.error(`[load] subscriptions: ${subs.state.hello} greeted, ${subs.state.failed} failed in ${subsOpenMs} ms`);
+
+  // (2) the mix: each connection is one operator (a role's routes only), cycling through them
+  const mixRoutes = (role: BuiltinRole) => Object.values(ROUTES).filter((r) => r.roles.includes(role)).map((r) => r.path);
+  let nextSession = 0;
+  console.error(`[load] mixed: ${USERS} connections for ${SECONDS} s`);
+  const mixed = await autocannon({
+    url: BASE,
+    connections: USERS,
+    duration: SECONDS,
+    timeout: 30,
+    initialContext: {},
+    requests: [
+      {
+        setupRequest: (req: autocannon.Request, context: Record<string, unknown>) => {
+          if (!context.s) context.s = sessions[nextSession++ % sessions.length];
+          const s = context.s as Sess;
+          const routes = mixRoutes(s.role);
+          const k = ((context.k as number) ?? Math.floor(Math.random() * routes.length)) % routes.length;
+          context.k = k + 1;
+          return { ...req, method: 'GET', path: routes[k], headers: { cookie: s.cookie } };
+        },
+      },
+    ],
+  } as autocannon.Options);
+
+  // (3) per route, each alone
+  const perRoute: Record<string, unknown> = {};
+  for (const [name, r] of Object.entries(ROUTES)) {
+    const users = sessions.filter((s) => r.roles.includes(s.role));
+    let i = 0;
+    const res = await autocannon({
+      url: BASE,
+      connections: ROUTE_CONNS,
+      duration: PER_ROUTE,
+      timeout: 30,
+      requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, method: 'GET', path: r.path, headers: { cookie: users[i++ % users.length].cookie } }) }],
+    } as autocannon.Options);
+    perRoute[name] = summary(res);
+    console.error(`[load] ${name}: p50 ${pct(res.latency, 'p50')} ms, p99 ${pct(res.latency, 'p99')} ms, ${res.requests.average}/s, non2xx ${res.non2xx}`);
+  }
+
+  // (4) one audited mutation (a super admin marks notifications read): every subscriber holding audit.read
+  // (super_admin and admin operators) should receive its audit event
+  const audience = Array.from({ length: SUBS }, (_, i) => sessions[i % sessions.length]).filter((s) => s.role === 'super_admin' || s.role === 'admin').length;
+  subs.state.armed = true;
+  const sa = sessions.find((s) => s.role === 'super_admin')!;
+  const mut = await fetch(`${BASE}/api/trpc/notifications.markRead`, { method: 'POST', headers: { cookie: sa.cookie, 'content-type': 'application/json' }, body: JSON.stringify({ json: { all: true } }) });
+  console.error(`[load] marker mutation: HTTP ${mut.status}`);
+  const t1 = Date.now();
+  await new Promise((r) => setTimeout(r, EVENT_WAIT_MS));
+  const stillOpen = subs.state.open - subs.state.failed;
+  subs.close();
+  await subs.done;
+
+  console.log(
+    JSON.stringify(
+      {
+        base: BASE,
+        operators: sessions.length,
+        users: USERS,
+        subscriptions: { requested: SUBS, greeted: subs.state.hello, failed: subs.state.failed, openAfterLoad: stillOpen, openMs: subsOpenMs, eventAudience: audience, eventReceivedWithin10s: subs.state.received.size, eventSentAt: new Date(t1).toISOString() },
+        mixed: summary(mixed),
+        perRoute,
+        health: mem0,
+      },
+      null,
+      2,
+    ),
+  );
+}
+
+run().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,79 @@
+/**
+ * One subscriber's stream: the backlog after its last event id (a reconnect misses nothing the bus still
+ * holds), then what the hub delivers. Before every delivery (and at least every CHECK_MS while idle) the
+ * operator is read again (loadOperator: the database, cached ≤ 2 s): a signed-out, deactivated or revoked
+ * session ends the stream with UNAUTHORIZED, and each event is checked against the *current* role, so a
+ * demoted operator stops receiving what the new role may not see.
+ */
+import type { Db } from 'mongodb';
+import { loadOperator, type Operator, type SessionIdentity } from '../auth/session';
+import { can } from '../permissions';
+import { AppError } from '../errors';
+import { currentSeq, eventsAfter, hubFor, type LiveEvent } from './bus';
+
+const CHECK_MS = 5_000;
+
+export function visibleTo(op: Operator, ev: Pick<LiveEvent, 'permission' | 'adminId'>): boolean {
+  if (ev.adminId && ev.adminId !== op.admin._id.toHexString()) return false;
+  if (ev.permission && !can(op.role, ev.permission)) return false;
+  return true;
+}
+
+export interface StreamItem {
+  seq: number;
+  type: LiveEvent['type'] | 'hello';
+  at: Date;
+  data: Record<string, unknown>;
+}
+
+export async function* liveStream(db: Db, session: SessionIdentity | null, lastEventId: number | null, signal?: AbortSignal): AsyncGenerator<StreamItem> {
+  const queue: LiveEvent[] = [];
+  let wake: (() => void) | null = null;
+  const unsubscribe = await hubFor(db).subscribe((ev) => {
+    queue.push(ev);
+    wake?.();
+  });
+  const onAbort = () => wake?.();
+  signal?.addEventListener('abort', onAbort);
+  const delivered = new Set<number>();
+  try {
+    if (lastEventId !== null) {
+      // Backlog first; the hub's events that arrived meanwhile are in the queue and deduplicated below.
+      queue.unshift(...(await eventsAfter(db, lastEventId)));
+    } else {
+      // A fresh subscriber gets a starting point, so that its first reconnect already has an id to resume from.
+      const seq = await currentSeq(db);
+      yield { seq, type: 'hello', at: new Date(), data: {} };
+    }
+    let checkedAt = 0;
+    let op: Operator | null = null;
+    while (!signal?.aborted) {
+      if (!queue.length) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, CHECK_MS);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = null;
+        if (signal?.aborted) break;
+      }
+      if (queue.length || Date.now() - checkedAt >= CHECK_MS) {
+        op = await loadOperator(db, session);
+        checkedAt = Date.now();
+        if (!op) throw new AppError('UNAUTHORIZED', 'Your session has ended. Sign in again.');
+      }
+      while (queue.length) {
+        const ev = queue.shift()!;
+        if (delivered.has(ev.seq)) continue;
+        delivered.add(ev.seq);
+        if (delivered.size > 5_000) delivered.delete(delivered.values().next().value as number);
+        if (visibleTo(op!, ev)) yield { seq: ev.seq, type: ev.type, at: ev.at, data: ev.data };
+      }
+    }
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    unsubscribe();
+  }
+}
