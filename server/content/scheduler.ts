@@ -9,7 +9,7 @@ import { Cron } from 'croner';
 import { getDb } from '../db/client';
 import { writeAudit } from '../audit/service';
 import { AppError } from '../errors';
-import { tryLock } from '../backup/locks';
+import { tryLock } from '../db/locks';
 import { bk } from '../backup/model';
 import type { AuditNote } from '../trpc/init';
 import { PUBLISHED_STATUS } from './model';

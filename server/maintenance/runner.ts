@@ -10,7 +10,7 @@ import type { Db } from 'mongodb';
 import { Cron } from 'croner';
 import { AppError } from '../errors';
 import { writeAudit } from '../audit/service';
-import { releaseLock, renewLock, tryLock } from '../backup/locks';
+import { releaseLock, renewLock, tryLock } from '../db/locks';
 import { publishQuietly } from '../live/bus';
 import { notify } from '../notifications/service';
 import { instanceId } from '../system/series';

@@ -8,7 +8,8 @@
  */
 import type { Db } from 'mongodb';
 import { Cron } from 'croner';
-import { tryLock } from '../backup/locks';
+import { tryLock } from '../db/locks';
+import { deliverPendingNotices } from './notices';
 import { writeAudit } from '../audit/service';
 import { dayKeyOfIndex, dayIndexOfDate } from '../analytics/periods';
 import { createCampaign, finishCampaigns, scheduleCampaign, startDueCampaigns } from './campaigns';
@@ -68,6 +69,7 @@ export function startMessaging(db: Db): void {
   const tick = setInterval(() => {
     startDueCampaigns(db)
       .then(() => finishCampaigns(db))
+      .then(() => deliverPendingNotices(db))
       .catch((e) => console.error('[messaging] campaigns:', e instanceof Error ? e.message : e));
   }, 15_000);
   tick.unref?.();

@@ -16,7 +16,7 @@ import { signupsBetween } from '../analytics/members';
 import { dayIndexOfDate, dayIndexOfKey } from '../analytics/periods';
 import { buildQuery } from '../search/filter';
 import { SearchInput } from '../search/schema';
-import { releaseLock, tryLock } from '../backup/locks';
+import { releaseLock, tryLock } from '../db/locks';
 import { ms, type AudienceSpec, type CampaignDoc, type Category } from './model';
 import { enqueueMany, exclusions, kickOutbox, normalizeAddress, type BulkRecipient } from './outbox';
 import { getTemplate, versionOf } from './templates';

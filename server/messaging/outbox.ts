@@ -16,7 +16,7 @@
  *   and idempotency header for every attempt.
  */
 import { ObjectId, type AnyBulkWriteOperation, type Db } from 'mongodb';
-import { releaseLock, renewLock, tryLock } from '../backup/locks';
+import { releaseLock, renewLock, tryLock } from '../db/locks';
 import { bulkWriteChunked } from '../db/bulk';
 import { AppError } from '../errors';
 import { ms, type Category, type MessageDoc, type TemplateVersion } from './model';

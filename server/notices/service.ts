@@ -1,7 +1,7 @@
 /**
  * Outgoing notices (issue 14): replies to contacts and volunteers, event-cancellation notices to registered
- * members. They are recorded here with `status: 'pending_messaging'`; nothing sends them yet. The messaging
- * work (issue 15) picks up pending notices and delivers them, moving them to its own statuses. One owner:
+ * members. They are recorded here with `status: 'pending_messaging'`; the messaging worker
+ * (server/messaging/notices.ts) turns each into one outbox message and marks it `queued` (or `failed`). One owner:
  * every write to `notices` goes through this file.
  */
 import type { IndexDescription } from 'mongodb';
@@ -33,6 +33,16 @@ export const NOTICE_INDEXES: Record<string, IndexDescription[]> = {
     { key: { status: 1, createdAt: 1 }, name: 'status_created' },
   ],
 };
+
+/** Messaging took the notice: it is a message in the outbox now (or could not be, with the reason). */
+export async function markNotice(db: Db, id: ObjectId, update: { status: 'queued'; messageId: string } | { status: 'failed'; error: string }): Promise<void> {
+  await noticesColl(db).updateOne({ _id: id, status: NOTICE_STATUS_PENDING }, { $set: { ...update, handedOverAt: new Date() } });
+}
+
+/** The oldest notices still waiting for messaging. */
+export async function pendingNotices(db: Db, limit: number): Promise<NoticeDoc[]> {
+  return noticesColl(db).find({ status: NOTICE_STATUS_PENDING }).sort({ status: 1, createdAt: 1 }).limit(limit).toArray();
+}
 
 export type NewNotice = Omit<NoticeDoc, '_id' | 'status' | 'createdAt' | 'channel'>;
 
