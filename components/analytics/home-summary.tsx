@@ -1,4 +1,5 @@
 'use client';
+import Link from 'next/link';
 import { Sparkline } from '@/components/charts/charts';
 import { formatNumber, formatPercent } from '@/components/ui/format';
 import type { homeSummary } from '@/server/analytics/service';
@@ -11,21 +12,21 @@ export function AnalyticsHomeTiles({ data: d }: { data: AnalyticsHomeData }) {
   return (
     <section className="an-home" data-testid="analytics-home-summary">
       <div className="tiles">
-        <a className="tile tile-link" href="/analytics?tab=active-users&interval=day" data-testid="tile-dau">
+        <Link className="tile tile-link" href="/analytics?tab=active-users&interval=day" data-testid="tile-dau">
           <div className="tile-label">Daily active members, last 30 days (UTC)</div>
           <div className="tile-value">{formatNumber(lastDau)}</div>
           <Sparkline data={d.dau} dataKey="dau" />
-        </a>
-        <a className="tile tile-link" href="/analytics?tab=retention&interval=week" data-testid="tile-retention">
+        </Link>
+        <Link className="tile tile-link" href="/analytics?tab=retention&interval=week" data-testid="tile-retention">
           <div className="tile-label">Week-1 retention, cohort {d.cohort?.week ?? '—'}</div>
           <div className="tile-value">{d.cohort?.week1 && d.cohort.size ? formatPercent(d.cohort.week1.pct) : '—'}</div>
           <div className="muted">{d.cohort ? `${d.cohort.week1?.count ?? 0} of ${d.cohort.size} members who signed up that week` : 'no cohort'}</div>
-        </a>
-        <a className="tile tile-link" href="/analytics?tab=at-risk" data-testid="tile-at-risk">
+        </Link>
+        <Link className="tile tile-link" href="/analytics?tab=at-risk" data-testid="tile-at-risk">
           <div className="tile-label">At-risk members today</div>
           <div className="tile-value">{formatNumber(d.atRiskCount)}</div>
           <div className="muted">activity falling; see Analytics → At-risk</div>
-        </a>
+        </Link>
       </div>
     </section>
   );

@@ -38,8 +38,8 @@ export function BackupsPage({ permissions }: { permissions: Permission[] }) {
   const del = useMutation(trpc.backup.delete.mutationOptions({ onSuccess: invalidate }));
   const cleanup = useMutation(trpc.backup.cleanup.mutationOptions({ onSuccess: invalidate }));
   const plan = useQuery({ ...trpc.backup.retentionPreview.queryOptions(), enabled: retentionOpen && can('backup.delete') });
-  const running = jobs.data?.filter((j) => j.status === 'running') ?? [];
-  const prevRunning = useMemo(() => running.map((j) => j.id).join(','), [running]);
+  // The ids of the running jobs, as one string: when the set changes (a job finished), the list reloads.
+  const prevRunning = useMemo(() => (jobs.data ?? []).filter((j) => j.status === 'running').map((j) => j.id).join(','), [jobs.data]);
   useEffect(() => {
     void invalidate();
     // eslint-disable-next-line react-hooks/exhaustive-deps

@@ -41,7 +41,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       if (e.key !== 'nextauth.message' || !e.newValue) return;
       try {
         const msg = JSON.parse(e.newValue) as { event?: string; data?: { trigger?: string } };
-        if (msg.event === 'session' && msg.data?.trigger === 'signout') window.location.assign('/signin');
+        if (msg.event === 'session' && msg.data?.trigger === 'signout') window.location.replace(new URL('/signin', window.location.origin).href); // a full load: nothing of the old session stays in memory
       } catch {
         /* not ours */
       }

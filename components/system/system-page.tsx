@@ -79,7 +79,7 @@ export function SystemPage({ canMaintain }: { canMaintain: boolean }) {
               { key: 'rate', header: 'Hit rate', align: 'right', cell: (r) => (r.hitRate === null ? '—' : pct(r.hitRate)) },
             ]}
           />
-          <p className="muted small">Cache figures are this instance's since it started.</p>
+          <p className="muted small">Cache figures are this instance&apos;s since it started.</p>
           <h2>Collections</h2>
           <DataTable
             caption="Collections"

@@ -1,6 +1,6 @@
 'use client';
 import { useEffect, useState } from 'react';
-import { formatDateExact, relativeTime } from './format';
+import { formatDateExact } from './format';
 
 /** "just now", "2 min ago", "3 h ago" — for a value computed at `at` (exact UTC time on hover). */
 export function relativeAge(at: Date, now = Date.now()): string {
