@@ -48,7 +48,13 @@ async function check(page: Page, label: string) {
   expect.soft(overflow.scroll, `${label}: page scrolls sideways (${overflow.scroll} > ${overflow.client})`).toBeLessThanOrEqual(overflow.client);
   const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const report = bad.map((v) => `${v.id} (${v.impact}, ${v.nodes.length}×): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  const report = bad.map(
+    (v) =>
+      `${v.id} (${v.impact}, ${v.nodes.length}×): ${v.help} — ${v.nodes
+        .slice(0, 3)
+        .map((n) => n.target.join(' '))
+        .join(' | ')}`,
+  );
   expect.soft(report, `${label}: axe serious/critical violations`).toEqual([]);
   if (process.env.A11Y_SHOTS) await page.screenshot({ path: `.data/test-results/a11y/${label.replace(/[^a-z0-9]+/gi, '-')}.png`, fullPage: true });
 }
@@ -62,7 +68,10 @@ for (const role of ROLES) {
       const page = await context.newPage();
       await signInAs(page, role); // (the sidebar is only visible at desktop width)
       await page.setViewportSize({ width: size.width, height: size.height });
-      const hrefs = await page.getByTestId('sidebar').locator('a').evaluateAll((els) => els.map((e) => e.getAttribute('href')!));
+      const hrefs = await page
+        .getByTestId('sidebar')
+        .locator('a')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('href')!));
       expect(hrefs.length).toBeGreaterThan(0);
       // The 404 page is the same layout for everyone: checked for two roles.
       const pages = role === 'super_admin' || role === 'viewer' ? [...hrefs, '/no-such-page'] : hrefs;
@@ -156,7 +165,10 @@ test('an operator changes their own password from the sidebar (and back)', async
   const client = new MongoClient(process.env.MONGODB_URI || 'mongodb://127.0.0.1:27017');
   try {
     await client.connect();
-    await client.db(process.env.E2E_DB || 'acube_e2e').collection('admins').updateOne({ email: ROLE_EMAIL.content_manager }, { $set: { passwordHash: await hashPassword(DEMO_PASSWORD) } });
+    await client
+      .db(process.env.E2E_DB || 'acube_e2e')
+      .collection('admins')
+      .updateOne({ email: ROLE_EMAIL.content_manager }, { $set: { passwordHash: await hashPassword(DEMO_PASSWORD) } });
   } finally {
     await client.close();
   }

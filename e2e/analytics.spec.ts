@@ -35,7 +35,12 @@ test('analyst opens every analytics view, changes the interval and downloads the
   expect(csv.split('\n')[0]).toMatch(/^cohort \(UTC\),size,week 0 count,week 0 %/);
   expect(csv).toContain('weighted average');
 
-  for (const [tab, id] of [['Lifecycle', 'view-lifecycle'], ['Stickiness', 'view-stickiness'], ['Feature usage', 'view-features'], ['At-risk members', 'view-at-risk']] as const) {
+  for (const [tab, id] of [
+    ['Lifecycle', 'view-lifecycle'],
+    ['Stickiness', 'view-stickiness'],
+    ['Feature usage', 'view-features'],
+    ['At-risk members', 'view-at-risk'],
+  ] as const) {
     await page.getByRole('tab', { name: tab }).click();
     const view = page.getByTestId(id);
     await expect(view.locator('table.data').first()).toBeVisible();
@@ -77,7 +82,9 @@ test('super admin creates an API key; POST /api/events stores good events and re
   const none = await request.post('/api/events', { data: { events: [] } });
   expect(none.status()).toBe(401);
   // A real member id from the at-risk or search data: take one through tRPC as the super admin.
-  const ar = await page.request.get(`/api/trpc/analytics.atRisk?input=${encodeURIComponent(JSON.stringify({ json: { asOf: new Date().toISOString().slice(0, 10) } }))}`);
+  const ar = await page.request.get(
+    `/api/trpc/analytics.atRisk?input=${encodeURIComponent(JSON.stringify({ json: { asOf: new Date().toISOString().slice(0, 10) } }))}`,
+  );
   const rows = (await ar.json()).result.data.json.rows as Array<{ userId: string }>;
   expect(rows.length).toBeGreaterThan(0);
   const userId = rows[0]!.userId;
@@ -108,7 +115,10 @@ test('super admin creates an API key; POST /api/events stores good events and re
   const newKey = (await page.getByTestId('new-key').locator('code').textContent())!;
   expect(newKey).toMatch(/^acube_ek_/);
   const one = (k: string) =>
-    request.post('/api/events', { headers: { authorization: `Bearer ${k}` }, data: { events: [{ eventId: `e2e-rot-${k.slice(-6)}-${Date.now()}`, userId, name: 'app.opened', ts: new Date().toISOString() }] } });
+    request.post('/api/events', {
+      headers: { authorization: `Bearer ${k}` },
+      data: { events: [{ eventId: `e2e-rot-${k.slice(-6)}-${Date.now()}`, userId, name: 'app.opened', ts: new Date().toISOString() }] },
+    });
   expect((await one(newKey)).status()).toBe(200);
   expect((await one(key)).status()).toBe(200);
   await expect(oldRow).toContainText('replaced');

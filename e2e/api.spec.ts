@@ -64,7 +64,10 @@ test('a forged X-Forwarded-For does not change the IP the sign-in is recorded (a
 
   const sup = await playwright.request.newContext({ baseURL });
   const csrf = (await (await sup.get('/api/auth/csrf')).json()).csrfToken;
-  await sup.post('/api/auth/callback/credentials', { form: { csrfToken: csrf, email: ROLE_EMAIL.super_admin, password: DEMO_PASSWORD, json: 'true' }, maxRedirects: 0 });
+  await sup.post('/api/auth/callback/credentials', {
+    form: { csrfToken: csrf, email: ROLE_EMAIL.super_admin, password: DEMO_PASSWORD, json: 'true' },
+    maxRedirects: 0,
+  });
   const res = await sup.get(`/api/trpc/audit.list?input=${encodeURIComponent(JSON.stringify({ json: { target: probe, action: 'auth.signIn' } }))}`);
   expect(res.status()).toBe(200);
   const items = (await res.json()).result.data.json.items as Array<{ ip: string | null }>;

@@ -16,7 +16,22 @@ test('a wrong password shows an error and stays on sign-in', async ({ page }) =>
 test('super admin and viewer see different sidebars; sign out ends the session', async ({ page }) => {
   await signInAs(page, 'super_admin');
   const superItems = await sidebarItems(page);
-  expect(superItems).toEqual(['Dashboard', 'Search', 'Exports', 'Backups', 'Analytics', 'Roles & Admins', 'Audit log', 'Content', 'Moderation', 'Templates', 'Campaigns', 'Outbox', 'Suppressions', 'System']);
+  expect(superItems).toEqual([
+    'Dashboard',
+    'Search',
+    'Exports',
+    'Backups',
+    'Analytics',
+    'Roles & Admins',
+    'Audit log',
+    'Content',
+    'Moderation',
+    'Templates',
+    'Campaigns',
+    'Outbox',
+    'Suppressions',
+    'System',
+  ]);
   await expect(page.getByTestId('whoami-role')).toHaveText('Super admin');
   await expect(page.getByTestId('count-tiles')).toContainText('Members');
   await page.screenshot({ path: '.data/test-results/dashboard-super-admin.png', fullPage: true });

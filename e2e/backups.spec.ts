@@ -59,7 +59,9 @@ test.describe('backups', () => {
     await expect(row.getByTestId('download-needs-credentials')).toBeVisible();
     await expect(row.getByRole('link', { name: 'Download' })).toHaveCount(0);
     const list = await (await page.request.get(`/api/trpc/backup.list?input=${encodeURIComponent(JSON.stringify({ json: { limit: 10 } }))}`)).json();
-    const held = (list.result.data.json as Array<{ id: string; status: string; holdsCredentials: boolean }>).find((b) => b.status === 'complete' && b.holdsCredentials);
+    const held = (list.result.data.json as Array<{ id: string; status: string; holdsCredentials: boolean }>).find(
+      (b) => b.status === 'complete' && b.holdsCredentials,
+    );
     expect(held).toBeTruthy();
     const refused = await page.request.get(`/api/backups/${held!.id}/download`);
     expect(refused.status()).toBe(403);

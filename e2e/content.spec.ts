@@ -27,7 +27,9 @@ test('the content manager writes a draft, previews it (sanitised), schedules it 
   await page.getByLabel('Title', { exact: true }).fill(title);
   await page
     .getByLabel('Body (Markdown)')
-    .fill('# Breathing\n\nTry **box breathing** for [four counts](https://acube.example/breathe).\n\n<script>window.__xss = 1</script>\n\n<img src="x" onerror="window.__xss = 2">\n\n[bad](javascript:window.__xss=3)');
+    .fill(
+      '# Breathing\n\nTry **box breathing** for [four counts](https://acube.example/breathe).\n\n<script>window.__xss = 1</script>\n\n<img src="x" onerror="window.__xss = 2">\n\n[bad](javascript:window.__xss=3)',
+    );
   const preview = page.getByTestId('preview');
   await expect(preview.locator('h1')).toHaveText('Breathing');
   await expect(preview.locator('strong')).toHaveText('box breathing');
@@ -129,7 +131,8 @@ test('an event shows its registrations and capacity; cancelling it marks them an
   await expect(page.getByTestId('capacity-left')).toBeVisible();
   // no data.personal.read: emails are masked
   const regs = page.getByTestId('registrations');
-  if ((await regs.locator('tbody tr').count()) > 0 && !(await regs.locator('tbody').textContent())?.includes('Nobody')) await expect(regs.locator('tbody')).toContainText('••••');
+  if ((await regs.locator('tbody tr').count()) > 0 && !(await regs.locator('tbody').textContent())?.includes('Nobody'))
+    await expect(regs.locator('tbody')).toContainText('••••');
   await page.getByTestId('status-cancelled').click();
   const dialog = page.getByRole('dialog');
   await dialog.getByLabel(/Reason/).fill('Venue flooded');
@@ -146,7 +149,10 @@ test('the event editor tabs pass axe at desktop and phone widths without sideway
   await page.getByTestId('content-table').locator('tbody tr').first().getByRole('link').first().click();
   await expect(page).toHaveURL(/\/content\/events\/[0-9a-f]{24}$/);
   await expect(page.getByTestId('editor-version')).toBeVisible();
-  for (const [w, h] of [[1440, 900], [390, 844]] as const) {
+  for (const [w, h] of [
+    [1440, 900],
+    [390, 844],
+  ] as const) {
     await page.setViewportSize({ width: w, height: h });
     for (const tab of ['Edit', 'History', 'Registrations']) {
       await page.getByRole('tab', { name: tab }).click();
@@ -154,7 +160,15 @@ test('the event editor tabs pass axe at desktop and phone widths without sideway
       const o = await page.evaluate(() => ({ s: document.documentElement.scrollWidth, c: document.documentElement.clientWidth }));
       expect.soft(o.s, `${tab} at ${w}: sideways scroll`).toBeLessThanOrEqual(o.c);
       const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-      const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+      const bad = axe.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map(
+          (v) =>
+            `${v.id}: ${v.nodes
+              .slice(0, 3)
+              .map((n) => n.target.join(' '))
+              .join(' | ')}`,
+        );
       expect.soft(bad, `${tab} at ${w}`).toEqual([]);
     }
   }

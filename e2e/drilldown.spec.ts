@@ -8,7 +8,15 @@ const SHOTS = '.data/test-results';
 /** No serious or critical axe violation on the page as it is (the drawer with its related records open). */
 async function axeClean(page: Page, label: string) {
   const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  const bad = axe.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `${v.id}: ${v.help} — ${v.nodes
+          .slice(0, 3)
+          .map((n) => n.target.join(' '))
+          .join(' | ')}`,
+    );
   expect(bad, label).toEqual([]);
 }
 
@@ -19,11 +27,17 @@ async function memberWithBookings(): Promise<{ id: string; name: string; email: 
   try {
     const db = client.db(process.env.E2E_DB || 'acube_e2e');
     const counts = new Map<string, number>();
-    for (const b of await db.collection('session_bookings').find({}, { projection: { userId: 1 } }).toArray()) {
+    for (const b of await db
+      .collection('session_bookings')
+      .find({}, { projection: { userId: 1 } })
+      .toArray()) {
       const k = (b.userId as ObjectId).toHexString();
       counts.set(k, (counts.get(k) ?? 0) + 1);
     }
-    const users = await db.collection('users').find({}, { projection: { name: 1, email: 1 } }).toArray();
+    const users = await db
+      .collection('users')
+      .find({}, { projection: { name: 1, email: 1 } })
+      .toArray();
     // a member with 2+ bookings and an email no other member's contains
     for (const u of users) {
       const n = counts.get(u._id.toHexString()) ?? 0;
@@ -37,7 +51,7 @@ async function memberWithBookings(): Promise<{ id: string; name: string; email: 
   }
 }
 
-test('a booking found by its member\'s email in one condition; names link to the member; Back returns', async ({ page }) => {
+test("a booking found by its member's email in one condition; names link to the member; Back returns", async ({ page }) => {
   const m = await memberWithBookings();
   await signInAs(page, 'admin');
   const t0 = Date.now();

@@ -60,7 +60,12 @@ test('a backup started on instance 1 reaches a subscriber on instance 2 within 2
   await signInAs(page2, 'super_admin');
   await page2.goto('/backups');
   await expect(page2.getByTestId('live-status')).toHaveAttribute('data-status', 'live', { timeout: 20_000 });
-  const unreadBefore = Number((await page2.getByTestId('bell-count').textContent({ timeout: 3_000 }).catch(() => '0')) || 0);
+  const unreadBefore = Number(
+    (await page2
+      .getByTestId('bell-count')
+      .textContent({ timeout: 3_000 })
+      .catch(() => '0')) || 0,
+  );
 
   // instance 1: start a backup in the browser
   await signInAs(page, 'super_admin');

@@ -66,7 +66,10 @@ test('campaign for at-risk members: send, inbox, click, one-click unsubscribe, r
   const anon = await pwRequest.newContext();
   const res = await anon.post(unsub, { form: { 'List-Unsubscribe': 'One-Click' } });
   expect(res.status()).toBe(200);
-  const tampered = await anon.post(unsub.replace(/token=(.)/, (_m, c: string) => `token=${c === 'e' ? 'f' : 'e'}`), { form: { 'List-Unsubscribe': 'One-Click' } });
+  const tampered = await anon.post(
+    unsub.replace(/token=(.)/, (_m, c: string) => `token=${c === 'e' ? 'f' : 'e'}`),
+    { form: { 'List-Unsubscribe': 'One-Click' } },
+  );
   expect(tampered.status()).toBe(400);
 
   // the report counts the click and the unsubscribe
@@ -116,7 +119,10 @@ test('messaging pages at 1440 and 390: no sideways scroll, no serious axe violat
   const first = page.getByTestId('campaigns-table').locator('a[href^="/messaging/campaigns/"]').first();
   const detail = (await first.count()) ? await first.getAttribute('href') : null;
   const pages = ['/messaging/templates', '/messaging/campaigns', '/messaging/outbox', '/messaging/suppressions', ...(detail ? [detail] : [])];
-  for (const size of [{ width: 1440, height: 900 }, { width: 390, height: 844 }]) {
+  for (const size of [
+    { width: 1440, height: 900 },
+    { width: 390, height: 844 },
+  ]) {
     await page.setViewportSize(size);
     for (const href of pages) {
       await page.goto(href);
@@ -124,7 +130,15 @@ test('messaging pages at 1440 and 390: no sideways scroll, no serious axe violat
       const o = await page.evaluate(() => ({ s: document.documentElement.scrollWidth, c: document.documentElement.clientWidth }));
       expect.soft(o.s, `${href} ${size.width}: sideways scroll`).toBeLessThanOrEqual(o.c);
       const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-      const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+      const bad = axe.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map(
+          (v) =>
+            `${v.id}: ${v.help} — ${v.nodes
+              .slice(0, 3)
+              .map((n) => n.target.join(' '))
+              .join(' | ')}`,
+        );
       expect.soft(bad, `${href} ${size.width}: axe`).toEqual([]);
     }
   }

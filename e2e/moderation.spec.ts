@@ -95,7 +95,10 @@ test('the queue and an open item pass axe at desktop and phone widths without si
   test.setTimeout(120_000);
   const AxeBuilder = (await import('@axe-core/playwright')).default;
   await signInAs(page, 'moderator');
-  for (const [w, h] of [[1440, 900], [390, 844]] as const) {
+  for (const [w, h] of [
+    [1440, 900],
+    [390, 844],
+  ] as const) {
     await page.setViewportSize({ width: w, height: h });
     for (const url of ['/moderation?kind=volunteers&view=applied', '/moderation?kind=registrations&view=waitlisted']) {
       await page.goto(url);
@@ -109,7 +112,15 @@ test('the queue and an open item pass axe at desktop and phone widths without si
       const o = await page.evaluate(() => ({ s: document.documentElement.scrollWidth, c: document.documentElement.clientWidth }));
       expect.soft(o.s, `${url} at ${w}: sideways scroll`).toBeLessThanOrEqual(o.c);
       const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-      const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+      const bad = axe.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map(
+          (v) =>
+            `${v.id}: ${v.nodes
+              .slice(0, 3)
+              .map((n) => n.target.join(' '))
+              .join(' | ')}`,
+        );
       expect.soft(bad, `${url} at ${w}`).toEqual([]);
     }
   }

@@ -3,7 +3,10 @@ import { sidebarItems, signIn, signInAs } from './fixtures';
 
 const widgetKeys = async (page: Page) => {
   await expect(page.getByTestId('widgets').locator('[data-widget]').first()).toBeVisible();
-  return page.getByTestId('widgets').locator('[data-widget]').evaluateAll((els) => els.map((e) => e.getAttribute('data-widget')));
+  return page
+    .getByTestId('widgets')
+    .locator('[data-widget]')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('data-widget')));
 };
 
 test('super admin creates a "Support" role and an admin with it; demotion shows on their next navigation; all audited', async ({ browser }) => {

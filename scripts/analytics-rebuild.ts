@@ -15,7 +15,9 @@ async function main() {
     const db = client.db(dbName);
     await ensureIndexes(db);
     const r = await rebuildRollup(db, (m) => console.log(`[analytics] ${m}`));
-    console.log(`[analytics] rollup rebuilt: ${r.events.toLocaleString('en-US')} events → ${r.docs.toLocaleString('en-US')} member-days in ${(r.ms / 1000).toFixed(1)} s`);
+    console.log(
+      `[analytics] rollup rebuilt: ${r.events.toLocaleString('en-US')} events → ${r.docs.toLocaleString('en-US')} member-days in ${(r.ms / 1000).toFixed(1)} s`,
+    );
   } finally {
     await client.close();
   }

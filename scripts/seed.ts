@@ -57,7 +57,12 @@ async function main() {
   await client.connect();
   try {
     const db = client.db(dbName);
-    if (values.drop) for (const c of [...COLLECTION_KEYS, ...(auditEntries ? ['audit_logs'] : [])]) await db.collection(c).drop().catch(() => undefined);
+    if (values.drop)
+      for (const c of [...COLLECTION_KEYS, ...(auditEntries ? ['audit_logs'] : [])])
+        await db
+          .collection(c)
+          .drop()
+          .catch(() => undefined);
     await ensureIndexes(db);
     if (values['demo-admins']) {
       const n = await ensureDemoAdmins(db);

@@ -31,7 +31,13 @@ describe('shared CSV cell encoder', () => {
   const PAYLOADS = [
     ...PREFIXES.map((p) => `${p}HYPERLINK("http://evil.example","x")`),
     ...PREFIXES.flatMap((p) => BREAKS.map((b) => `Harmless${b}${p}cmd|' /C calc'!A0`)),
-    '=1,2', 'say "hi"', '+SUM(1,2)', '-2+3', '@SUM(A1)', 'plain', '',
+    '=1,2',
+    'say "hi"',
+    '+SUM(1,2)',
+    '-2+3',
+    '@SUM(A1)',
+    'plain',
+    '',
   ];
 
   it('round-trips every formula prefix and CR/LF as inert text (csv-parse)', () => {

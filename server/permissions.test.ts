@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  BUILTIN_ROLES,
-  BUILTIN_ROLE_KEYS,
-  PERMISSIONS,
-  PERMISSION_INFO,
-  PERMISSION_AREAS,
-  can,
-  visibleSections,
-  isPermission,
-} from './permissions';
+import { BUILTIN_ROLES, BUILTIN_ROLE_KEYS, PERMISSIONS, PERMISSION_INFO, PERMISSION_AREAS, can, visibleSections, isPermission } from './permissions';
 
 describe('permissions table', () => {
   it('super_admin has every permission', () => {
@@ -71,7 +62,19 @@ describe('permissions table', () => {
   it('sidebars differ by role', () => {
     const keys = (r: string) => visibleSections(r).map((s) => s.key);
     const messaging = ['templates', 'campaigns', 'outbox', 'suppressions'];
-    expect(keys('super_admin')).toEqual(['dashboard', 'search', 'exports', 'backups', 'analytics', 'roles', 'audit', 'content', 'moderation', ...messaging, 'system']);
+    expect(keys('super_admin')).toEqual([
+      'dashboard',
+      'search',
+      'exports',
+      'backups',
+      'analytics',
+      'roles',
+      'audit',
+      'content',
+      'moderation',
+      ...messaging,
+      'system',
+    ]);
     expect(keys('viewer')).toEqual(['dashboard', 'search']);
     expect(keys('analyst')).toEqual(['dashboard', 'search', 'exports', 'analytics', 'campaigns', 'outbox', 'suppressions']);
     expect(keys('content_manager')).toEqual(['dashboard', 'search', 'exports', 'content', ...messaging]);

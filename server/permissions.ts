@@ -63,14 +63,7 @@ export function isPermission(p: string): p is Permission {
   return Object.prototype.hasOwnProperty.call(PERMISSION_INFO, p);
 }
 
-export const BUILTIN_ROLE_KEYS = [
-  'super_admin',
-  'admin',
-  'content_manager',
-  'moderator',
-  'analyst',
-  'viewer',
-] as const;
+export const BUILTIN_ROLE_KEYS = ['super_admin', 'admin', 'content_manager', 'moderator', 'analyst', 'viewer'] as const;
 export type BuiltinRole = (typeof BUILTIN_ROLE_KEYS)[number];
 
 export function isBuiltinRole(role: string): role is BuiltinRole {
@@ -114,7 +107,15 @@ export const BUILTIN_ROLES: Record<BuiltinRole, { label: string; description: st
   content_manager: {
     label: 'Content manager',
     description: 'Blogs, events and careers: search, export and edit them.',
-    permissions: ['dashboard.view', 'data.content.read', 'data.registrations.read', 'export', 'content.edit', 'messaging.templates.edit', 'messaging.reports.read'],
+    permissions: [
+      'dashboard.view',
+      'data.content.read',
+      'data.registrations.read',
+      'export',
+      'content.edit',
+      'messaging.templates.edit',
+      'messaging.reports.read',
+    ],
   },
   moderator: {
     label: 'Moderator',
@@ -159,10 +160,7 @@ export function builtinRole(key: BuiltinRole): ResolvedRole {
  * The one check used everywhere. Accepts a resolved role, a permission list,
  * or a built-in role key.
  */
-export function can(
-  who: ResolvedRole | readonly Permission[] | BuiltinRole | string | null | undefined,
-  permission: Permission,
-): boolean {
+export function can(who: ResolvedRole | readonly Permission[] | BuiltinRole | string | null | undefined, permission: Permission): boolean {
   if (!who) return false;
   if (typeof who === 'string') return isBuiltinRole(who) && BUILTIN_ROLES[who].permissions.includes(permission);
   const perms = Array.isArray(who) ? (who as readonly Permission[]) : (who as ResolvedRole).permissions;

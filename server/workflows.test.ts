@@ -7,7 +7,8 @@ describe('state machines', () => {
     for (const [c, wf] of Object.entries(WORKFLOWS) as [WorkflowKey, (typeof WORKFLOWS)[WorkflowKey]][]) {
       const values = REGISTRY[c].fields.status!.values!;
       expect(Object.keys(wf.transitions).sort(), c).toEqual([...values].sort());
-      for (const [from, tos] of Object.entries(wf.transitions)) for (const to of tos as readonly string[]) expect(values, `${c}: ${from} → ${to}`).toContain(to);
+      for (const [from, tos] of Object.entries(wf.transitions))
+        for (const to of tos as readonly string[]) expect(values, `${c}: ${from} → ${to}`).toContain(to);
       for (const r of wf.reasonRequired) expect(values).toContain(r);
     }
   });

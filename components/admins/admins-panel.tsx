@@ -24,12 +24,11 @@ export function AdminsPanel({ permissions, selfId }: { permissions: string[]; se
   const [secret, setSecret] = useState<{ email: string; password: string; kind: string } | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
 
-  const list = useQuery(
-    trpc.admins.list.queryOptions({ q: q || undefined, role: role || undefined, status: status || undefined, page, pageSize: 25 }),
-  );
+  const list = useQuery(trpc.admins.list.queryOptions({ q: q || undefined, role: role || undefined, status: status || undefined, page, pageSize: 25 }));
   const roles = useQuery({ ...trpc.roles.list.queryOptions(), enabled: canRoles });
   const roleLabel = (k: string) => roles.data?.find((r) => r.key === k)?.label ?? k;
-  const refresh = () => qc.invalidateQueries({ queryKey: trpc.admins.list.queryKey() }).then(() => qc.invalidateQueries({ queryKey: trpc.roles.list.queryKey() }));
+  const refresh = () =>
+    qc.invalidateQueries({ queryKey: trpc.admins.list.queryKey() }).then(() => qc.invalidateQueries({ queryKey: trpc.roles.list.queryKey() }));
   const onErr = (e: { message: string }) => setActionError(e.message);
   const onOk = () => {
     setActionError(null);
@@ -69,7 +68,10 @@ export function AdminsPanel({ permissions, selfId }: { permissions: string[]; se
     <div>
       {secret && (
         <div className="notice secret" role="status" data-testid="one-time-password">
-          <strong>{secret.kind} for {secret.email}</strong> — shown only once. Give it to them over a safe channel; they can change it after signing in.
+          <strong>
+            {secret.kind} for {secret.email}
+          </strong>{' '}
+          — shown only once. Give it to them over a safe channel; they can change it after signing in.
           <div className="secret-row">
             <code data-testid="one-time-password-value">{secret.password}</code>
             <button type="button" className="btn small secondary" onClick={() => void navigator.clipboard?.writeText(secret.password)}>
@@ -161,7 +163,15 @@ export function AdminsPanel({ permissions, selfId }: { permissions: string[]; se
         rowKey={(a) => a.id}
         rowData={(a) => ({ email: a.email })}
         columns={[
-          { key: 'name', header: 'Name', cell: (a) => <>{a.name} {a.id === selfId && <StatusBadge status="you" />}</> },
+          {
+            key: 'name',
+            header: 'Name',
+            cell: (a) => (
+              <>
+                {a.name} {a.id === selfId && <StatusBadge status="you" />}
+              </>
+            ),
+          },
           { key: 'email', header: 'Email' },
           {
             key: 'role',
@@ -176,7 +186,11 @@ export function AdminsPanel({ permissions, selfId }: { permissions: string[]; se
                     const to = e.target.value;
                     const ok = await ask({
                       title: `Change the role of ${a.email}?`,
-                      body: <p>From {roleLabel(a.role)} to {roleLabel(to)}. It takes effect on their next request.</p>,
+                      body: (
+                        <p>
+                          From {roleLabel(a.role)} to {roleLabel(to)}. It takes effect on their next request.
+                        </p>
+                      ),
                       confirmLabel: `Make them ${roleLabel(to)}`,
                     });
                     if (ok) setRoleM.mutate({ id: a.id, role: to });
@@ -193,7 +207,11 @@ export function AdminsPanel({ permissions, selfId }: { permissions: string[]; se
               ),
           },
           { key: 'status', header: 'Status', cell: (a) => <StatusBadge status={a.status} /> },
-          { key: 'lastSignInAt', header: 'Last sign-in', cell: (a) => (a.lastSignInAt ? <Time value={a.lastSignInAt} /> : <span className="muted">never</span>) },
+          {
+            key: 'lastSignInAt',
+            header: 'Last sign-in',
+            cell: (a) => (a.lastSignInAt ? <Time value={a.lastSignInAt} /> : <span className="muted">never</span>),
+          },
           { key: 'createdByLabel', header: 'Created by', cell: (a) => a.createdByLabel ?? '—' },
           ...(canManage
             ? [
@@ -211,7 +229,14 @@ export function AdminsPanel({ permissions, selfId }: { permissions: string[]; se
                               type="button"
                               className="btn small danger"
                               onClick={async () => {
-                                if (await ask({ title: `Deactivate ${a.email}?`, body: <p>They are signed out at once and cannot sign in until reactivated.</p>, confirmLabel: 'Deactivate', destructive: true }))
+                                if (
+                                  await ask({
+                                    title: `Deactivate ${a.email}?`,
+                                    body: <p>They are signed out at once and cannot sign in until reactivated.</p>,
+                                    confirmLabel: 'Deactivate',
+                                    destructive: true,
+                                  })
+                                )
                                   deactivate.mutate({ id: a.id });
                               }}
                             >
@@ -227,7 +252,15 @@ export function AdminsPanel({ permissions, selfId }: { permissions: string[]; se
                             type="button"
                             className="btn small secondary"
                             onClick={async () => {
-                              if (!(await ask({ title: `Reset the password of ${a.email}?`, body: <p>Their sessions end and a new password is shown to you once.</p>, confirmLabel: 'Reset password', destructive: true }))) return;
+                              if (
+                                !(await ask({
+                                  title: `Reset the password of ${a.email}?`,
+                                  body: <p>Their sessions end and a new password is shown to you once.</p>,
+                                  confirmLabel: 'Reset password',
+                                  destructive: true,
+                                }))
+                              )
+                                return;
                               const r = await reset.mutateAsync({ id: a.id }).catch(() => null);
                               if (r) {
                                 setSecret({ email: a.email, password: r.newPassword, kind: 'New password' });
@@ -242,7 +275,13 @@ export function AdminsPanel({ permissions, selfId }: { permissions: string[]; se
                           type="button"
                           className="btn small secondary"
                           onClick={async () => {
-                            if (await ask({ title: `Sign ${a.email} out everywhere?`, body: <p>Every session of this operator ends; they can sign in again.</p>, confirmLabel: 'Sign out everywhere' }))
+                            if (
+                              await ask({
+                                title: `Sign ${a.email} out everywhere?`,
+                                body: <p>Every session of this operator ends; they can sign in again.</p>,
+                                confirmLabel: 'Sign out everywhere',
+                              })
+                            )
                               revoke.mutate({ id: a.id });
                           }}
                         >

@@ -22,9 +22,9 @@ export function ActiveUsersView({ f }: { f: Filters }) {
         href={csvHref('active-users', rangeOf(f))}
         explain={
           <>
-            A member is active on a UTC day when they sent at least one {f.event ? <code>{f.event}</code> : 'event'}. Per {f.interval}: distinct active members, mean DAU, WAU and
-            MAU (distinct members active in the 7 / 30 days ending on the period&apos;s last day) and stickiness = mean DAU ÷ MAU. A period that is not over is drawn dashed and
-            marked incomplete.
+            A member is active on a UTC day when they sent at least one {f.event ? <code>{f.event}</code> : 'event'}. Per {f.interval}: distinct active members,
+            mean DAU, WAU and MAU (distinct members active in the 7 / 30 days ending on the period&apos;s last day) and stickiness = mean DAU ÷ MAU. A period
+            that is not over is drawn dashed and marked incomplete.
           </>
         }
       />
@@ -52,7 +52,11 @@ export function ActiveUsersView({ f }: { f: Filters }) {
             rowKey={(p) => p.period}
             rowClassName={(p) => (isIncomplete(p.period) ? 'incomplete' : undefined)}
             columns={[
-              { key: 'period', header: `${intervalLabel(f.interval)} (UTC)`, cell: (p) => <PeriodCell period={p.period} incomplete={isIncomplete(p.period)} /> },
+              {
+                key: 'period',
+                header: `${intervalLabel(f.interval)} (UTC)`,
+                cell: (p) => <PeriodCell period={p.period} incomplete={isIncomplete(p.period)} />,
+              },
               { key: 'active', header: 'Active members', align: 'right', cell: (p) => formatNumber(p.active) },
               { key: 'dau', header: 'DAU (mean)', align: 'right', cell: (p) => formatNumber(p.dau, { maximumFractionDigits: 1 }) },
               { key: 'wau', header: 'WAU', align: 'right', cell: (p) => formatNumber(p.wau) },

@@ -76,7 +76,9 @@ export function AnalyticsPage({ canKeys, canSeeMembers }: { canKeys: boolean; ca
               ))}
             </select>
           </label>
-          <span className="badge" title="Days, weeks (ISO, Monday first) and months are UTC.">All times UTC</span>
+          <span className="badge" title="Days, weeks (ISO, Monday first) and months are UTC.">
+            All times UTC
+          </span>
           <span className="muted an-presets">
             {[30, 90, 180, 365].map((n) => (
               <button key={n} className="btn small secondary" onClick={() => set({ from: utcDay(today - (n - 1) * DAY), to: utcDay(today) })}>

@@ -102,7 +102,10 @@ function RotateDialog({ apiKey, onClose, onRotated }: { apiKey: Key; onClose: ()
         </div>
       }
     >
-      <p>A new key with the same name and scopes is issued and shown once. Put it into the platform&apos;s settings; the old key keeps working until the overlap ends, then it expires.</p>
+      <p>
+        A new key with the same name and scopes is issued and shown once. Put it into the platform&apos;s settings; the old key keeps working until the overlap
+        ends, then it expires.
+      </p>
       <label>
         Old key keeps working for{' '}
         <select aria-label="Overlap" value={overlap} onChange={(e) => setOverlap(Number(e.target.value))}>
@@ -144,8 +147,8 @@ export function ApiKeysView() {
     <section className="card an-view" data-testid="view-keys">
       <h2>Event-ingestion API keys</h2>
       <p className="muted">
-        The A-Cube platform sends member activity to <code>POST /api/events</code> with <code>Authorization: Bearer &lt;key&gt;</code>, in batches of up to 500 events. Only a
-        SHA-256 of each key is stored: copy a new key when it is shown, it cannot be shown again.
+        The A-Cube platform sends member activity to <code>POST /api/events</code> with <code>Authorization: Bearer &lt;key&gt;</code>, in batches of up to 500
+        events. Only a SHA-256 of each key is stored: copy a new key when it is shown, it cannot be shown again.
       </p>
       <form
         className="toolbar"
@@ -184,7 +187,15 @@ export function ApiKeysView() {
         columns={[
           { key: 'name', header: 'Name' },
           { key: 'prefix', header: 'Key starts with', cell: (k) => <code>{k.prefix}…</code> },
-          { key: 'createdAt', header: 'Created', cell: (k) => <>{formatDate(k.createdAt)} by {k.createdBy ?? '—'}</> },
+          {
+            key: 'createdAt',
+            header: 'Created',
+            cell: (k) => (
+              <>
+                {formatDate(k.createdAt)} by {k.createdBy ?? '—'}
+              </>
+            ),
+          },
           { key: 'scopes', header: 'Scopes', cell: (k) => k.scopes.map((sc) => <code key={sc}>{sc}</code>) },
           { key: 'expiresAt', header: 'Expires', cell: (k) => (k.expiresAt ? <Time value={k.expiresAt} /> : 'never') },
           {
@@ -224,17 +235,24 @@ export function ApiKeysView() {
                   </button>
                 )}
                 {!k.revokedAt && k.status !== 'expired' && (
-                <button
-                  type="button"
-                  className="btn small danger"
-                  disabled={revoke.isPending}
-                  onClick={async () => {
-                    if (await ask({ title: `Revoke the key “${k.name}”?`, body: <p>The platform can no longer send events with it. This cannot be undone: create a new key instead.</p>, confirmLabel: 'Revoke key', destructive: true }))
-                      revoke.mutate({ id: k.id });
-                  }}
-                >
-                  Revoke
-                </button>
+                  <button
+                    type="button"
+                    className="btn small danger"
+                    disabled={revoke.isPending}
+                    onClick={async () => {
+                      if (
+                        await ask({
+                          title: `Revoke the key “${k.name}”?`,
+                          body: <p>The platform can no longer send events with it. This cannot be undone: create a new key instead.</p>,
+                          confirmLabel: 'Revoke key',
+                          destructive: true,
+                        })
+                      )
+                        revoke.mutate({ id: k.id });
+                    }}
+                  >
+                    Revoke
+                  </button>
                 )}
               </div>
             ),

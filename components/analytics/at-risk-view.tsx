@@ -31,9 +31,9 @@ export function AtRiskView({ f, canSeeMembers }: { f: Filters; canSeeMembers: bo
         href={csvHref('at-risk', { asOf: f.to, event: f.event, sort, dir })}
         explain={
           <>
-            Members who were engaged (at least 2 active days in the 30 days before the last 30) and are now active on fewer days. Score (0–100) = 50 × recency (days since last
-            activity, capped at 30, ÷ 30) + 50 × drop (share of the earlier window&apos;s active days missing in the last 30 days). Members scoring 40 or more are listed. The
-            reference day is the range&apos;s &quot;To&quot; day.
+            Members who were engaged (at least 2 active days in the 30 days before the last 30) and are now active on fewer days. Score (0–100) = 50 × recency
+            (days since last activity, capped at 30, ÷ 30) + 50 × drop (share of the earlier window&apos;s active days missing in the last 30 days). Members
+            scoring 40 or more are listed. The reference day is the range&apos;s &quot;To&quot; day.
           </>
         }
       />
@@ -60,8 +60,26 @@ export function AtRiskView({ f, canSeeMembers }: { f: Filters; canSeeMembers: bo
               setPage(1);
             }}
             columns={[
-              { key: 'name', header: 'Member', sortable: true, cell: (r) => (canSeeMembers ? <Link href={recordHref('users', r.userId)} data-testid="at-risk-member">{r.name}</Link> : r.name) },
-              { key: 'score', header: 'Risk score', sortable: true, align: 'right', cell: (r) => <StatusBadge status={String(r.score)} tone={r.score >= 70 ? 'bad' : 'warn'} /> },
+              {
+                key: 'name',
+                header: 'Member',
+                sortable: true,
+                cell: (r) =>
+                  canSeeMembers ? (
+                    <Link href={recordHref('users', r.userId)} data-testid="at-risk-member">
+                      {r.name}
+                    </Link>
+                  ) : (
+                    r.name
+                  ),
+              },
+              {
+                key: 'score',
+                header: 'Risk score',
+                sortable: true,
+                align: 'right',
+                cell: (r) => <StatusBadge status={String(r.score)} tone={r.score >= 70 ? 'bad' : 'warn'} />,
+              },
               { key: 'recencyDays', header: 'Days since last active', sortable: true, align: 'right', cell: n('recencyDays') },
               { key: 'previousDays', header: 'Active days, 30 before', sortable: true, align: 'right', cell: n('previousDays') },
               { key: 'recentDays', header: 'Active days, last 30', sortable: true, align: 'right', cell: n('recentDays') },

@@ -67,12 +67,26 @@ export function FeatureUsageView({ f }: { f: Filters }) {
             stale={q.isPlaceholderData}
             rowKey={(s) => s.period}
             columns={[
-              { key: 'period', header: `${intervalLabel(f.interval)} (UTC)`, cell: (s) => <PeriodCell period={s.period} incomplete={isIncomplete(s.period)} /> },
+              {
+                key: 'period',
+                header: `${intervalLabel(f.interval)} (UTC)`,
+                cell: (s) => <PeriodCell period={s.period} incomplete={isIncomplete(s.period)} />,
+              },
               { key: 'total', header: 'Events', align: 'right', cell: (s) => formatNumber(s.total) },
               { key: 'activeMembers', header: 'Active members', align: 'right', cell: (s) => formatNumber(s.activeMembers) },
-              { key: 'bookingsPerActive', header: 'Bookings / active', align: 'right', cell: (s) => formatNumber(s.bookingsPerActive, { maximumFractionDigits: 2 }) },
+              {
+                key: 'bookingsPerActive',
+                header: 'Bookings / active',
+                align: 'right',
+                cell: (s) => formatNumber(s.bookingsPerActive, { maximumFractionDigits: 2 }),
+              },
               { key: 'eventsPerActive', header: 'Events / active', align: 'right', cell: (s) => formatNumber(s.eventsPerActive, { maximumFractionDigits: 2 }) },
-              { key: 'activeDaysPerActive', header: 'Active days / active', align: 'right', cell: (s) => formatNumber(s.activeDaysPerActive, { maximumFractionDigits: 2 }) },
+              {
+                key: 'activeDaysPerActive',
+                header: 'Active days / active',
+                align: 'right',
+                cell: (s) => formatNumber(s.activeDaysPerActive, { maximumFractionDigits: 2 }),
+              },
             ]}
           />
         </>

@@ -45,7 +45,11 @@ export function LifecycleView({ f }: { f: Filters }) {
             stale={q.isPlaceholderData}
             rowKey={(p) => p.period}
             columns={[
-              { key: 'period', header: `${intervalLabel(f.interval)} (UTC)`, cell: (p) => <PeriodCell period={p.period} incomplete={isIncomplete(p.period)} /> },
+              {
+                key: 'period',
+                header: `${intervalLabel(f.interval)} (UTC)`,
+                cell: (p) => <PeriodCell period={p.period} incomplete={isIncomplete(p.period)} />,
+              },
               { key: 'new', header: 'New', align: 'right', cell: n('new') },
               { key: 'returning', header: 'Returning', align: 'right', cell: n('returning') },
               { key: 'resurrecting', header: 'Resurrecting', align: 'right', cell: n('resurrecting') },

@@ -44,8 +44,16 @@ export function RetentionView({ f }: { f: Filters }) {
               ? 'First time: each member belongs to the cohort of the period they signed up in (UTC).'
               : 'Recurring: every period in which a member was active starts a cohort of them.'}{' '}
             A cell counts cohort members active {criterion === 'on' ? 'in exactly that period' : 'in that period or any later one'}
-            {f.event ? <> (with <code>{f.event}</code>)</> : ''}. Cells of a period that is not over yet are marked with a dashed border and left out of the weighted average, which
-            sums counts and sizes over the cohorts that completed the column. Blank cells lie past the range.
+            {f.event ? (
+              <>
+                {' '}
+                (with <code>{f.event}</code>)
+              </>
+            ) : (
+              ''
+            )}
+            . Cells of a period that is not over yet are marked with a dashed border and left out of the weighted average, which sums counts and sizes over the
+            cohorts that completed the column. Blank cells lie past the range.
           </>
         }
       />

@@ -26,7 +26,13 @@ export function StickinessView({ f }: { f: Filters }) {
       {q.data && q.data.activeMembers === 0 && <Empty>No member was active in this range.</Empty>}
       {q.data && q.data.activeMembers > 0 && (
         <>
-          <BarChartBox data={q.data.rows} x="periods" xLabel={`${unit} active`} series={[{ key: 'members', label: 'Members' }]} label="Members by number of active periods" />
+          <BarChartBox
+            data={q.data.rows}
+            x="periods"
+            xLabel={`${unit} active`}
+            series={[{ key: 'members', label: 'Members' }]}
+            label="Members by number of active periods"
+          />
           <DataTable<Row>
             caption="Stickiness"
             rows={q.data.rows}

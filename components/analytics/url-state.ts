@@ -20,7 +20,10 @@ export interface AnalyticsUrlState {
 
 const DAY = 86_400_000;
 const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)));
+const Day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)));
 
 export function defaultAnalyticsState(now = Date.now()): AnalyticsUrlState {
   return { tab: 'active-users', from: utcDay(now - 83 * DAY), to: utcDay(now), interval: 'week', event: null };

@@ -56,9 +56,7 @@ export function AuditLog({ canExport }: { canExport: boolean }) {
     to: dayEnd(f.to),
     limit: 50,
   };
-  const list = useInfiniteQuery(
-    trpc.audit.list.infiniteQueryOptions(input, { getNextPageParam: (last) => last.nextCursor ?? undefined, initialCursor: null }),
-  );
+  const list = useInfiniteQuery(trpc.audit.list.infiniteQueryOptions(input, { getNextPageParam: (last) => last.nextCursor ?? undefined, initialCursor: null }));
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
   // Live feed: new entries (announced over the live subscription) refetch the first page, at most every 2 s;
   // while older pages are loaded the list stays put and offers to show the new ones instead.
@@ -101,7 +99,11 @@ export function AuditLog({ canExport }: { canExport: boolean }) {
       >
         <input placeholder="Admin email" aria-label="Admin" value={draft.actor} onChange={set('actor')} />
         <input placeholder="Action" aria-label="Action" list="audit-actions" value={draft.action} onChange={set('action')} />
-        <datalist id="audit-actions">{actions.data?.map((a) => <option key={a} value={a} />)}</datalist>
+        <datalist id="audit-actions">
+          {actions.data?.map((a) => (
+            <option key={a} value={a} />
+          ))}
+        </datalist>
         <input placeholder="Target (id, name or type)" aria-label="Target" value={draft.target} onChange={set('target')} />
         <select aria-label="Result" value={draft.result} onChange={set('result')}>
           <option value="">Any result</option>
@@ -141,7 +143,18 @@ export function AuditLog({ canExport }: { canExport: boolean }) {
         onRowOpen={(e) => setOpen(e)}
         columns={[
           { key: 'at', header: 'When', cell: (e) => <Time value={e.at} /> },
-          { key: 'actor', header: 'Who', cell: (e) => (e.actor ? <>{e.actor.email} <span className="muted small">{e.actor.role}</span></> : <span className="muted">anonymous</span>) },
+          {
+            key: 'actor',
+            header: 'Who',
+            cell: (e) =>
+              e.actor ? (
+                <>
+                  {e.actor.email} <span className="muted small">{e.actor.role}</span>
+                </>
+              ) : (
+                <span className="muted">anonymous</span>
+              ),
+          },
           {
             key: 'what',
             header: 'What',
@@ -150,8 +163,7 @@ export function AuditLog({ canExport }: { canExport: boolean }) {
               const href = targetHref(e.target);
               return (
                 <>
-                  {describeAction(e.action, null)}{' '}
-                  {e.target && (href ? <Link href={href}>{targetText(e.target)}</Link> : <span>{targetText(e.target)}</span>)}
+                  {describeAction(e.action, null)} {e.target && (href ? <Link href={href}>{targetText(e.target)}</Link> : <span>{targetText(e.target)}</span>)}
                 </>
               );
             },

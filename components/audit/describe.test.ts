@@ -4,7 +4,9 @@ import { describeAction, diff, targetHref } from './describe';
 describe('audit entries in plain language', () => {
   it('describes known actions with their target', () => {
     expect(describeAction('admins.setRole', { type: 'admin', id: 'a1', label: 'ana@acube.local' })).toBe('Changed the role of ana@acube.local');
-    expect(describeAction('backup.restore', { type: 'backup', id: 'b1', label: 'backup of 2026-11-30 10:41 UTC' })).toBe('Restored from backup of 2026-11-30 10:41 UTC');
+    expect(describeAction('backup.restore', { type: 'backup', id: 'b1', label: 'backup of 2026-11-30 10:41 UTC' })).toBe(
+      'Restored from backup of 2026-11-30 10:41 UTC',
+    );
     expect(describeAction('auth.signIn', null)).toBe('Signed in');
     expect(describeAction('backup.delete', { type: 'backup', id: '665f00aa11bb22cc33dd44ee' })).toBe('Deleted backup 665f00aa…');
   });
@@ -19,7 +21,9 @@ describe('audit entries in plain language', () => {
     expect(targetHref({ type: 'unknown' })).toBeNull();
   });
   it('diffs before and after field by field', () => {
-    expect(diff({ role: 'viewer', name: 'A' }, { role: 'analyst', name: 'A' })).toEqual([{ path: 'role', kind: 'changed', before: 'viewer', after: 'analyst' }]);
+    expect(diff({ role: 'viewer', name: 'A' }, { role: 'analyst', name: 'A' })).toEqual([
+      { path: 'role', kind: 'changed', before: 'viewer', after: 'analyst' },
+    ]);
     expect(diff({ permissions: ['a', 'b'] }, { permissions: ['b', 'c'] })).toEqual([
       { path: 'permissions', kind: 'added', after: 'c' },
       { path: 'permissions', kind: 'removed', before: 'a' },

@@ -72,7 +72,12 @@ export function describeAction(action: string, target?: AuditTarget | null): str
   const what = targetText(target);
   if (!verb) return what ? `${humanize(action)}: ${what}` : humanize(action);
   // Verbs that already name their object read alone.
-  if (/^(Signed in|Signed out|Changed their own password|Applied backup retention|Changed the backup schedule|Started a backup|Ran the scheduled backup)$/.test(verb)) return verb;
+  if (
+    /^(Signed in|Signed out|Changed their own password|Applied backup retention|Changed the backup schedule|Started a backup|Ran the scheduled backup)$/.test(
+      verb,
+    )
+  )
+    return verb;
   return what ? `${verb} ${what}` : verb;
 }
 

@@ -10,7 +10,7 @@ const KNOWN: Record<string, string> = {
 
 export function SignInForm({ initialError }: { initialError: string | null }) {
   const router = useRouter();
-  const [error, setError] = useState<string | null>(initialError ? KNOWN[initialError] ?? initialError : null);
+  const [error, setError] = useState<string | null>(initialError ? (KNOWN[initialError] ?? initialError) : null);
   const [busy, setBusy] = useState(false);
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
@@ -25,7 +25,7 @@ export function SignInForm({ initialError }: { initialError: string | null }) {
         password: String(form.get('password') ?? ''),
       });
       if (!res || res.error) {
-        setError(res?.error ? KNOWN[res.error] ?? res.error : 'Sign-in failed. Try again.');
+        setError(res?.error ? (KNOWN[res.error] ?? res.error) : 'Sign-in failed. Try again.');
         return;
       }
       router.replace('/');

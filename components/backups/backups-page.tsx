@@ -28,7 +28,10 @@ export function BackupsPage({ permissions }: { permissions: Permission[] }) {
   useLiveJobs();
   const fallback = usePollingFallback(1000) !== false;
   const list = useQuery({ ...trpc.backup.list.queryOptions({ limit: 100 }), refetchInterval: fallback ? 5000 : false });
-  const jobs = useQuery({ ...trpc.backup.jobs.queryOptions(), refetchInterval: (q) => (!fallback ? false : q.state.data?.some((j) => j.status === 'running') ? 1000 : 5000) });
+  const jobs = useQuery({
+    ...trpc.backup.jobs.queryOptions(),
+    refetchInterval: (q) => (!fallback ? false : q.state.data?.some((j) => j.status === 'running') ? 1000 : 5000),
+  });
   const [showCreate, setShowCreate] = useState(false);
   const [detail, setDetail] = useState<string | null>(null);
   const [restoreId, setRestoreId] = useState<string | null>(null);
@@ -39,7 +42,14 @@ export function BackupsPage({ permissions }: { permissions: Permission[] }) {
   const cleanup = useMutation(trpc.backup.cleanup.mutationOptions({ onSuccess: invalidate }));
   const plan = useQuery({ ...trpc.backup.retentionPreview.queryOptions(), enabled: retentionOpen && can('backup.delete') });
   // The ids of the running jobs, as one string: when the set changes (a job finished), the list reloads.
-  const prevRunning = useMemo(() => (jobs.data ?? []).filter((j) => j.status === 'running').map((j) => j.id).join(','), [jobs.data]);
+  const prevRunning = useMemo(
+    () =>
+      (jobs.data ?? [])
+        .filter((j) => j.status === 'running')
+        .map((j) => j.id)
+        .join(','),
+    [jobs.data],
+  );
   useEffect(() => {
     void invalidate();
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -83,7 +93,8 @@ export function BackupsPage({ permissions }: { permissions: Permission[] }) {
             title: 'Delete this backup?',
             body: (
               <p>
-                The backup of <strong>{formatDate(b.createdAt)}</strong> ({formatNumber(b.totalDocs)} documents, {formatBytes(b.sizeBytes)}) and its file are deleted. This cannot be undone.
+                The backup of <strong>{formatDate(b.createdAt)}</strong> ({formatNumber(b.totalDocs)} documents, {formatBytes(b.sizeBytes)}) and its file are
+                deleted. This cannot be undone.
               </p>
             ),
             confirmLabel: 'Delete backup',
@@ -117,7 +128,8 @@ export function BackupsPage({ permissions }: { permissions: Permission[] }) {
           plan.data ? (
             <div data-testid="retention-plan">
               <p>
-                Retention keeps at most {plan.data.retentionCount} backups and none older than {plan.data.retentionDays} days; the newest verified backup is always kept.
+                Retention keeps at most {plan.data.retentionCount} backups and none older than {plan.data.retentionDays} days; the newest verified backup is
+                always kept.
               </p>
               {plan.data.complete.length > 0 ? (
                 <>

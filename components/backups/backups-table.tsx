@@ -51,7 +51,11 @@ export function BackupsTable({
             </>
           ),
         },
-        { key: 'by', header: 'By', cell: (b) => (b.trigger === 'manual' ? b.by ?? '—' : b.trigger === 'schedule' ? 'schedule' : `${b.trigger}${b.by ? ` (${b.by})` : ''}`) },
+        {
+          key: 'by',
+          header: 'By',
+          cell: (b) => (b.trigger === 'manual' ? (b.by ?? '—') : b.trigger === 'schedule' ? 'schedule' : `${b.trigger}${b.by ? ` (${b.by})` : ''}`),
+        },
         { key: 'collections', header: 'Collections', align: 'right', cell: (b) => b.collections.length },
         { key: 'totalDocs', header: 'Documents', align: 'right', cell: (b) => formatNumber(b.totalDocs) },
         { key: 'size', header: 'Size (gzip / raw)', align: 'right', cell: (b) => `${formatBytes(b.sizeBytes)} / ${formatBytes(b.rawBytes)}` },
@@ -86,7 +90,11 @@ export function BackupsTable({
                       Download
                     </a>
                   ) : (
-                    <span className="muted" data-testid="download-needs-credentials" title="This backup holds operators’ password hashes or API key hashes; only a super admin (backup.download.credentials) may download it.">
+                    <span
+                      className="muted"
+                      data-testid="download-needs-credentials"
+                      title="This backup holds operators’ password hashes or API key hashes; only a super admin (backup.download.credentials) may download it."
+                    >
                       Download: super admin only (holds credentials)
                     </span>
                   )}

@@ -30,7 +30,12 @@ export function CreateDialog({ open, onClose, onStarted }: { open: boolean; onCl
           <button className="btn secondary" type="button" onClick={onClose}>
             Cancel
           </button>
-          <button className="btn" type="button" disabled={create.isPending || (!all && !chosen.length)} onClick={() => create.mutate({ collections: all ? undefined : chosen, note })}>
+          <button
+            className="btn"
+            type="button"
+            disabled={create.isPending || (!all && !chosen.length)}
+            onClick={() => create.mutate({ collections: all ? undefined : chosen, note })}
+          >
             Start backup
           </button>
         </>
@@ -49,7 +54,12 @@ export function CreateDialog({ open, onClose, onStarted }: { open: boolean; onCl
             <div className="checks">
               {cols.data?.map((c) => (
                 <label key={c} className="inline">
-                  <input type="checkbox" checked={chosen.includes(c)} onChange={(e) => setChosen(e.target.checked ? [...chosen, c] : chosen.filter((x) => x !== c))} /> {c}
+                  <input
+                    type="checkbox"
+                    checked={chosen.includes(c)}
+                    onChange={(e) => setChosen(e.target.checked ? [...chosen, c] : chosen.filter((x) => x !== c))}
+                  />{' '}
+                  {c}
                 </label>
               ))}
             </div>

@@ -28,7 +28,10 @@ export function JobsPanel({ jobs }: { jobs: Job[] }) {
                 {j.kind}
                 {j.mode ? ` (${j.mode})` : ''}
               </strong>{' '}
-              <StatusBadge status={j.status} /> <span className="muted" data-testid="job-progress">{progressText(j)}</span>
+              <StatusBadge status={j.status} />{' '}
+              <span className="muted" data-testid="job-progress">
+                {progressText(j)}
+              </span>
             </div>
             <progress max={100} value={pct} aria-label={`${j.kind} progress`} />
             {j.error && <div className="form-error">{j.error}</div>}

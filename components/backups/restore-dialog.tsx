@@ -29,7 +29,11 @@ export function RestoreDialog({ id, canReplace, onClose }: { id: string | null; 
   );
   // progress arrives over the live subscription (use-live-jobs.ts); polled only while it is down
   const pollMs = usePollingFallback(700);
-  const job = useQuery({ ...trpc.backup.job.queryOptions({ jobId: jobId ?? '0'.repeat(24) }), enabled: !!jobId, refetchInterval: (q) => (q.state.data?.status === 'running' ? pollMs : false) });
+  const job = useQuery({
+    ...trpc.backup.job.queryOptions({ jobId: jobId ?? '0'.repeat(24) }),
+    enabled: !!jobId,
+    refetchInterval: (q) => (q.state.data?.status === 'running' ? pollMs : false),
+  });
   const close = () => {
     setMode('preview');
     setChosen(null);
@@ -41,7 +45,12 @@ export function RestoreDialog({ id, canReplace, onClose }: { id: string | null; 
   const names = b.data?.collections.map((c) => c.name) ?? [];
   const selected = chosen ?? names;
   const needed = [...selected].sort().join(' ');
-  const typedOk = confirmText.trim().split(/[\s,]+/).sort().join(' ') === needed;
+  const typedOk =
+    confirmText
+      .trim()
+      .split(/[\s,]+/)
+      .sort()
+      .join(' ') === needed;
   const running = job.data?.status === 'running';
   return (
     <Modal
@@ -56,7 +65,11 @@ export function RestoreDialog({ id, canReplace, onClose }: { id: string | null; 
           disabled={!selected.length || restore.isPending || running || (mode === 'replace' && !typedOk)}
           onClick={() => restore.mutate({ id: id!, mode, collections: selected, confirm: mode === 'replace' ? confirmText : undefined })}
         >
-          {mode === 'preview' ? 'Preview' : mode === 'merge' ? `Merge ${selected.length} collection${selected.length === 1 ? '' : 's'}` : `Replace ${selected.length} collection${selected.length === 1 ? '' : 's'}`}
+          {mode === 'preview'
+            ? 'Preview'
+            : mode === 'merge'
+              ? `Merge ${selected.length} collection${selected.length === 1 ? '' : 's'}`
+              : `Replace ${selected.length} collection${selected.length === 1 ? '' : 's'}`}
         </button>
       }
     >
@@ -67,7 +80,12 @@ export function RestoreDialog({ id, canReplace, onClose }: { id: string | null; 
           <div className="checks">
             {names.map((c) => (
               <label key={c} className="inline">
-                <input type="checkbox" checked={selected.includes(c)} onChange={(e) => setChosen(e.target.checked ? [...selected, c] : selected.filter((x) => x !== c))} /> {c}
+                <input
+                  type="checkbox"
+                  checked={selected.includes(c)}
+                  onChange={(e) => setChosen(e.target.checked ? [...selected, c] : selected.filter((x) => x !== c))}
+                />{' '}
+                {c}
               </label>
             ))}
           </div>
@@ -75,19 +93,23 @@ export function RestoreDialog({ id, canReplace, onClose }: { id: string | null; 
         <fieldset>
           <legend>Mode</legend>
           <label className="inline">
-            <input type="radio" name="mode" checked={mode === 'preview'} onChange={() => setMode('preview')} /> Preview — count what would change, change nothing
+            <input type="radio" name="mode" checked={mode === 'preview'} onChange={() => setMode('preview')} /> Preview — count what would change, change
+            nothing
           </label>
           <label className="inline">
-            <input type="radio" name="mode" checked={mode === 'merge'} onChange={() => setMode('merge')} /> Merge — insert missing documents, leave existing ones
+            <input type="radio" name="mode" checked={mode === 'merge'} onChange={() => setMode('merge')} /> Merge — insert missing documents, leave existing
+            ones
           </label>
           <label className="inline">
-            <input type="radio" name="mode" disabled={!canReplace} checked={mode === 'replace'} onChange={() => setMode('replace')} /> Replace — make the collections exactly as in the backup
+            <input type="radio" name="mode" disabled={!canReplace} checked={mode === 'replace'} onChange={() => setMode('replace')} /> Replace — make the
+            collections exactly as in the backup
             {!canReplace && <span className="muted"> (super admin only)</span>}
           </label>
         </fieldset>
         {mode === 'replace' && (
           <div className="notice">
-            Replace first takes a safety backup of these collections, then swaps each for the backup&apos;s version. Type the collection names to confirm: <code>{needed}</code>
+            Replace first takes a safety backup of these collections, then swaps each for the backup&apos;s version. Type the collection names to confirm:{' '}
+            <code>{needed}</code>
             <input aria-label="Type the collection names" value={confirmText} onChange={(e) => setConfirm(e.target.value)} />
           </div>
         )}

@@ -21,7 +21,8 @@ export function SchedulePanel({ canEdit }: { canEdit: boolean }) {
       {form && (
         <div className="form schedule-form">
           <label className="inline">
-            <input type="checkbox" disabled={!canEdit} checked={form.enabled} onChange={(e) => setForm({ ...form, enabled: e.target.checked })} /> Automatic backups
+            <input type="checkbox" disabled={!canEdit} checked={form.enabled} onChange={(e) => setForm({ ...form, enabled: e.target.checked })} /> Automatic
+            backups
           </label>
           <label>
             When (cron, UTC) — e.g. <code>0 2 * * *</code> is daily at 02:00
@@ -29,13 +30,29 @@ export function SchedulePanel({ canEdit }: { canEdit: boolean }) {
           </label>
           <label>
             Keep at most (backups)
-            <input type="number" min={1} max={1000} disabled={!canEdit} value={form.retentionCount} onChange={(e) => setForm({ ...form, retentionCount: Number(e.target.value) })} />
+            <input
+              type="number"
+              min={1}
+              max={1000}
+              disabled={!canEdit}
+              value={form.retentionCount}
+              onChange={(e) => setForm({ ...form, retentionCount: Number(e.target.value) })}
+            />
           </label>
           <label>
             Delete backups older than (days)
-            <input type="number" min={1} max={3650} disabled={!canEdit} value={form.retentionDays} onChange={(e) => setForm({ ...form, retentionDays: Number(e.target.value) })} />
+            <input
+              type="number"
+              min={1}
+              max={3650}
+              disabled={!canEdit}
+              value={form.retentionDays}
+              onChange={(e) => setForm({ ...form, retentionDays: Number(e.target.value) })}
+            />
           </label>
-          <p className="muted small">The newest verified backup is never deleted by retention. Next run: {formatDate(save.data?.nextRun ?? s.data?.nextRun)}.</p>
+          <p className="muted small">
+            The newest verified backup is never deleted by retention. Next run: {formatDate(save.data?.nextRun ?? s.data?.nextRun)}.
+          </p>
           <ErrorBox error={save.error} />
           {canEdit && (
             <div>

@@ -8,5 +8,14 @@ export type Job = RouterOutputs['backup']['jobs'][number];
 export type RestoreReportView = {
   mode: string;
   safetyBackupId: string | null;
-  collections: { collection: string; backupCount: number; inserted: number; overwritten: number; identical: number; removed: number; skipped: number; failed: number }[];
+  collections: {
+    collection: string;
+    backupCount: number;
+    inserted: number;
+    overwritten: number;
+    identical: number;
+    removed: number;
+    skipped: number;
+    failed: number;
+  }[];
 };

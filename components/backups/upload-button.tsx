@@ -18,7 +18,11 @@ export function UploadButton({ onDone }: { onDone: () => void }) {
           setState({ busy: true, error: null, ok: null });
           const r = await fetch('/api/backups/upload', { method: 'POST', body: f, headers: { 'content-type': 'application/gzip' } });
           const body = await r.json().catch(() => ({}));
-          setState({ busy: false, error: r.ok ? null : body.error?.message ?? `Upload failed (${r.status})`, ok: r.ok ? `Uploaded and verified: ${formatNumber(body.backup.totalDocs)} documents` : null });
+          setState({
+            busy: false,
+            error: r.ok ? null : (body.error?.message ?? `Upload failed (${r.status})`),
+            ok: r.ok ? `Uploaded and verified: ${formatNumber(body.backup.totalDocs)} documents` : null,
+          });
           e.target.value = '';
           onDone();
         }}

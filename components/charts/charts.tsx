@@ -4,7 +4,21 @@
  * Periods that are not over yet (`isIncomplete`) are honest: a line is drawn dashed from the last complete point,
  * bars are drawn pale, and the span is shaded and labelled "incomplete" (as PostHog does).
  */
-import { Bar, BarChart, CartesianGrid, Cell, Legend, Line, LineChart, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Cell,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceArea,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import { formatNumber } from '@/components/ui/format';
 
 export const PALETTE = ['#3d5afe', '#00a676', '#f57c00', '#8e24aa', '#d81b60', '#00838f', '#6d4c41', '#546e7a', '#c0ca33', '#5c6bc0'];
@@ -87,13 +101,29 @@ export function LineChartBox({
           <XAxis dataKey={x} tick={{ fontSize: 12, fill: '#4a5366' }} minTickGap={16} />
           <YAxis yAxisId="left" tick={{ fontSize: 12, fill: '#4a5366' }} allowDecimals={false} />
           {hasRight && (
-            <YAxis yAxisId="right" orientation="right" tick={{ fontSize: 12, fill: '#4a5366' }} tickFormatter={percentRight ? (v: number) => `${Math.round(v * 100)}%` : undefined} />
+            <YAxis
+              yAxisId="right"
+              orientation="right"
+              tick={{ fontSize: 12, fill: '#4a5366' }}
+              tickFormatter={percentRight ? (v: number) => `${Math.round(v * 100)}%` : undefined}
+            />
           )}
           {span && <IncompleteArea span={span} yAxisId="left" />}
           <Tooltip formatter={fmt} />
           <Legend />
           {series.map((s, i) => (
-            <Line key={s.key} yAxisId={s.right ? 'right' : 'left'} type="monotone" dataKey={s.key} name={s.label} stroke={s.color ?? PALETTE[i % PALETTE.length]} dot={data.length < 40} strokeWidth={2} isAnimationActive={false} connectNulls={false} />
+            <Line
+              key={s.key}
+              yAxisId={s.right ? 'right' : 'left'}
+              type="monotone"
+              dataKey={s.key}
+              name={s.label}
+              stroke={s.color ?? PALETTE[i % PALETTE.length]}
+              dot={data.length < 40}
+              strokeWidth={2}
+              isAnimationActive={false}
+              connectNulls={false}
+            />
           ))}
           {span &&
             series.map((s, i) => (
@@ -140,7 +170,12 @@ export function BarChartBox({
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={data} margin={{ top: 8, right: 16, bottom: xLabel ? 16 : 4, left: 0 }} stackOffset="sign">
           <CartesianGrid stroke="#e6e9ef" strokeDasharray="3 3" />
-          <XAxis dataKey={x} tick={{ fontSize: 12, fill: '#4a5366' }} minTickGap={8} label={xLabel ? { value: xLabel, position: 'insideBottom', offset: -8, fontSize: 12, fill: '#4a5366' } : undefined} />
+          <XAxis
+            dataKey={x}
+            tick={{ fontSize: 12, fill: '#4a5366' }}
+            minTickGap={8}
+            label={xLabel ? { value: xLabel, position: 'insideBottom', offset: -8, fontSize: 12, fill: '#4a5366' } : undefined}
+          />
           <YAxis tick={{ fontSize: 12, fill: '#4a5366' }} allowDecimals={false} />
           {span && <IncompleteArea span={span} />}
           <Tooltip formatter={(v) => formatNumber(Math.abs(Number(v)))} />

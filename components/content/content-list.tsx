@@ -30,7 +30,16 @@ export function ContentList({ initial }: { initial: Filters }) {
   const [page, setPage] = useState(1);
   const status = f.status && statusesOf(f.type).includes(f.status) ? f.status : undefined;
   const list = useQuery({
-    ...trpc.content.list.queryOptions({ type: f.type, status, author: f.author || undefined, q: f.q || undefined, from: dates.from, to: dates.to, page, pageSize: 25 }),
+    ...trpc.content.list.queryOptions({
+      type: f.type,
+      status,
+      author: f.author || undefined,
+      q: f.q || undefined,
+      from: dates.from,
+      to: dates.to,
+      page,
+      pageSize: 25,
+    }),
     placeholderData: keepPreviousData,
   });
 
@@ -47,12 +56,21 @@ export function ContentList({ initial }: { initial: Filters }) {
 
   const columns: Column<Row>[] = [
     { key: 'title', header: 'Title', cell: (r) => <Link href={`/content/${f.type}/${r.id}`}>{r.title || '(untitled)'}</Link>, wrap: true },
-    { key: 'status', header: 'Status', cell: (r) => (
-      <>
-        <StatusBadge status={r.status} />
-        {r.publishAt ? <span className="muted small"> · scheduled <Time value={r.publishAt} mode="absolute" /></span> : null}
-      </>
-    ) },
+    {
+      key: 'status',
+      header: 'Status',
+      cell: (r) => (
+        <>
+          <StatusBadge status={r.status} />
+          {r.publishAt ? (
+            <span className="muted small">
+              {' '}
+              · scheduled <Time value={r.publishAt} mode="absolute" />
+            </span>
+          ) : null}
+        </>
+      ),
+    },
     ...(f.type === 'blogs' ? [{ key: 'author', header: 'Author', cell: (r: Row) => r.author ?? '' } as Column<Row>] : []),
     ...(f.type === 'events' ? [{ key: 'startsAt', header: 'Starts', cell: (r: Row) => <Time value={r.startsAt} mode="absolute" /> } as Column<Row>] : []),
     { key: 'slug', header: 'Slug', cell: (r) => <code className="small">{r.slug}</code> },
@@ -97,7 +115,9 @@ export function ContentList({ initial }: { initial: Filters }) {
           </select>
         </label>
         <input aria-label="Search titles and text" placeholder="Search words…" value={draft.q} onChange={(e) => setDraft({ ...draft, q: e.target.value })} />
-        {f.type === 'blogs' ? <input aria-label="Author" placeholder="Author" value={draft.author} onChange={(e) => setDraft({ ...draft, author: e.target.value })} /> : null}
+        {f.type === 'blogs' ? (
+          <input aria-label="Author" placeholder="Author" value={draft.author} onChange={(e) => setDraft({ ...draft, author: e.target.value })} />
+        ) : null}
         <label className="inline-label">
           {f.type === 'events' ? 'Starts from' : 'Created from'}
           <input type="date" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} />

@@ -117,7 +117,11 @@ export function ContentEditor({ type, id, canSeeRegistrations }: { type: Content
       <div className="toolbar">
         <h1 style={{ margin: 0 }}>{id ? String(form.title || base?.title || '(untitled)') : `New ${TYPE_SINGULAR[type]}`}</h1>
         <span data-testid="editor-status">{base ? <StatusBadge status={base.status} /> : <StatusBadge status="draft" />}</span>
-        {base ? <span className="muted small" data-testid="editor-version">version {base.version}</span> : null}
+        {base ? (
+          <span className="muted small" data-testid="editor-version">
+            version {base.version}
+          </span>
+        ) : null}
         {base?.publishAt ? (
           <span className="badge tone-info" data-testid="scheduled-badge">
             publishes <Time value={base.publishAt} mode="absolute" />
@@ -126,8 +130,25 @@ export function ContentEditor({ type, id, canSeeRegistrations }: { type: Content
       </div>
       {base ? (
         <div className="toolbar">
-          <StatusActions item={base} disabled={dirty} onDone={(d) => { setBase(d); refresh(); }} onConflict={(d) => setConflict(d)} />
-          {base.status === 'draft' ? <Schedule item={base} disabled={dirty} onDone={(d) => { setBase(d); refresh(); }} /> : null}
+          <StatusActions
+            item={base}
+            disabled={dirty}
+            onDone={(d) => {
+              setBase(d);
+              refresh();
+            }}
+            onConflict={(d) => setConflict(d)}
+          />
+          {base.status === 'draft' ? (
+            <Schedule
+              item={base}
+              disabled={dirty}
+              onDone={(d) => {
+                setBase(d);
+                refresh();
+              }}
+            />
+          ) : null}
           {dirty ? <span className="muted small">Save your edits before changing the status.</span> : null}
         </div>
       ) : null}
@@ -149,8 +170,18 @@ export function ContentEditor({ type, id, canSeeRegistrations }: { type: Content
             </label>
             <label>
               {FIELD_LABEL.slug}
-              <input name="slug" value={String(form.slug ?? '')} placeholder="generated from the title" onChange={(e) => onChange('slug', e.target.value)} aria-invalid={!!errors.slug} />
-              {errors.slug ? <span className="form-error" data-testid="slug-error">{errors.slug}</span> : null}
+              <input
+                name="slug"
+                value={String(form.slug ?? '')}
+                placeholder="generated from the title"
+                onChange={(e) => onChange('slug', e.target.value)}
+                aria-invalid={!!errors.slug}
+              />
+              {errors.slug ? (
+                <span className="form-error" data-testid="slug-error">
+                  {errors.slug}
+                </span>
+              ) : null}
             </label>
           </div>
           <TypeFields type={type} value={form} onChange={onChange} errors={errors} />
@@ -166,7 +197,15 @@ export function ContentEditor({ type, id, canSeeRegistrations }: { type: Content
               <div className="md-preview" data-testid="preview" dangerouslySetInnerHTML={{ __html: preview.data?.html ?? '' }} />
             </section>
           </div>
-          <ErrorBox error={save.error && !(save.error as ErrLike).data?.details ? save.error : save.error && !conflict && !(save.error.data?.details as { field?: string } | null)?.field ? save.error : null} />
+          <ErrorBox
+            error={
+              save.error && !(save.error as ErrLike).data?.details
+                ? save.error
+                : save.error && !conflict && !(save.error.data?.details as { field?: string } | null)?.field
+                  ? save.error
+                  : null
+            }
+          />
           <div className="toolbar">
             <button className="btn" type="submit" disabled={save.isPending || (!dirty && !!base)} data-testid="content-save">
               {save.isPending ? 'Saving…' : id ? 'Save' : 'Create draft'}

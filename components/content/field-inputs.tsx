@@ -13,7 +13,17 @@ export function defaultFields(type: ContentType): Fields {
   if (type === 'blogs') return { ...common, author: '' };
   if (type === 'events') {
     const start = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 7 * 86_400_000);
-    return { ...common, category: 'workshop', startsAt: start, endsAt: new Date(start.getTime() + 2 * 3_600_000), location: '', online: false, onlineUrl: '', capacity: 20, price: 0 };
+    return {
+      ...common,
+      category: 'workshop',
+      startsAt: start,
+      endsAt: new Date(start.getTime() + 2 * 3_600_000),
+      location: '',
+      online: false,
+      onlineUrl: '',
+      capacity: 20,
+      price: 0,
+    };
   }
   return { ...common, department: '', location: '', employmentType: 'full_time', closesAt: null };
 }
@@ -22,11 +32,28 @@ const CATEGORIES = ['workshop', 'webinar', 'support_group', 'retreat', 'talk'];
 const EMPLOYMENT = ['full_time', 'part_time', 'contract', 'internship'];
 
 /** The type-specific fields (everything except title, slug, body, which the editor lays out itself). */
-export function TypeFields({ type, value, onChange, errors }: { type: ContentType; value: Fields; onChange: (k: string, v: unknown) => void; errors: Record<string, string> }) {
+export function TypeFields({
+  type,
+  value,
+  onChange,
+  errors,
+}: {
+  type: ContentType;
+  value: Fields;
+  onChange: (k: string, v: unknown) => void;
+  errors: Record<string, string>;
+}) {
   const text = (k: string, props: { placeholder?: string; type?: string } = {}) => (
     <label key={k}>
       {FIELD_LABEL[k]}
-      <input name={k} type={props.type ?? 'text'} placeholder={props.placeholder} value={String(value[k] ?? '')} onChange={(e) => onChange(k, e.target.value)} aria-invalid={!!errors[k]} />
+      <input
+        name={k}
+        type={props.type ?? 'text'}
+        placeholder={props.placeholder}
+        value={String(value[k] ?? '')}
+        onChange={(e) => onChange(k, e.target.value)}
+        aria-invalid={!!errors[k]}
+      />
       {errors[k] ? <span className="form-error">{errors[k]}</span> : null}
     </label>
   );
@@ -63,7 +90,15 @@ export function TypeFields({ type, value, onChange, errors }: { type: ContentTyp
         name="tags"
         placeholder="comma, separated"
         value={Array.isArray(value.tags) ? (value.tags as string[]).join(', ') : ''}
-        onChange={(e) => onChange('tags', e.target.value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean))}
+        onChange={(e) =>
+          onChange(
+            'tags',
+            e.target.value
+              .split(',')
+              .map((s) => s.trim().toLowerCase())
+              .filter(Boolean),
+          )
+        }
       />
       {errors.tags ? <span className="form-error">{errors.tags}</span> : null}
     </label>

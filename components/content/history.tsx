@@ -26,14 +26,24 @@ export function FieldDiff({ before, after }: { before: unknown; after: unknown }
   const parts = diffWords(valueText(before), valueText(after));
   return (
     <span className="word-diff">
-      {parts.map((p, i) =>
-        p.added ? <ins key={i}>{p.value}</ins> : p.removed ? <del key={i}>{p.value}</del> : <span key={i}>{p.value}</span>,
-      )}
+      {parts.map((p, i) => (p.added ? <ins key={i}>{p.value}</ins> : p.removed ? <del key={i}>{p.value}</del> : <span key={i}>{p.value}</span>))}
     </span>
   );
 }
 
-export function History({ type, id, version, canEdit, onRestored }: { type: ContentType; id: string; version: number; canEdit: boolean; onRestored: () => void }) {
+export function History({
+  type,
+  id,
+  version,
+  canEdit,
+  onRestored,
+}: {
+  type: ContentType;
+  id: string;
+  version: number;
+  canEdit: boolean;
+  onRestored: () => void;
+}) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const confirm = useConfirm();
@@ -86,7 +96,13 @@ export function History({ type, id, version, canEdit, onRestored }: { type: Cont
                     className="btn secondary small"
                     disabled={restore.isPending}
                     onClick={async () => {
-                      if (await confirm({ title: `Restore version ${r.version}?`, body: 'Its fields are saved as a new version; the current text stays in the history.', confirmLabel: 'Restore' }))
+                      if (
+                        await confirm({
+                          title: `Restore version ${r.version}?`,
+                          body: 'Its fields are saved as a new version; the current text stays in the history.',
+                          confirmLabel: 'Restore',
+                        })
+                      )
                         restore.mutate({ type, id, revisionId: r.id, version });
                     }}
                   >

@@ -13,7 +13,21 @@ const same = (a: unknown, b: unknown) => valueText(a) === valueText(b);
  * The conflict merge view: someone saved since this editor loaded (`base`). For every field where my edit and
  * their saved version differ, pick one; fields only one side changed are preselected to that side.
  */
-export function MergeView({ type, base, mine, theirs, onCancel, onMerged }: { type: ContentType; base: Fields; mine: Fields; theirs: Dto; onCancel: () => void; onMerged: (merged: Fields, version: number) => void }) {
+export function MergeView({
+  type,
+  base,
+  mine,
+  theirs,
+  onCancel,
+  onMerged,
+}: {
+  type: ContentType;
+  base: Fields;
+  mine: Fields;
+  theirs: Dto;
+  onCancel: () => void;
+  onMerged: (merged: Fields, version: number) => void;
+}) {
   const fields = EDITABLE[type];
   const differing = useMemo(() => fields.filter((f) => !same(mine[f], theirs.fields[f])), [fields, mine, theirs]);
   const [pick, setPick] = useState<Record<string, 'mine' | 'theirs'>>(() =>
@@ -61,14 +75,30 @@ export function MergeView({ type, base, mine, theirs, onCancel, onMerged }: { ty
                   <th scope="row">{FIELD_LABEL[f] ?? f}</th>
                   <td>
                     <label className="merge-choice">
-                      <input type="radio" name={`pick-${f}`} checked={pick[f] === 'mine'} onChange={() => setPick({ ...pick, [f]: 'mine' })} aria-label={`Keep my ${FIELD_LABEL[f] ?? f}`} />
-                      <span className="merge-text" data-testid={`mine-${f}`}>{valueText(mine[f]) || <em className="muted">empty</em>}</span>
+                      <input
+                        type="radio"
+                        name={`pick-${f}`}
+                        checked={pick[f] === 'mine'}
+                        onChange={() => setPick({ ...pick, [f]: 'mine' })}
+                        aria-label={`Keep my ${FIELD_LABEL[f] ?? f}`}
+                      />
+                      <span className="merge-text" data-testid={`mine-${f}`}>
+                        {valueText(mine[f]) || <em className="muted">empty</em>}
+                      </span>
                     </label>
                   </td>
                   <td>
                     <label className="merge-choice">
-                      <input type="radio" name={`pick-${f}`} checked={pick[f] === 'theirs'} onChange={() => setPick({ ...pick, [f]: 'theirs' })} aria-label={`Take their ${FIELD_LABEL[f] ?? f}`} />
-                      <span className="merge-text" data-testid={`theirs-${f}`}>{valueText(theirs.fields[f]) || <em className="muted">empty</em>}</span>
+                      <input
+                        type="radio"
+                        name={`pick-${f}`}
+                        checked={pick[f] === 'theirs'}
+                        onChange={() => setPick({ ...pick, [f]: 'theirs' })}
+                        aria-label={`Take their ${FIELD_LABEL[f] ?? f}`}
+                      />
+                      <span className="merge-text" data-testid={`theirs-${f}`}>
+                        {valueText(theirs.fields[f]) || <em className="muted">empty</em>}
+                      </span>
                     </label>
                   </td>
                 </tr>

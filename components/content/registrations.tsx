@@ -31,7 +31,9 @@ export function Registrations({ eventId }: { eventId: string }) {
           </div>
           <div className="tile">
             <div className="tile-label">Capacity left</div>
-            <div className="tile-value" data-testid="capacity-left">{formatNumber(d.capacityLeft)}</div>
+            <div className="tile-value" data-testid="capacity-left">
+              {formatNumber(d.capacityLeft)}
+            </div>
           </div>
           <div className="tile">
             <div className="tile-label">Registered</div>
@@ -47,7 +49,16 @@ export function Registrations({ eventId }: { eventId: string }) {
           </div>
         </div>
       ) : null}
-      <DataTable<Row> caption="Event registrations" columns={columns} rows={d?.items} rowKey={(r) => r.id} loading={q.isLoading} error={q.error} empty="Nobody has registered yet." compact />
+      <DataTable<Row>
+        caption="Event registrations"
+        columns={columns}
+        rows={d?.items}
+        rowKey={(r) => r.id}
+        loading={q.isLoading}
+        error={q.error}
+        empty="Nobody has registered yet."
+        compact
+      />
       {d && d.notices.total > 0 ? (
         <div className="card" style={{ marginTop: 12 }} data-testid="event-notices">
           <h3>Notices to members ({formatNumber(d.notices.total)})</h3>

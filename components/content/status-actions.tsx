@@ -11,7 +11,17 @@ type Dto = RouterOutputs['content']['get'];
 type ErrLike = { data?: { code?: string; details?: unknown } | null };
 
 /** The status buttons the state machine allows from here; a reason is asked where the machine requires one. */
-export function StatusActions({ item, disabled, onDone, onConflict }: { item: Dto; disabled: boolean; onDone: (d: Dto) => void; onConflict: (d: Dto) => void }) {
+export function StatusActions({
+  item,
+  disabled,
+  onDone,
+  onConflict,
+}: {
+  item: Dto;
+  disabled: boolean;
+  onDone: (d: Dto) => void;
+  onConflict: (d: Dto) => void;
+}) {
   const trpc = useTRPC();
   const wf = WORKFLOWS[item.type];
   const [asking, setAsking] = useState<string | null>(null);
@@ -43,12 +53,22 @@ export function StatusActions({ item, disabled, onDone, onConflict }: { item: Dt
   return (
     <>
       {item.nextStatuses.map((to) => (
-        <button key={to} className={`btn ${to === 'cancelled' || to === 'archived' || to === 'closed' ? 'secondary' : ''}`} disabled={disabled || m.isPending} onClick={() => go(to)} data-testid={`status-${to}`}>
+        <button
+          key={to}
+          className={`btn ${to === 'cancelled' || to === 'archived' || to === 'closed' ? 'secondary' : ''}`}
+          disabled={disabled || m.isPending}
+          onClick={() => go(to)}
+          data-testid={`status-${to}`}
+        >
           {verbs[to] ?? to}
         </button>
       ))}
       {item.nextStatuses.length === 0 ? <span className="muted small">Final status: no further changes.</span> : null}
-      {result ? <span role="status" className="notice small">{result}</span> : null}
+      {result ? (
+        <span role="status" className="notice small">
+          {result}
+        </span>
+      ) : null}
       {!asking ? <ErrorBox error={m.error} /> : null}
       <Modal
         open={!!asking}
@@ -59,7 +79,11 @@ export function StatusActions({ item, disabled, onDone, onConflict }: { item: Dt
             <button className="btn secondary" onClick={() => setAsking(null)}>
               Back
             </button>
-            <button className="btn danger" disabled={!reason.trim() || m.isPending} onClick={() => m.mutate({ type: item.type, id: item.id, version: item.version, to: asking!, reason })}>
+            <button
+              className="btn danger"
+              disabled={!reason.trim() || m.isPending}
+              onClick={() => m.mutate({ type: item.type, id: item.id, version: item.version, to: asking!, reason })}
+            >
               {verbs[asking ?? ''] ?? asking}
             </button>
           </>
@@ -98,7 +122,12 @@ export function Schedule({ item, disabled, onDone }: { item: Dto; disabled: bool
         Schedule
       </button>
       {item.publishAt ? (
-        <button type="button" className="btn secondary" disabled={disabled || m.isPending} onClick={() => m.mutate({ type: item.type, id: item.id, version: item.version, publishAt: null })}>
+        <button
+          type="button"
+          className="btn secondary"
+          disabled={disabled || m.isPending}
+          onClick={() => m.mutate({ type: item.type, id: item.id, version: item.version, publishAt: null })}
+        >
           Unschedule
         </button>
       ) : null}

@@ -37,7 +37,9 @@ export function DashboardHome() {
       {list.isPending && <Skeleton lines={4} label="Loading your dashboard…" />}
       {list.data && list.data.length === 0 && <Empty>Your role has no dashboard widgets.</Empty>}
       <div className="widgets" data-testid="widgets">
-        {list.data?.map((w) => <WidgetSlot key={w.key} widgetKey={w.key} title={w.title} />)}
+        {list.data?.map((w) => (
+          <WidgetSlot key={w.key} widgetKey={w.key} title={w.title} />
+        ))}
       </div>
     </div>
   );

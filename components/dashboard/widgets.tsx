@@ -34,9 +34,7 @@ const RENDERERS: { [K in WidgetKey]: (data: DataFor<K>) => ReactNode } = {
       <dt>Database ping</dt>
       <dd>{d.pingMs} ms</dd>
       <dt>Server</dt>
-      <dd>
-        {d.ferretdbVersion ? `FerretDB ${d.ferretdbVersion} (speaks MongoDB ${d.serverVersion})` : `MongoDB ${d.serverVersion}`}
-      </dd>
+      <dd>{d.ferretdbVersion ? `FerretDB ${d.ferretdbVersion} (speaks MongoDB ${d.serverVersion})` : `MongoDB ${d.serverVersion}`}</dd>
       <dt>Node.js</dt>
       <dd>{d.node}</dd>
       <dt>Uptime</dt>
@@ -44,7 +42,9 @@ const RENDERERS: { [K in WidgetKey]: (data: DataFor<K>) => ReactNode } = {
       <dt>Documents</dt>
       <dd>
         <details>
-          <summary>{n(d.collections.reduce((s, c) => s + c.count, 0))} in {d.collections.length} collections</summary>
+          <summary>
+            {n(d.collections.reduce((s, c) => s + c.count, 0))} in {d.collections.length} collections
+          </summary>
           <table className="data compact">
             <caption className="visually-hidden">Documents per collection</caption>
             <tbody>

@@ -17,7 +17,17 @@ export function exportUrl(collection: string, query: unknown, columns: string[] 
  * export (collecting it into a Blob first held 155 MB in the tab at 1M rows). The server names the file
  * (Content-Disposition) and records the export, with its outcome, on the Exports page.
  */
-export function ExportButton({ collection, query, columns, expectedRows }: { collection: string; query: unknown; columns: string[] | null; expectedRows: number | null }) {
+export function ExportButton({
+  collection,
+  query,
+  columns,
+  expectedRows,
+}: {
+  collection: string;
+  query: unknown;
+  columns: string[] | null;
+  expectedRows: number | null;
+}) {
   const [format, setFormat] = useState<'csv' | 'json' | 'ndjson'>('csv');
   const [bom, setBom] = useState(false);
   const [started, setStarted] = useState<{ at: number; format: string } | null>(null);
@@ -50,8 +60,9 @@ export function ExportButton({ collection, query, columns, expectedRows }: { col
       </button>
       {started && (
         <span className="export-progress muted small" role="status" data-testid="export-status">
-          Download started ({started.format.toUpperCase()}{expectedRows !== null ? `, ${formatNumber(expectedRows)} rows` : ''}): your browser saves it as it arrives and shows the
-          progress. Its outcome is listed under <Link href="/exports">Exports</Link>.
+          Download started ({started.format.toUpperCase()}
+          {expectedRows !== null ? `, ${formatNumber(expectedRows)} rows` : ''}): your browser saves it as it arrives and shows the progress. Its outcome is
+          listed under <Link href="/exports">Exports</Link>.
         </span>
       )}
     </span>

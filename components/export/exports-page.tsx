@@ -27,13 +27,19 @@ export function ExportsPage() {
     <div>
       <h2>Quick export</h2>
       <div className="card">
-        <p className="muted">Exports every record of a collection in its default order. To export a filtered selection, build it on the Search page and press Export there.</p>
+        <p className="muted">
+          Exports every record of a collection in its default order. To export a filtered selection, build it on the Search page and press Export there.
+        </p>
         <ErrorBox error={collections.error} />
         {collections.data && collections.data.length === 0 && <Empty>Your role cannot read any collection.</Empty>}
         {key && (
           <div className="toolbar">
             <select aria-label="Collection to export" value={key} onChange={(e) => setCollection(e.target.value)}>
-              {collections.data?.map((c) => <option key={c.key} value={c.key}>{c.label}</option>)}
+              {collections.data?.map((c) => (
+                <option key={c.key} value={c.key}>
+                  {c.label}
+                </option>
+              ))}
             </select>
             <ExportButton key={key} collection={key} query={{ collection: key }} columns={null} expectedRows={null} />
           </div>
@@ -59,7 +65,11 @@ export function ExportsPage() {
             header: 'Query',
             cell: (e) =>
               e.query && typeof e.query === 'object' ? (
-                <a href={`/search?${new URLSearchParams({ q: JSON.stringify({ ...(e.query as object), page: 1, pageSize: 50 }), ...(e.columns ? { cols: e.columns.join(',') } : {}) })}`}>Open in Search</a>
+                <a
+                  href={`/search?${new URLSearchParams({ q: JSON.stringify({ ...(e.query as object), page: 1, pageSize: 50 }), ...(e.columns ? { cols: e.columns.join(',') } : {}) })}`}
+                >
+                  Open in Search
+                </a>
               ) : (
                 '—'
               ),

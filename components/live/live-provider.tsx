@@ -82,4 +82,3 @@ export function useLiveStatus(): LiveStatus {
 export function usePollingFallback(ms: number): number | false {
   return useLiveStatus() === 'live' ? false : ms;
 }
-

@@ -20,7 +20,10 @@ const pp = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} pp`;
 function csvOf(r: Report): string {
   const lines = [['metric', 'value'], ...Object.entries(r.counts).map(([k, v]) => [k, String(v)])];
   lines.push([], ['window_days', 'sent_active', 'sent_total', 'holdout_active', 'holdout_total', 'difference', 'ci95_low', 'ci95_high', 'partial']);
-  for (const u of r.uplift) lines.push([u.days, u.sentActive, u.sentTotal, u.holdoutActive, u.holdoutTotal, u.diff.toFixed(4), u.low.toFixed(4), u.high.toFixed(4), u.partial].map(String));
+  for (const u of r.uplift)
+    lines.push(
+      [u.days, u.sentActive, u.sentTotal, u.holdoutActive, u.holdoutTotal, u.diff.toFixed(4), u.low.toFixed(4), u.high.toFixed(4), u.partial].map(String),
+    );
   lines.push([], ['hour', 'sent', 'opened', 'clicked', 'unsubscribed']);
   for (const p of r.series) lines.push([p.t, p.sent, p.opened, p.clicked, p.unsubscribed].map(String));
   return lines.map((l) => l.join(',')).join('\n');
@@ -31,7 +34,10 @@ export function CampaignDetail({ id, canSend }: { id: string; canSend: boolean }
   const qc = useQueryClient();
   const confirm = useConfirm();
   const report = useQuery(
-    trpc.messaging.campaigns.report.queryOptions({ id }, { refetchInterval: (q) => (['sending', 'scheduled', 'paused'].includes(q.state.data?.campaign.status ?? '') ? 2_000 : false) }),
+    trpc.messaging.campaigns.report.queryOptions(
+      { id },
+      { refetchInterval: (q) => (['sending', 'scheduled', 'paused'].includes(q.state.data?.campaign.status ?? '') ? 2_000 : false) },
+    ),
   );
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.messaging.campaigns.report.queryKey({ id }) });
   const pause = useMutation(trpc.messaging.campaigns.pause.mutationOptions({ onSuccess: refresh }));
@@ -50,7 +56,8 @@ export function CampaignDetail({ id, canSend }: { id: string; canSend: boolean }
       </h1>
       <p className="muted">
         Template {c.templateKey}
-        {c.templateVersion ? ` v${c.templateVersion}` : ''} · holdout {c.holdoutPct} % · frequency cap {c.frequencyCapDays} days · created <Time value={c.createdAt} />
+        {c.templateVersion ? ` v${c.templateVersion}` : ''} · holdout {c.holdoutPct} % · frequency cap {c.frequencyCapDays} days · created{' '}
+        <Time value={c.createdAt} />
         {c.createdBy ? ` by ${c.createdBy}` : ' automatically'}
       </p>
       {canSend && (
@@ -69,7 +76,15 @@ export function CampaignDetail({ id, canSend }: { id: string; canSend: boolean }
             <button
               className="btn secondary"
               onClick={async () => {
-                if (await confirm({ title: 'Cancel this campaign?', body: 'Messages not sent yet are dropped. Sent ones stay sent.', confirmLabel: 'Cancel campaign', destructive: true })) cancel.mutate({ id });
+                if (
+                  await confirm({
+                    title: 'Cancel this campaign?',
+                    body: 'Messages not sent yet are dropped. Sent ones stay sent.',
+                    confirmLabel: 'Cancel campaign',
+                    destructive: true,
+                  })
+                )
+                  cancel.mutate({ id });
               }}
             >
               Cancel campaign
@@ -94,7 +109,9 @@ export function CampaignDetail({ id, canSend }: { id: string; canSend: boolean }
         <Tile label="Holdout" value={formatNumber(c.counts.holdout)} />
       </div>
       <h2>Did it bring members back?</h2>
-      <p className="muted small">Share of each group active again within the window after the send (from activity events), sent vs holdout, with a 95 % interval of the difference.</p>
+      <p className="muted small">
+        Share of each group active again within the window after the send (from activity events), sent vs holdout, with a 95 % interval of the difference.
+      </p>
       <DataTable<Uplift>
         testId="uplift-table"
         caption="Uplift"
@@ -112,7 +129,14 @@ export function CampaignDetail({ id, canSend }: { id: string; canSend: boolean }
             align: 'right',
             cell: (u) => (
               <>
-                {pp(u.low)} … {pp(u.high)} {u.low > 0 ? <StatusBadge status="uplift" tone="ok" /> : u.high < 0 ? <StatusBadge status="worse" tone="bad" /> : <StatusBadge status="not proven" tone="muted" />}
+                {pp(u.low)} … {pp(u.high)}{' '}
+                {u.low > 0 ? (
+                  <StatusBadge status="uplift" tone="ok" />
+                ) : u.high < 0 ? (
+                  <StatusBadge status="worse" tone="bad" />
+                ) : (
+                  <StatusBadge status="not proven" tone="muted" />
+                )}
               </>
             ),
           },

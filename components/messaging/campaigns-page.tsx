@@ -66,7 +66,13 @@ function CampaignBuilder() {
   const [when, setWhen] = useState('');
   const [asked, setAsked] = useState<RouterInputs['messaging']['campaigns']['audience'] | null>(null);
   const audience: Audience =
-    kind === 'at_risk' ? { kind, asOf } : kind === 'lifecycle' ? { kind, state, asOf } : kind === 'cohort' ? { kind, signupFrom: from, signupTo: to } : { kind, savedSearchId };
+    kind === 'at_risk'
+      ? { kind, asOf }
+      : kind === 'lifecycle'
+        ? { kind, state, asOf }
+        : kind === 'cohort'
+          ? { kind, signupFrom: from, signupTo: to }
+          : { kind, savedSearchId };
   const preview = useQuery({ ...trpc.messaging.campaigns.audience.queryOptions(asked!), enabled: !!asked });
   const create = useMutation(trpc.messaging.campaigns.create.mutationOptions());
   const schedule = useMutation(trpc.messaging.campaigns.schedule.mutationOptions());
@@ -154,7 +160,8 @@ function CampaignBuilder() {
           Holdout (%) <input type="number" min={0} max={50} value={holdoutPct} onChange={(e) => setHoldout(Number(e.target.value))} />
         </label>
         <label>
-          Skip members contacted in the last (days) <input type="number" min={0} max={365} value={frequencyCapDays} onChange={(e) => setCap(Number(e.target.value))} />
+          Skip members contacted in the last (days){' '}
+          <input type="number" min={0} max={365} value={frequencyCapDays} onChange={(e) => setCap(Number(e.target.value))} />
         </label>
         <label>
           Send at (empty: now) <input type="datetime-local" value={when} onChange={(e) => setWhen(e.target.value)} />
@@ -170,9 +177,10 @@ function CampaignBuilder() {
       {preview.data && asked && (
         <div data-testid="audience-preview">
           <p>
-            About <b data-testid="audience-send">{formatNumber(preview.data.send)}</b> will receive it and {formatNumber(preview.data.holdout)} be held out (the holdout is drawn when the campaign is created), of{' '}
-            {formatNumber(preview.data.total)} in the audience (excluded: {formatNumber(preview.data.excluded.suppressedOrUnsubscribed)} suppressed or unsubscribed,{' '}
-            {formatNumber(preview.data.excluded.frequencyCap)} contacted recently, {formatNumber(preview.data.excluded.noEmail)} without an address).
+            About <b data-testid="audience-send">{formatNumber(preview.data.send)}</b> will receive it and {formatNumber(preview.data.holdout)} be held out (the
+            holdout is drawn when the campaign is created), of {formatNumber(preview.data.total)} in the audience (excluded:{' '}
+            {formatNumber(preview.data.excluded.suppressedOrUnsubscribed)} suppressed or unsubscribed, {formatNumber(preview.data.excluded.frequencyCap)}{' '}
+            contacted recently, {formatNumber(preview.data.excluded.noEmail)} without an address).
           </p>
           <ul className="small">
             {preview.data.sample.map((s) => (

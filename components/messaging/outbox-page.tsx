@@ -23,7 +23,9 @@ export function OutboxPage({ canRetry, canSearchAddress, memberId }: { canRetry:
   const [open, setOpen] = useState<string | null>(null);
   const summary = useQuery(trpc.messaging.outbox.summary.queryOptions(undefined, { refetchInterval: 5_000 }));
   const input = { status: status || undefined, to: applied || undefined, memberId, limit: 50 };
-  const list = useInfiniteQuery(trpc.messaging.outbox.list.infiniteQueryOptions(input, { getNextPageParam: (l) => l.nextCursor ?? undefined, initialCursor: undefined }));
+  const list = useInfiniteQuery(
+    trpc.messaging.outbox.list.infiniteQueryOptions(input, { getNextPageParam: (l) => l.nextCursor ?? undefined, initialCursor: undefined }),
+  );
   const rows = list.data?.pages.flatMap((p) => p.rows);
   return (
     <div>
@@ -140,7 +142,14 @@ function MessageDialog({ id, onClose, canRetry }: { id: string | null; onClose: 
               Retry this message
             </button>
           )}
-          {m.data.body && <iframe title="Message as sent" sandbox="" srcDoc={m.data.body.html} style={{ width: '100%', height: 400, border: '1px solid #d1d5db', background: '#fff' }} />}
+          {m.data.body && (
+            <iframe
+              title="Message as sent"
+              sandbox=""
+              srcDoc={m.data.body.html}
+              style={{ width: '100%', height: 400, border: '1px solid #d1d5db', background: '#fff' }}
+            />
+          )}
         </>
       )}
     </Modal>

@@ -43,13 +43,34 @@ export function RuleCard({ canSend }: { canSend: boolean }) {
           }}
         >
           <label>
-            <input type="checkbox" checked={enabled} disabled={!canSend} onChange={(e) => setEnabled(e.target.checked)} /> When a member becomes at risk, send “{rule.data.templateKey}”
+            <input type="checkbox" checked={enabled} disabled={!canSend} onChange={(e) => setEnabled(e.target.checked)} /> When a member becomes at risk, send “
+            {rule.data.templateKey}”
           </label>
           <label>
-            at most once per <input type="number" min={1} max={365} value={capDays} disabled={!canSend} onChange={(e) => setCap(Number(e.target.value))} style={{ width: '5em' }} /> days
+            at most once per{' '}
+            <input
+              type="number"
+              min={1}
+              max={365}
+              value={capDays}
+              disabled={!canSend}
+              onChange={(e) => setCap(Number(e.target.value))}
+              style={{ width: '5em' }}
+            />{' '}
+            days
           </label>
           <label>
-            holdout <input type="number" min={0} max={50} value={holdoutPct} disabled={!canSend} onChange={(e) => setHoldout(Number(e.target.value))} style={{ width: '4em' }} /> %
+            holdout{' '}
+            <input
+              type="number"
+              min={0}
+              max={50}
+              value={holdoutPct}
+              disabled={!canSend}
+              onChange={(e) => setHoldout(Number(e.target.value))}
+              style={{ width: '4em' }}
+            />{' '}
+            %
           </label>
           {canSend && (
             <button className="btn secondary" type="submit" disabled={save.isPending}>

@@ -31,7 +31,14 @@ export function SuppressionsPage({ canManage }: { canManage: boolean }) {
             add.mutate({ address, detail: 'added by hand' });
           }}
         >
-          <input type="email" required aria-label="Address to suppress" placeholder="address@example.org" value={address} onChange={(e) => setAddress(e.target.value)} />
+          <input
+            type="email"
+            required
+            aria-label="Address to suppress"
+            placeholder="address@example.org"
+            value={address}
+            onChange={(e) => setAddress(e.target.value)}
+          />
           <button className="btn" type="submit" disabled={add.isPending}>
             Suppress
           </button>
@@ -63,7 +70,14 @@ export function SuppressionsPage({ canManage }: { canManage: boolean }) {
                         className="btn small secondary"
                         type="button"
                         onClick={async () => {
-                          if (await confirm({ title: `Send to ${r.address} again?`, body: 'Mail to it will be attempted again.', confirmLabel: 'Remove suppression' })) remove.mutate({ address: r.address });
+                          if (
+                            await confirm({
+                              title: `Send to ${r.address} again?`,
+                              body: 'Mail to it will be attempted again.',
+                              confirmLabel: 'Remove suppression',
+                            })
+                          )
+                            remove.mutate({ address: r.address });
                         }}
                       >
                         Remove

@@ -30,7 +30,12 @@ export function TemplatePreview({ templateKey, draft }: { templateKey: string; d
           setMemberId(/^[0-9a-f]{24}$/i.test(memberInput) ? memberInput : undefined);
         }}
       >
-        <input aria-label="Member id for the preview" placeholder="Member id (optional)" value={memberInput} onChange={(e) => setMemberInput(e.target.value.trim())} />
+        <input
+          aria-label="Member id for the preview"
+          placeholder="Member id (optional)"
+          value={memberInput}
+          onChange={(e) => setMemberInput(e.target.value.trim())}
+        />
         <button className="btn secondary small" type="submit">
           Preview as member
         </button>
@@ -43,7 +48,8 @@ export function TemplatePreview({ templateKey, draft }: { templateKey: string; d
       {p.data && (
         <>
           <p>
-            <span className="muted small">To</span> {p.data.to} · <span className="muted small">Subject</span> <b data-testid="preview-subject">{p.data.subject}</b>
+            <span className="muted small">To</span> {p.data.to} · <span className="muted small">Subject</span>{' '}
+            <b data-testid="preview-subject">{p.data.subject}</b>
           </p>
           <Tabs
             label="Preview part"
@@ -55,7 +61,12 @@ export function TemplatePreview({ templateKey, draft }: { templateKey: string; d
             onChange={setTab}
           />
           {tab === 'html' ? (
-            <iframe title="HTML preview" sandbox="" srcDoc={p.data.html} style={{ width: '100%', height: 480, border: '1px solid #d1d5db', background: '#fff' }} />
+            <iframe
+              title="HTML preview"
+              sandbox=""
+              srcDoc={p.data.html}
+              style={{ width: '100%', height: 480, border: '1px solid #d1d5db', background: '#fff' }}
+            />
           ) : (
             <pre style={{ whiteSpace: 'pre-wrap', maxHeight: 480, overflow: 'auto' }}>{p.data.text}</pre>
           )}

@@ -35,7 +35,15 @@ export function TemplatesPage() {
         onRowOpen={(r) => setKey(r.key)}
         rowClassName={(r) => (r.key === key ? 'selected' : undefined)}
         columns={[
-          { key: 'name', header: 'Template', cell: (r) => <>{r.name} <span className="muted small">{r.key}</span></> },
+          {
+            key: 'name',
+            header: 'Template',
+            cell: (r) => (
+              <>
+                {r.name} <span className="muted small">{r.key}</span>
+              </>
+            ),
+          },
           { key: 'type', header: 'Type', cell: (r) => <StatusBadge status={r.type} tone="info" /> },
           { key: 'category', header: 'Category' },
           { key: 'current', header: 'Version', align: 'right' },
@@ -87,7 +95,10 @@ function TemplateEditor({ templateKey }: { templateKey: string }) {
         {tpl.name} <span className="muted small">v{tpl.current}</span>
       </h2>
       <p className="small muted">
-        Variables: {[...tpl.variables, ...tpl.systemVariables].map((v) => <code key={v}>{`{{ ${v} }}`} </code>)}
+        Variables:{' '}
+        {[...tpl.variables, ...tpl.systemVariables].map((v) => (
+          <code key={v}>{`{{ ${v} }}`} </code>
+        ))}
       </p>
       <div className="detail-grid">
         <form

@@ -11,7 +11,17 @@ import { lineDiff } from './line-diff';
 
 type Version = RouterOutputs['messaging']['templates']['get']['versions'][number];
 
-export function VersionHistory({ templateKey, versions, current, onRestored }: { templateKey: string; versions: Version[]; current: number; onRestored: () => void }) {
+export function VersionHistory({
+  templateKey,
+  versions,
+  current,
+  onRestored,
+}: {
+  templateKey: string;
+  versions: Version[];
+  current: number;
+  onRestored: () => void;
+}) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const confirm = useConfirm();
@@ -38,7 +48,16 @@ export function VersionHistory({ templateKey, versions, current, onRestored }: {
         rowKey={(v) => String(v.version)}
         compact
         columns={[
-          { key: 'version', header: 'Version', cell: (v) => <>v{v.version}{v.version === current ? ' (current)' : ''}</> },
+          {
+            key: 'version',
+            header: 'Version',
+            cell: (v) => (
+              <>
+                v{v.version}
+                {v.version === current ? ' (current)' : ''}
+              </>
+            ),
+          },
           { key: 'savedAt', header: 'Saved', cell: (v) => <Time value={v.savedAt} /> },
           { key: 'savedBy', header: 'By', cell: (v) => v.savedBy ?? 'system' },
           { key: 'note', header: 'Note', wrap: true },
@@ -56,7 +75,9 @@ export function VersionHistory({ templateKey, versions, current, onRestored }: {
                   type="button"
                   disabled={v.version === current || restore.isPending}
                   onClick={async () => {
-                    if (await confirm({ title: `Restore version ${v.version}?`, body: 'It is saved as a new version; nothing is lost.', confirmLabel: 'Restore' })) {
+                    if (
+                      await confirm({ title: `Restore version ${v.version}?`, body: 'It is saved as a new version; nothing is lost.', confirmLabel: 'Restore' })
+                    ) {
                       restore.mutate({ key: templateKey, version: v.version });
                     }
                   }}

@@ -25,9 +25,31 @@ export function ItemPanel({ kind, id, me, onChanged }: { kind: Kind; id: string;
     onChanged();
   };
   const claim = useMutation(trpc.moderation.claim.mutationOptions({ onSuccess: after }));
-  const status = useMutation(trpc.moderation.setStatus.mutationOptions({ onSuccess: () => { setReason(''); setTo(null); after(); } }));
-  const note = useMutation(trpc.moderation.note.mutationOptions({ onSuccess: () => { setNoteText(''); after(); } }));
-  const reply = useMutation(trpc.moderation.reply.mutationOptions({ onSuccess: () => { setReplyBody(''); after(); } }));
+  const status = useMutation(
+    trpc.moderation.setStatus.mutationOptions({
+      onSuccess: () => {
+        setReason('');
+        setTo(null);
+        after();
+      },
+    }),
+  );
+  const note = useMutation(
+    trpc.moderation.note.mutationOptions({
+      onSuccess: () => {
+        setNoteText('');
+        after();
+      },
+    }),
+  );
+  const reply = useMutation(
+    trpc.moderation.reply.mutationOptions({
+      onSuccess: () => {
+        setReplyBody('');
+        after();
+      },
+    }),
+  );
   const [to, setTo] = useState<string | null>(null);
   const [reason, setReason] = useState('');
   const [noteText, setNoteText] = useState('');
@@ -50,8 +72,14 @@ export function ItemPanel({ kind, id, me, onChanged }: { kind: Kind; id: string;
         <h2 style={{ margin: '0 0 4px' }}>{d.title}</h2>
         <div className="muted">{d.sub}</div>
         <div className="toolbar">
-          <span data-testid="item-status"><StatusBadge status={d.status} /></span>
-          {d.createdAt ? <span className="muted small">received <Time value={d.createdAt} /></span> : null}
+          <span data-testid="item-status">
+            <StatusBadge status={d.status} />
+          </span>
+          {d.createdAt ? (
+            <span className="muted small">
+              received <Time value={d.createdAt} />
+            </span>
+          ) : null}
           {d.statusReason ? <span className="small">Reason: {d.statusReason}</span> : null}
         </div>
       </div>
@@ -60,7 +88,12 @@ export function ItemPanel({ kind, id, me, onChanged }: { kind: Kind; id: string;
         {d.claimedBy ? (
           <span data-testid="claimed-by">
             Claimed by <strong>{mine ? 'me' : d.claimedBy.name || d.claimedBy.email}</strong>
-            {d.claimedAt ? <> · <Time value={d.claimedAt} /></> : null}
+            {d.claimedAt ? (
+              <>
+                {' '}
+                · <Time value={d.claimedAt} />
+              </>
+            ) : null}
           </span>
         ) : (
           <span className="muted">Nobody holds this item.</span>
@@ -78,7 +111,13 @@ export function ItemPanel({ kind, id, me, onChanged }: { kind: Kind; id: string;
             className="btn secondary small"
             disabled={claim.isPending}
             onClick={async () => {
-              if (await confirm({ title: 'Take this item over?', body: `${d.claimedBy!.name || d.claimedBy!.email} holds it. Take it over only if they are not working on it; the audit log records it.`, confirmLabel: 'Take over' }))
+              if (
+                await confirm({
+                  title: 'Take this item over?',
+                  body: `${d.claimedBy!.name || d.claimedBy!.email} holds it. Take it over only if they are not working on it; the audit log records it.`,
+                  confirmLabel: 'Take over',
+                })
+              )
                 claim.mutate({ kind, id, force: true });
             }}
           >
@@ -91,7 +130,13 @@ export function ItemPanel({ kind, id, me, onChanged }: { kind: Kind; id: string;
       <section aria-label="Status">
         <div className="toolbar">
           {d.nextStatuses.map((s) => (
-            <button key={s} className={`btn small ${needs(s) ? 'secondary' : ''}`} disabled={heldByOther || status.isPending} onClick={() => change(s)} data-testid={`set-${s}`}>
+            <button
+              key={s}
+              className={`btn small ${needs(s) ? 'secondary' : ''}`}
+              disabled={heldByOther || status.isPending}
+              onClick={() => change(s)}
+              data-testid={`set-${s}`}
+            >
               {verbs[s] ?? s}
             </button>
           ))}
@@ -99,7 +144,13 @@ export function ItemPanel({ kind, id, me, onChanged }: { kind: Kind; id: string;
           {heldByOther ? <span className="muted small">Held by someone else: take it over to change it.</span> : null}
         </div>
         {to ? (
-          <form className="form" onSubmit={(e) => { e.preventDefault(); status.mutate({ kind, id, version: d.version, to, reason }); }}>
+          <form
+            className="form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              status.mutate({ kind, id, version: d.version, to, reason });
+            }}
+          >
             <label>
               Reason for “{verbs[to] ?? to}” (required)
               <textarea rows={2} value={reason} onChange={(e) => setReason(e.target.value)} name="reason" />
@@ -118,12 +169,14 @@ export function ItemPanel({ kind, id, me, onChanged }: { kind: Kind; id: string;
       </section>
 
       <dl className="detail-grid">
-        {d.fields.filter((f) => !['status', 'createdAt'].includes(f.name)).map((f) => (
-          <div key={f.name}>
-            <dt className="muted small">{f.label}</dt>
-            <dd style={{ margin: 0, overflowWrap: 'anywhere', whiteSpace: 'pre-wrap' }}>{show(f.value)}</dd>
-          </div>
-        ))}
+        {d.fields
+          .filter((f) => !['status', 'createdAt'].includes(f.name))
+          .map((f) => (
+            <div key={f.name}>
+              <dt className="muted small">{f.label}</dt>
+              <dd style={{ margin: 0, overflowWrap: 'anywhere', whiteSpace: 'pre-wrap' }}>{show(f.value)}</dd>
+            </div>
+          ))}
       </dl>
 
       <section aria-labelledby="notes-h">
@@ -142,7 +195,13 @@ export function ItemPanel({ kind, id, me, onChanged }: { kind: Kind; id: string;
         ) : (
           <p className="muted small">No notes yet.</p>
         )}
-        <form className="form" onSubmit={(e) => { e.preventDefault(); if (noteText.trim()) note.mutate({ kind, id, text: noteText }); }}>
+        <form
+          className="form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (noteText.trim()) note.mutate({ kind, id, text: noteText });
+          }}
+        >
           <label>
             Add a note (only moderators see it)
             <textarea rows={2} name="note" value={noteText} onChange={(e) => setNoteText(e.target.value)} />
@@ -173,7 +232,13 @@ export function ItemPanel({ kind, id, me, onChanged }: { kind: Kind; id: string;
               ))}
             </ul>
           ) : null}
-          <form className="form" onSubmit={(e) => { e.preventDefault(); reply.mutate({ kind, id, subject: replySubject || `Re: ${d.title}`, body: replyBody }); }}>
+          <form
+            className="form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              reply.mutate({ kind, id, subject: replySubject || `Re: ${d.title}`, body: replyBody });
+            }}
+          >
             <label>
               Subject
               <input name="replySubject" value={replySubject} placeholder={`Re: ${d.title}`} onChange={(e) => setReplySubject(e.target.value)} />

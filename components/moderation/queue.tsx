@@ -24,7 +24,10 @@ export function ModerationQueue({ initial, me }: { initial: ModerationUrlFilters
   const qc = useQueryClient();
   const router = useRouter();
   const confirm = useConfirm();
-  const [f, setF] = useState(() => ({ ...initial, view: initial.view && VIEWS[initial.kind].some((v) => v.key === initial.view) ? initial.view : VIEWS[initial.kind][0]!.key }));
+  const [f, setF] = useState(() => ({
+    ...initial,
+    view: initial.view && VIEWS[initial.kind].some((v) => v.key === initial.view) ? initial.view : VIEWS[initial.kind][0]!.key,
+  }));
   const [page, setPage] = useState(1);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [allMatching, setAllMatching] = useState(false);
@@ -122,17 +125,33 @@ export function ModerationQueue({ initial, me }: { initial: ModerationUrlFilters
         </span>
       ),
     },
-    ...(f.kind === 'bookings' || f.kind === 'registrations' ? [{ key: 'when', header: f.kind === 'bookings' ? 'Session' : 'Event starts', cell: (r: Row) => <Time value={r.when} mode="absolute" /> } as Column<Row>] : []),
-    { key: 'claimedBy', header: 'Claimed by', cell: (r) => (r.claimedBy ? (r.claimedBy.id === me ? <strong>me</strong> : r.claimedBy.name || r.claimedBy.email) : <span className="muted">—</span>) },
+    ...(f.kind === 'bookings' || f.kind === 'registrations'
+      ? [{ key: 'when', header: f.kind === 'bookings' ? 'Session' : 'Event starts', cell: (r: Row) => <Time value={r.when} mode="absolute" /> } as Column<Row>]
+      : []),
+    {
+      key: 'claimedBy',
+      header: 'Claimed by',
+      cell: (r) => (r.claimedBy ? r.claimedBy.id === me ? <strong>me</strong> : r.claimedBy.name || r.claimedBy.email : <span className="muted">—</span>),
+    },
   ];
 
   return (
     <div className="mod-layout">
       <h1 style={{ margin: 0 }}>Moderation</h1>
-      <Tabs label="Queue" tabs={KINDS.map((k) => ({ key: k, label: KIND_LABEL[k] }))} value={f.kind} onChange={(k) => update({ kind: k as Kind })} testId="kind-tabs" />
+      <Tabs
+        label="Queue"
+        tabs={KINDS.map((k) => ({ key: k, label: KIND_LABEL[k] }))}
+        value={f.kind}
+        onChange={(k) => update({ kind: k as Kind })}
+        testId="kind-tabs"
+      />
       <Tabs
         label="Status"
-        tabs={VIEWS[f.kind].map((v) => ({ key: v.key, label: v.label, count: q.data?.kind === f.kind ? q.data.views.find((x) => x.key === v.key)?.count : undefined }))}
+        tabs={VIEWS[f.kind].map((v) => ({
+          key: v.key,
+          label: v.label,
+          count: q.data?.kind === f.kind ? q.data.views.find((x) => x.key === v.key)?.count : undefined,
+        }))}
         value={f.view}
         onChange={(k) => update({ view: k })}
         testId="view-tabs"
@@ -179,7 +198,13 @@ export function ModerationQueue({ initial, me }: { initial: ModerationUrlFilters
           <button className="btn small" disabled={!to || (needsReason && !reason.trim()) || bulk.isPending} onClick={runBulk} data-testid="bulk-apply">
             {bulk.isPending ? 'Applying…' : 'Apply'}
           </button>
-          <button className="btn secondary small" onClick={() => { setSelected(new Set()); setAllMatching(false); }}>
+          <button
+            className="btn secondary small"
+            onClick={() => {
+              setSelected(new Set());
+              setAllMatching(false);
+            }}
+          >
             Clear
           </button>
         </div>
@@ -191,7 +216,13 @@ export function ModerationQueue({ initial, me }: { initial: ModerationUrlFilters
         rows={rows}
         rowKey={(r) => r.id}
         onRowOpen={(r) => open(r.id)}
-        selection={{ selected, onChange: (s) => { setSelected(s); setAllMatching(false); } }}
+        selection={{
+          selected,
+          onChange: (s) => {
+            setSelected(s);
+            setAllMatching(false);
+          },
+        }}
         loading={q.isLoading}
         stale={q.isPlaceholderData}
         error={q.error}

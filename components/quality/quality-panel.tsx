@@ -29,20 +29,42 @@ export function QualityPanel({ collections, canFix }: { collections: { key: stri
   return (
     <div className="card" data-testid="quality-panel">
       <div className="toolbar">
-        <select aria-label="Collection to check" value={collection} onChange={(e) => { setCollection(e.target.value); setShowPreview(false); }}>
+        <select
+          aria-label="Collection to check"
+          value={collection}
+          onChange={(e) => {
+            setCollection(e.target.value);
+            setShowPreview(false);
+          }}
+        >
           {collections.map((c) => (
-            <option key={c.key} value={c.key}>{c.label}</option>
+            <option key={c.key} value={c.key}>
+              {c.label}
+            </option>
           ))}
         </select>
-        <button className="btn small" type="button" onClick={() => { setRun(true); check.refetch(); }}>
+        <button
+          className="btn small"
+          type="button"
+          onClick={() => {
+            setRun(true);
+            check.refetch();
+          }}
+        >
           Run checks
         </button>
-        {check.isFetching && <span className="muted" role="status">Checking…</span>}
+        {check.isFetching && (
+          <span className="muted" role="status">
+            Checking…
+          </span>
+        )}
       </div>
       <ErrorBox error={check.error ?? preview.error ?? apply.error} />
-      {check.data && (
-        check.data.issues.length === 0 ? (
-          <Empty>No problems found in {formatNumber(check.data.total)} {check.data.label.toLowerCase()}.</Empty>
+      {check.data &&
+        (check.data.issues.length === 0 ? (
+          <Empty>
+            No problems found in {formatNumber(check.data.total)} {check.data.label.toLowerCase()}.
+          </Empty>
         ) : (
           <DataTable<Issue>
             caption="Data problems"
@@ -55,11 +77,12 @@ export function QualityPanel({ collections, canFix }: { collections: { key: stri
               { key: 'examples', header: 'Examples (ids)', cell: (i) => <span className="mono">{i.examples.join(', ')}</span> },
             ]}
           />
-        )
-      )}
+        ))}
       {check.data && canFix && check.data.issues.some((i) => i.fixable > 0) && (
         <div className="toolbar">
-          <button className="btn small secondary" type="button" onClick={() => setShowPreview(true)}>Preview fixes</button>
+          <button className="btn small secondary" type="button" onClick={() => setShowPreview(true)}>
+            Preview fixes
+          </button>
         </div>
       )}
       {showPreview && preview.data && (
@@ -68,7 +91,8 @@ export function QualityPanel({ collections, canFix }: { collections: { key: stri
           <ul>
             {preview.data.fixes.map((f, i) => (
               <li key={i}>
-                {f.kind === 'fill_createdAt' ? `Fill missing createdAt from the record id's timestamp` : `Change ${f.field} "${f.from}" to "${f.to}"`}: {formatNumber(f.count)} records
+                {f.kind === 'fill_createdAt' ? `Fill missing createdAt from the record id's timestamp` : `Change ${f.field} "${f.from}" to "${f.to}"`}:{' '}
+                {formatNumber(f.count)} records
               </li>
             ))}
           </ul>
@@ -79,7 +103,9 @@ export function QualityPanel({ collections, canFix }: { collections: { key: stri
       )}
       {apply.data && (
         <p className="badge tone-ok" role="status">
-          Applied: {apply.data.applied.map((a) => `${a.kind === 'fill_createdAt' ? 'createdAt filled' : `${a.from}→${a.to}`} ×${a.modified}`).join(', ') || 'nothing to fix'}
+          Applied:{' '}
+          {apply.data.applied.map((a) => `${a.kind === 'fill_createdAt' ? 'createdAt filled' : `${a.from}→${a.to}`} ×${a.modified}`).join(', ') ||
+            'nothing to fix'}
         </p>
       )}
     </div>

@@ -21,7 +21,8 @@ export function RolesAndAdmins({ permissions, selfId }: { permissions: string[];
           <strong>{!canAdmins && !canRoles ? 'You can look, not change.' : 'Some changes are not open to your role.'}</strong>{' '}
           {!canAdmins && (
             <>
-              Creating operators, changing their role, deactivating them, resetting passwords and forcing sign-out need the permission <code>admins.manage</code>.{' '}
+              Creating operators, changing their role, deactivating them, resetting passwords and forcing sign-out need the permission{' '}
+              <code>admins.manage</code>.{' '}
             </>
           )}
           {!canRoles && (

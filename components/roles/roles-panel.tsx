@@ -203,7 +203,14 @@ export function RolesPanel({ permissions }: { permissions: string[] }) {
                         onClick={async () => {
                           const ok = await ask({
                             title: `Delete the role ${r.label}?`,
-                            body: <p>The role is removed from the matrix. {r.adminCount ? `${r.adminCount} admin(s) still hold it: the server refuses until they have another role.` : 'No admin holds it.'}</p>,
+                            body: (
+                              <p>
+                                The role is removed from the matrix.{' '}
+                                {r.adminCount
+                                  ? `${r.adminCount} admin(s) still hold it: the server refuses until they have another role.`
+                                  : 'No admin holds it.'}
+                              </p>
+                            ),
                             confirmLabel: 'Delete role',
                             destructive: true,
                           });

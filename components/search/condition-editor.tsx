@@ -3,12 +3,34 @@ import { isUiGroup, type UiCondition, type UiGroup } from './query-state';
 import type { FieldInfo } from './types';
 
 const OP_LABEL: Record<string, string> = {
-  eq: 'is', ne: 'is not', in: 'is any of', nin: 'is none of', gt: '>', gte: '≥', lt: '<', lte: '≤',
-  between: 'between', contains: 'contains', startsWith: 'starts with', exists: 'is set',
+  eq: 'is',
+  ne: 'is not',
+  in: 'is any of',
+  nin: 'is none of',
+  gt: '>',
+  gte: '≥',
+  lt: '<',
+  lte: '≤',
+  between: 'between',
+  contains: 'contains',
+  startsWith: 'starts with',
+  exists: 'is set',
 };
 
 /** The AND/OR tree of conditions (up to three levels). */
-export function GroupEditor({ group, fields, depth, onChange, onRemove }: { group: UiGroup; fields: FieldInfo[]; depth: number; onChange: (g: UiGroup) => void; onRemove?: () => void }) {
+export function GroupEditor({
+  group,
+  fields,
+  depth,
+  onChange,
+  onRemove,
+}: {
+  group: UiGroup;
+  fields: FieldInfo[];
+  depth: number;
+  onChange: (g: UiGroup) => void;
+  onRemove?: () => void;
+}) {
   const usable = fields.filter((f) => !f.masked);
   const set = (i: number, item: UiCondition | UiGroup) => onChange({ ...group, items: group.items.map((x, j) => (j === i ? item : x)) });
   const remove = (i: number) => onChange({ ...group, items: group.items.filter((_, j) => j !== i) });
@@ -45,7 +67,11 @@ export function GroupEditor({ group, fields, depth, onChange, onRemove }: { grou
           + Condition
         </button>
         {depth < 3 && (
-          <button type="button" className="btn small secondary" onClick={() => onChange({ ...group, items: [...group.items, { op: group.op === 'and' ? 'or' : 'and', items: [] }] })}>
+          <button
+            type="button"
+            className="btn small secondary"
+            onClick={() => onChange({ ...group, items: [...group.items, { op: group.op === 'and' ? 'or' : 'and', items: [] }] })}
+          >
             + Group
           </button>
         )}
@@ -54,7 +80,19 @@ export function GroupEditor({ group, fields, depth, onChange, onRemove }: { grou
   );
 }
 
-function ConditionRow({ cond, fields, onChange, onRemove, index }: { cond: UiCondition; fields: FieldInfo[]; onChange: (c: UiCondition) => void; onRemove: () => void; index: number }) {
+function ConditionRow({
+  cond,
+  fields,
+  onChange,
+  onRemove,
+  index,
+}: {
+  cond: UiCondition;
+  fields: FieldInfo[];
+  onChange: (c: UiCondition) => void;
+  onRemove: () => void;
+  index: number;
+}) {
   const f = fields.find((x) => x.name === cond.field) ?? fields[0]!;
   const str = Array.isArray(cond.value) ? '' : cond.value;
   const inputType = f.type === 'number' ? 'number' : f.type === 'date' ? 'date' : 'text';
@@ -79,21 +117,31 @@ function ConditionRow({ cond, fields, onChange, onRemove, index }: { cond: UiCon
     const sel = Array.isArray(cond.value) ? cond.value : cond.value ? [cond.value] : [];
     valueInput = (
       <select aria-label="Values" multiple value={sel} onChange={(e) => onChange({ ...cond, value: Array.from(e.target.selectedOptions, (o) => o.value) })}>
-        {f.values?.map((v) => <option key={v}>{v}</option>)}
+        {f.values?.map((v) => (
+          <option key={v}>{v}</option>
+        ))}
       </select>
     );
   } else if (f.type === 'enum' || f.type === 'boolean') {
-    const opts = f.type === 'boolean' ? ['true', 'false'] : f.values ?? [];
+    const opts = f.type === 'boolean' ? ['true', 'false'] : (f.values ?? []);
     valueInput = (
       <select aria-label="Value" value={str} onChange={(e) => onChange({ ...cond, value: e.target.value })}>
         <option value="">— choose —</option>
-        {opts.map((v) => <option key={v}>{v}</option>)}
+        {opts.map((v) => (
+          <option key={v}>{v}</option>
+        ))}
       </select>
     );
   } else {
     const many = cond.operator === 'in' || cond.operator === 'nin';
     valueInput = (
-      <input aria-label="Value" type={many ? 'text' : inputType} placeholder={many ? 'comma-separated' : f.type === 'tags' ? 'tag' : ''} value={str} onChange={(e) => onChange({ ...cond, value: e.target.value })} />
+      <input
+        aria-label="Value"
+        type={many ? 'text' : inputType}
+        placeholder={many ? 'comma-separated' : f.type === 'tags' ? 'tag' : ''}
+        value={str}
+        onChange={(e) => onChange({ ...cond, value: e.target.value })}
+      />
     );
   }
   return (
@@ -112,7 +160,11 @@ function ConditionRow({ cond, fields, onChange, onRemove, index }: { cond: UiCon
           </option>
         ))}
       </select>
-      <select aria-label="Operator" value={cond.operator} onChange={(e) => onChange({ ...cond, operator: e.target.value, value: e.target.value === 'between' ? ['', ''] : '' })}>
+      <select
+        aria-label="Operator"
+        value={cond.operator}
+        onChange={(e) => onChange({ ...cond, operator: e.target.value, value: e.target.value === 'between' ? ['', ''] : '' })}
+      >
         {f.operators.map((o) => (
           <option key={o} value={o}>
             {OP_LABEL[o] ?? o}

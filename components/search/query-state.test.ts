@@ -14,7 +14,13 @@ describe('search URL state', () => {
     const s: UiState = {
       collection: 'session_bookings',
       text: '',
-      where: { op: 'and', items: [{ field: 'userId.email', operator: 'contains', value: 'priya' }, { field: 'amount', operator: 'gte', value: '1000' }] },
+      where: {
+        op: 'and',
+        items: [
+          { field: 'userId.email', operator: 'contains', value: 'priya' },
+          { field: 'amount', operator: 'gte', value: '1000' },
+        ],
+      },
       sort: [{ field: 'amount', dir: 'desc' }],
       page: 3,
       pageSize: 20,
@@ -52,7 +58,10 @@ describe('search URL state', () => {
 describe('analytics URL state', () => {
   const now = Date.UTC(2026, 10, 30);
   it('reads tab, range, interval and event; each bad parameter falls back on its own', () => {
-    const s = analyticsStateFromParams(paramsOf(analyticsHref({ tab: 'retention', from: '2026-09-01', to: '2026-10-01', interval: 'month', event: 'session.booked' })), now);
+    const s = analyticsStateFromParams(
+      paramsOf(analyticsHref({ tab: 'retention', from: '2026-09-01', to: '2026-10-01', interval: 'month', event: 'session.booked' })),
+      now,
+    );
     expect(s).toEqual({ tab: 'retention', from: '2026-09-01', to: '2026-10-01', interval: 'month', event: 'session.booked' });
     const d = defaultAnalyticsState(now);
     const bad = analyticsStateFromParams(new URLSearchParams({ tab: 'nope', interval: 'year', event: 'DROP TABLE', from: '2026-13-45' }), now);

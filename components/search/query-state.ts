@@ -60,10 +60,15 @@ function toCondition(c: UiCondition, fields: FieldLite[]): Condition | null {
     return { field: c.field, operator: op, value: [a === '' ? null : (typed(f.type, a) as never), b === '' ? null : (typed(f.type, b) as never)] };
   }
   if (op === 'in' || op === 'nin') {
-    const list = Array.isArray(c.value) ? c.value : c.value.split(',').map((s) => s.trim()).filter(Boolean);
+    const list = Array.isArray(c.value)
+      ? c.value
+      : c.value
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
     return { field: c.field, operator: op, value: list.map((x) => typed(f.type, x)) as never };
   }
-  return { field: c.field, operator: op, value: typed(f.type, Array.isArray(c.value) ? c.value[0] ?? '' : c.value) as never };
+  return { field: c.field, operator: op, value: typed(f.type, Array.isArray(c.value) ? (c.value[0] ?? '') : c.value) as never };
 }
 
 export function toGroup(g: UiGroup, fields: FieldLite[]): Group {
@@ -122,7 +127,10 @@ export const UrlQuery = z.object({
   page: z.number().int().min(1).max(100_000).optional(),
   pageSize: z.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
 });
-const UrlColumns = z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.]{0,99}$/)).min(1).max(60);
+const UrlColumns = z
+  .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.]{0,99}$/))
+  .min(1)
+  .max(60);
 const UrlOpen = z.string().regex(/^([a-z_]{1,64}):([0-9a-f]{24})$/i);
 
 export function parseOpen(v: string | null): OpenRef | null {
@@ -134,7 +142,16 @@ export function parseOpen(v: string | null): OpenRef | null {
 
 /** Parses the URL; anything that does not validate is dropped (a broken link shows the empty search). */
 export function stateFromParams(p: URLSearchParams, fallbackCollection: string): UiState {
-  const empty: UiState = { collection: fallbackCollection, text: '', where: { op: 'and', items: [] }, sort: [], page: 1, pageSize: 50, columns: null, open: null };
+  const empty: UiState = {
+    collection: fallbackCollection,
+    text: '',
+    where: { op: 'and', items: [] },
+    sort: [],
+    page: 1,
+    pageSize: 50,
+    columns: null,
+    open: null,
+  };
   const raw = p.get('q');
   let s = empty;
   if (raw) {

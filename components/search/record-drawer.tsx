@@ -16,7 +16,17 @@ import { MemberMessages } from '@/components/messaging/member-messages';
  * URL (`open=collection:id`), so a link opens it and the back button returns to the record before.
  * References show names and link to their record; below, the records that point at this one.
  */
-export function RecordDrawer({ open, infos, onClose, openHref }: { open: OpenRef | null; infos: Info[]; onClose: () => void; openHref: (r: OpenRef) => string }) {
+export function RecordDrawer({
+  open,
+  infos,
+  onClose,
+  openHref,
+}: {
+  open: OpenRef | null;
+  infos: Info[];
+  onClose: () => void;
+  openHref: (r: OpenRef) => string;
+}) {
   const trpc = useTRPC();
   const info = open ? infos.find((i) => i.key === open.collection) : undefined;
   const q = useQuery({ ...trpc.search.record.queryOptions(open && info ? open : { collection: '', id: '' }), enabled: !!(open && info) });
@@ -42,7 +52,11 @@ export function RecordDrawer({ open, infos, onClose, openHref }: { open: OpenRef
                 <dt>{f.label}</dt>
                 <dd>
                   {f.relation && record[f.name] ? (
-                    <RelationCell id={record[f.name]} refValue={q.data.related[f.name]?.[String(record[f.name])]} href={openHref({ collection: f.relation.target, id: String(record[f.name]) })} />
+                    <RelationCell
+                      id={record[f.name]}
+                      refValue={q.data.related[f.name]?.[String(record[f.name])]}
+                      href={openHref({ collection: f.relation.target, id: String(record[f.name]) })}
+                    />
                   ) : (
                     cellText(record[f.name]) || <span className="muted">—</span>
                   )}

@@ -46,7 +46,11 @@ function RelatedList({ section: s, info, openHref }: { section: RelatedSection; 
     header: f.label,
     cell: (r) =>
       f.relation ? (
-        <RelationCell id={r[f.name]} refValue={s.related[f.name]?.[String(r[f.name])]} href={openHref({ collection: f.relation.target, id: String(r[f.name]) })} />
+        <RelationCell
+          id={r[f.name]}
+          refValue={s.related[f.name]?.[String(r[f.name])]}
+          href={openHref({ collection: f.relation.target, id: String(r[f.name]) })}
+        />
       ) : (
         cellText(r[f.name])
       ),
@@ -55,7 +59,8 @@ function RelatedList({ section: s, info, openHref }: { section: RelatedSection; 
   return (
     <section className="related-section" data-testid={`related-${s.collection}`}>
       <h3>
-        {heading}: {s.unit === 'active days' ? `active on ${formatNumber(s.total)} ${s.total === 1 ? 'day' : 'days'}` : `${formatNumber(s.total)}${s.capped ? '+' : ''}`}
+        {heading}:{' '}
+        {s.unit === 'active days' ? `active on ${formatNumber(s.total)} ${s.total === 1 ? 'day' : 'days'}` : `${formatNumber(s.total)}${s.capped ? '+' : ''}`}
       </h3>
       {s.rows.length > 0 && (
         <DataTable<ResultRow>

@@ -22,7 +22,12 @@ function secondary(ref: RelatedRef): string {
 export function RelationCell({ id, refValue, href }: { id: unknown; refValue: RelatedRef | undefined; href?: string }) {
   if (id === null || id === undefined || id === '') return null;
   if (!refValue) return <span className="mono small">{String(id)}</span>;
-  if (refValue.missing) return <span className="muted" title={`No record has id ${refValue.id}`}>missing record</span>;
+  if (refValue.missing)
+    return (
+      <span className="muted" title={`No record has id ${refValue.id}`}>
+        missing record
+      </span>
+    );
   const masked = refValue.label === MASK;
   const label = masked ? <span title="Personal data: your role cannot see it">{MASK} (hidden)</span> : (refValue.label ?? refValue.id);
   const sub = secondary(refValue);

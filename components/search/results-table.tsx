@@ -42,8 +42,16 @@ export function ResultsTable({
     align: f.type === 'number' ? 'right' : 'left',
     cell: (r) =>
       f.relation ? (
-        <RelationCell id={r[f.name]} refValue={data.related[f.name]?.[String(r[f.name])]} href={openHref({ collection: f.relation.target, id: String(r[f.name]) })} />
-      ) : (f.type === 'number' && typeof r[f.name] === 'number' ? formatNumber(r[f.name] as number) : cellText(r[f.name])),
+        <RelationCell
+          id={r[f.name]}
+          refValue={data.related[f.name]?.[String(r[f.name])]}
+          href={openHref({ collection: f.relation.target, id: String(r[f.name]) })}
+        />
+      ) : f.type === 'number' && typeof r[f.name] === 'number' ? (
+        formatNumber(r[f.name] as number)
+      ) : (
+        cellText(r[f.name])
+      ),
   }));
   const hidden = fields.map((f) => f.name).filter((n) => !columns.includes(n));
   const pages = data.counted ? Math.max(1, Math.ceil(data.total / data.pageSize)) : null;

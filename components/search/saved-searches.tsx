@@ -51,7 +51,13 @@ export function SavedSearches({ current, fields, onOpen }: { current: UiState; f
             >
               {s.name} <span className="muted">({s.collectionLabel})</span>
             </button>
-            <button type="button" className="btn small secondary" aria-label={`Delete saved search ${s.name}`} onClick={() => remove(s)} disabled={del.isPending}>
+            <button
+              type="button"
+              className="btn small secondary"
+              aria-label={`Delete saved search ${s.name}`}
+              onClick={() => remove(s)}
+              disabled={del.isPending}
+            >
               ✕
             </button>
           </span>
@@ -62,7 +68,11 @@ export function SavedSearches({ current, fields, onOpen }: { current: UiState; f
           onSubmit={(e) => {
             e.preventDefault();
             create.mutate(
-              { name, query: { ...toSearchInput(current, fields), pageSize: current.pageSize } as never, ...(current.columns ? { columns: current.columns } : {}) },
+              {
+                name,
+                query: { ...toSearchInput(current, fields), pageSize: current.pageSize } as never,
+                ...(current.columns ? { columns: current.columns } : {}),
+              },
               { onSuccess: () => setName('') },
             );
           }}

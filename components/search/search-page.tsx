@@ -68,7 +68,18 @@ export function SearchPage({ canExport }: { canExport: boolean }) {
             <select
               aria-label="Collection"
               value={draft.collection}
-              onChange={(e) => setDraft({ collection: e.target.value, text: '', where: { op: 'and', items: [] }, sort: [], page: 1, pageSize: draft.pageSize, columns: null, open: null })}
+              onChange={(e) =>
+                setDraft({
+                  collection: e.target.value,
+                  text: '',
+                  where: { op: 'and', items: [] },
+                  sort: [],
+                  page: 1,
+                  pageSize: draft.pageSize,
+                  columns: null,
+                  open: null,
+                })
+              }
             >
               {list.map((c) => (
                 <option key={c.key} value={c.key}>
@@ -107,7 +118,12 @@ export function SearchPage({ canExport }: { canExport: boolean }) {
               </span>
             )}
             {data.totalCapped && (
-              <button className="btn small secondary" type="button" onClick={() => push({ ...urlState })} title="Counting stops at 10,000 to keep searches fast">
+              <button
+                className="btn small secondary"
+                type="button"
+                onClick={() => push({ ...urlState })}
+                title="Counting stops at 10,000 to keep searches fast"
+              >
                 (count capped)
               </button>
             )}
@@ -124,7 +140,14 @@ export function SearchPage({ canExport }: { canExport: boolean }) {
                 ))}
               </select>
             </label>
-            {canExport && <ExportButton collection={info.key} query={toSearchInput(urlState, condFields)} columns={columns} expectedRows={data.counted ? data.total : null} />}
+            {canExport && (
+              <ExportButton
+                collection={info.key}
+                query={toSearchInput(urlState, condFields)}
+                columns={columns}
+                expectedRows={data.counted ? data.total : null}
+              />
+            )}
           </div>
           <ResultsTable
             data={data}

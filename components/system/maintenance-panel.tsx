@@ -29,10 +29,18 @@ export function MaintenancePanel({ canRun }: { canRun: boolean }) {
         rowKey={(r) => r.key}
         columns={[
           { key: 'label', header: 'Job', cell: (r) => <span title={r.description}>{r.label}</span> },
-          { key: 'last', header: 'Last run', cell: (r) => (r.running ? <StatusBadge status="running" /> : r.last ? <Time value={r.last.finishedAt} /> : <span className="muted">never</span>) },
+          {
+            key: 'last',
+            header: 'Last run',
+            cell: (r) => (r.running ? <StatusBadge status="running" /> : r.last ? <Time value={r.last.finishedAt} /> : <span className="muted">never</span>),
+          },
           { key: 'result', header: 'Result', cell: (r) => (r.last ? <StatusBadge status={r.last.result === 'success' ? 'succeeded' : 'failed'} /> : '—') },
           { key: 'duration', header: 'Duration', align: 'right', cell: (r) => (r.last ? formatDuration(r.last.durationMs) : '—') },
-          { key: 'details', header: 'Details', cell: (r) => <span className="small muted">{r.last?.error ?? (r.last?.details ? summarize(r.last.details) : '')}</span> },
+          {
+            key: 'details',
+            header: 'Details',
+            cell: (r) => <span className="small muted">{r.last?.error ?? (r.last?.details ? summarize(r.last.details) : '')}</span>,
+          },
           { key: 'next', header: 'Next run', cell: (r) => (r.nextRun ? <Time value={r.nextRun} /> : <span className="muted">at start-up</span>) },
           ...(canRun
             ? [

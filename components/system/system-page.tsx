@@ -42,7 +42,11 @@ export function SystemPage({ canMaintain }: { canMaintain: boolean }) {
             <Tile label={`Requests (${hours} h)`} value={formatNumber(d.total.requests)} hint={`${d.instances} instance(s) reporting`} />
             <Tile label="p95 latency" value={ms(d.total.p95Ms)} hint={`alert above ${d.thresholds.p95Ms} ms`} />
             <Tile label="Server error rate" value={pct(d.total.errorRate)} hint={`alert above ${pct(d.thresholds.errorRate)}`} />
-            <Tile label="Database" value={d.server.ferretdbVersion ? `FerretDB ${d.server.ferretdbVersion}` : `MongoDB ${d.server.version}`} hint={`wire version ${d.server.version} · Node ${d.server.node}`} />
+            <Tile
+              label="Database"
+              value={d.server.ferretdbVersion ? `FerretDB ${d.server.ferretdbVersion}` : `MongoDB ${d.server.version}`}
+              hint={`wire version ${d.server.version} · Node ${d.server.node}`}
+            />
           </div>
           <RequestCharts d={d} hours={hours} setHours={setHours} />
           <h2>Slowest procedures</h2>
@@ -101,7 +105,13 @@ export function SystemPage({ canMaintain }: { canMaintain: boolean }) {
 }
 
 function RequestCharts({ d, hours, setHours }: { d: Overview; hours: number; setHours: (h: number) => void }) {
-  const data = d.series.map((p) => ({ t: new Date(p.minute).toISOString().slice(11, 16), requests: p.requests, p95: p.p95Ms, avg: p.avgMs === null ? null : Math.round(p.avgMs), errors: +(p.errorRate * 100).toFixed(2) }));
+  const data = d.series.map((p) => ({
+    t: new Date(p.minute).toISOString().slice(11, 16),
+    requests: p.requests,
+    p95: p.p95Ms,
+    avg: p.avgMs === null ? null : Math.round(p.avgMs),
+    errors: +(p.errorRate * 100).toFixed(2),
+  }));
   return (
     <section aria-label="Requests over time">
       <div className="toolbar">
@@ -122,7 +132,16 @@ function RequestCharts({ d, hours, setHours }: { d: Overview; hours: number; set
       ) : (
         <div className="chart-grid">
           <LineChartBox label="Requests per minute" data={data} x="t" height={220} series={[{ key: 'requests', label: 'Requests' }]} />
-          <LineChartBox label="Latency (ms)" data={data} x="t" height={220} series={[{ key: 'p95', label: 'p95 (ms)' }, { key: 'avg', label: 'Average (ms)' }]} />
+          <LineChartBox
+            label="Latency (ms)"
+            data={data}
+            x="t"
+            height={220}
+            series={[
+              { key: 'p95', label: 'p95 (ms)' },
+              { key: 'avg', label: 'Average (ms)' },
+            ]}
+          />
           <LineChartBox label="Server error rate (%)" data={data} x="t" height={220} series={[{ key: 'errors', label: 'Error rate (%)' }]} />
         </div>
       )}

@@ -66,7 +66,8 @@ function defaultCell<Row>(row: Row, key: string): ReactNode {
   return String(v);
 }
 
-const isInteractive = (el: EventTarget | null) => el instanceof HTMLElement && !!el.closest('a, button, input, select, textarea, label, summary, [role="button"]');
+const isInteractive = (el: EventTarget | null) =>
+  el instanceof HTMLElement && !!el.closest('a, button, input, select, textarea, label, summary, [role="button"]');
 
 /**
  * The one table: its own scroll box (pages never scroll sideways), sticky header, sortable headers as buttons with
@@ -74,7 +75,27 @@ const isInteractive = (el: EventTarget | null) => el instanceof HTMLElement && !
  * (skeleton rows), empty and error states.
  */
 export function DataTable<Row>(props: DataTableProps<Row>) {
-  const { columns, rows, rowKey, loading, error, empty, onRowOpen, rowHref, sort, onSortChange, selection, caption, columnChooser, testId, compact, stale, rowClassName, rowData, footer } = props;
+  const {
+    columns,
+    rows,
+    rowKey,
+    loading,
+    error,
+    empty,
+    onRowOpen,
+    rowHref,
+    sort,
+    onSortChange,
+    selection,
+    caption,
+    columnChooser,
+    testId,
+    compact,
+    stale,
+    rowClassName,
+    rowData,
+    footer,
+  } = props;
   const router = useRouter();
   const [ownHidden, setOwnHidden] = useState<string[]>(() => columns.filter((c) => c.defaultHidden).map((c) => c.key));
   const hidden = props.hidden ?? ownHidden;
@@ -114,7 +135,9 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
       {columnChooser ? (
         <div className="dt-tools">
           <details className="column-chooser">
-            <summary className="btn secondary small">Columns ({visible.length}/{columns.length})</summary>
+            <summary className="btn secondary small">
+              Columns ({visible.length}/{columns.length})
+            </summary>
             <div className="column-list" role="group" aria-label="Visible columns">
               {columns
                 .filter((c) => c.hideable !== false)
@@ -157,7 +180,12 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
                 const active = sort?.key === c.key;
                 const ariaSort = active ? (sort!.dir === 'asc' ? 'ascending' : 'descending') : c.sortable ? 'none' : undefined;
                 return (
-                  <th key={c.key} scope="col" aria-sort={ariaSort} className={[c.align === 'right' ? 'num' : '', c.className ?? ''].join(' ').trim() || undefined}>
+                  <th
+                    key={c.key}
+                    scope="col"
+                    aria-sort={ariaSort}
+                    className={[c.align === 'right' ? 'num' : '', c.className ?? ''].join(' ').trim() || undefined}
+                  >
                     {c.sortable && onSortChange ? (
                       <button
                         type="button"

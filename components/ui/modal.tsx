@@ -34,7 +34,19 @@ export interface ModalProps {
  * A modal dialog: rendered in a portal, role="dialog" + aria-modal, labelled by its title, focus moved inside on open,
  * Tab and Shift+Tab kept inside, Esc closes, focus returned to what opened it, the page behind is inert.
  */
-export function Modal({ open, onClose, title, children, footer, size = 'md', variant = 'center', alert, initialFocus, testId, dismissable = true }: ModalProps) {
+export function Modal({
+  open,
+  onClose,
+  title,
+  children,
+  footer,
+  size = 'md',
+  variant = 'center',
+  alert,
+  initialFocus,
+  testId,
+  dismissable = true,
+}: ModalProps) {
   const titleId = useId();
   const ref = useRef<HTMLDivElement>(null);
   const onCloseRef = useRef(onClose);
@@ -139,7 +151,19 @@ export interface ConfirmDialogProps {
 }
 
 /** "Are you sure?" that names what will happen. Focus starts on Cancel for destructive actions. */
-export function ConfirmDialog({ open, title, body, confirmLabel, cancelLabel = 'Cancel', destructive, busy, confirmDisabled, error, onConfirm, onCancel }: ConfirmDialogProps) {
+export function ConfirmDialog({
+  open,
+  title,
+  body,
+  confirmLabel,
+  cancelLabel = 'Cancel',
+  destructive,
+  busy,
+  confirmDisabled,
+  error,
+  onConfirm,
+  onCancel,
+}: ConfirmDialogProps) {
   const cancelRef = useRef<HTMLButtonElement>(null);
   const confirmRef = useRef<HTMLButtonElement>(null);
   return (
@@ -157,7 +181,14 @@ export function ConfirmDialog({ open, title, body, confirmLabel, cancelLabel = '
           <button ref={cancelRef} type="button" className="btn secondary" onClick={onCancel} disabled={busy}>
             {cancelLabel}
           </button>
-          <button ref={confirmRef} type="button" className={destructive ? 'btn danger' : 'btn'} onClick={onConfirm} disabled={busy || confirmDisabled} data-testid="confirm-ok">
+          <button
+            ref={confirmRef}
+            type="button"
+            className={destructive ? 'btn danger' : 'btn'}
+            onClick={onConfirm}
+            disabled={busy || confirmDisabled}
+            data-testid="confirm-ok"
+          >
             {busy ? 'Working…' : confirmLabel}
           </button>
         </>

@@ -7,7 +7,9 @@ export function DbDown({ message }: { message: string }) {
         <h1>The database is unreachable</h1>
         <p>A-Cube Admin cannot reach its database, so nothing can be shown or changed right now.</p>
         <pre className="mono">{message}</pre>
-        <p>Check that the database is running (with the embedded database: <code>npm start</code> starts it) and reload this page.</p>
+        <p>
+          Check that the database is running (with the embedded database: <code>npm start</code> starts it) and reload this page.
+        </p>
       </div>
     </div>
   );

@@ -12,7 +12,19 @@ export interface TabDef {
  * ARIA tabs: a tablist of buttons, arrow keys / Home / End move between them, only the active one is in the Tab order.
  * The caller renders the panel; give it `id={tabPanelId(idBase, key)}`-style wiring via `panelId` if needed.
  */
-export function Tabs({ tabs, value, onChange, label, testId }: { tabs: TabDef[]; value: string; onChange: (key: string) => void; label?: string; testId?: string }) {
+export function Tabs({
+  tabs,
+  value,
+  onChange,
+  label,
+  testId,
+}: {
+  tabs: TabDef[];
+  value: string;
+  onChange: (key: string) => void;
+  label?: string;
+  testId?: string;
+}) {
   const base = useId();
   const refs = useRef<(HTMLButtonElement | null)[]>([]);
   const onKey = (e: KeyboardEvent<HTMLDivElement>) => {

@@ -4,7 +4,21 @@ import { Time } from './time';
 import type { DateInput } from './format';
 
 /** A number with its label; a real link to the records behind it when `href` is given. */
-export function Tile({ label, value, href, hint, updatedAt, testId }: { label: ReactNode; value: ReactNode; href?: string; hint?: ReactNode; updatedAt?: DateInput; testId?: string }) {
+export function Tile({
+  label,
+  value,
+  href,
+  hint,
+  updatedAt,
+  testId,
+}: {
+  label: ReactNode;
+  value: ReactNode;
+  href?: string;
+  hint?: ReactNode;
+  updatedAt?: DateInput;
+  testId?: string;
+}) {
   const body = (
     <>
       <div className="tile-label">{label}</div>

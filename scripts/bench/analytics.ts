@@ -41,11 +41,26 @@ async function main() {
     events: await count('activity_events'),
     memberDays: await count(ROLLUP),
   };
-  const last = (await db.collection(DAY_ACTIVE).find({}, { projection: { d: 1 } }).toArray()).map((d) => d.d as string).sort().at(-1);
+  const last = (
+    await db
+      .collection(DAY_ACTIVE)
+      .find({}, { projection: { d: 1 } })
+      .toArray()
+  )
+    .map((d) => d.d as string)
+    .sort()
+    .at(-1);
   if (!last) throw new Error('No rollup: run `npm run analytics:rebuild` first.');
   const ref = dayIndexOfKey(last);
   const dauInput = { from: dayKeyOfIndex(ref - 89), to: dayKeyOfIndex(ref), interval: 'day' as const, event: null };
-  const retInput = { from: dayKeyOfIndex(ref - 83), to: dayKeyOfIndex(ref), interval: 'week' as const, event: null, mode: 'first_time' as const, criterion: 'on' as const };
+  const retInput = {
+    from: dayKeyOfIndex(ref - 83),
+    to: dayKeyOfIndex(ref),
+    interval: 'week' as const,
+    event: null,
+    mode: 'first_time' as const,
+    criterion: 'on' as const,
+  };
 
   const rows: Array<[string, number, string]> = [];
   async function measure(label: string, fn: () => Promise<unknown>, before: () => void) {
@@ -85,7 +100,13 @@ async function main() {
     const { memberDirectory } = await import('../../server/analytics/members');
     await memberDirectory(db);
     const { key, apiKey } = await createApiKey(db, 'bench', 'bench');
-    const members = (await db.collection('users').find({}, { projection: { _id: 1 } }).limit(20_000).toArray()).map((u) => (u._id as ObjectId).toHexString());
+    const members = (
+      await db
+        .collection('users')
+        .find({}, { projection: { _id: 1 } })
+        .limit(20_000)
+        .toArray()
+    ).map((u) => (u._id as ObjectId).toHexString());
     const names = ['app.opened', 'page.viewed', 'blog.read', 'search.performed', 'session.booked'];
     const runId = new ObjectId().toHexString();
     let seq = 0;
@@ -125,13 +146,23 @@ async function main() {
       await new Promise((res) => setTimeout(res, 20));
     }
     const caughtUp = performance.now() - t0;
-    rows.push([`Ingestion${BASE_URL ? ' over HTTP' : ''}: ${BATCHES} batches of 500, ${CLIENTS} client${CLIENTS > 1 ? 's' : ''} (per batch)`, median(batchTimes), `${((accepted / total) * 1000).toFixed(0)} events/s accepted (${accepted} in ${(total / 1000).toFixed(1)} s)`]);
-    rows.push([`Ingestion incl. rollup: until the queue is drained`, caughtUp, `${((accepted / caughtUp) * 1000).toFixed(0)} events/s end to end; ${backlog} batches queued when the last POST answered; rollup lag ${((caughtUp - total) / 1000).toFixed(1)} s`]);
+    rows.push([
+      `Ingestion${BASE_URL ? ' over HTTP' : ''}: ${BATCHES} batches of 500, ${CLIENTS} client${CLIENTS > 1 ? 's' : ''} (per batch)`,
+      median(batchTimes),
+      `${((accepted / total) * 1000).toFixed(0)} events/s accepted (${accepted} in ${(total / 1000).toFixed(1)} s)`,
+    ]);
+    rows.push([
+      `Ingestion incl. rollup: until the queue is drained`,
+      caughtUp,
+      `${((accepted / caughtUp) * 1000).toFixed(0)} events/s end to end; ${backlog} batches queued when the last POST answered; rollup lag ${((caughtUp - total) / 1000).toFixed(1)} s`,
+    ]);
     await revokeApiKey(db, apiKey.id, 'bench');
   }
 
   const { defaultIndexPolicy } = await import('../../server/db/index-policy');
-  console.log(`\nAnalytics benchmark — db ${db.databaseName} (index policy ${defaultIndexPolicy()}): ${sizes.members.toLocaleString('en-US')} members, ${sizes.events.toLocaleString('en-US')} events, ${sizes.memberDays.toLocaleString('en-US')} member-days; reference day ${last}; ${RUNS} runs\n`);
+  console.log(
+    `\nAnalytics benchmark — db ${db.databaseName} (index policy ${defaultIndexPolicy()}): ${sizes.members.toLocaleString('en-US')} members, ${sizes.events.toLocaleString('en-US')} events, ${sizes.memberDays.toLocaleString('en-US')} member-days; reference day ${last}; ${RUNS} runs\n`,
+  );
   console.log('| measurement | median ms | runs (ms) / notes |\n|---|---:|---|');
   for (const [l, m, n] of rows) console.log(`| ${l} | ${m.toFixed(0)} | ${n} |`);
   await client.close();

@@ -75,8 +75,7 @@ async function main() {
     ['audit.list result=denied + range', () => listAudit(db, AuditListInput.parse({ result: 'denied', from: mid }))],
     [
       'dashboard widget adminActivity (super admin)',
-      () =>
-        loadWidget(db, { admin: { _id: null as never } as never, role: builtinRole('super_admin') }, 'adminActivity'),
+      () => loadWidget(db, { admin: { _id: null as never } as never, role: builtinRole('super_admin') }, 'adminActivity'),
     ],
   ];
   console.log(`audit_logs: ${N.toLocaleString('en-US')} entries (inserted in ${(loadMs / 1000).toFixed(1)} s); ${RUNS} runs each, after one warm-up\n`);

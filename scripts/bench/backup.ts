@@ -20,7 +20,14 @@ import { DirectoryStorage } from '../../server/backup/storage';
 import { runBackup, restoreBackup, scanArchive } from '../../server/backup/engine';
 import { backupableCollections, bk } from '../../server/backup/model';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, 'skip-restore': { type: 'boolean', default: false }, 'restore-runs': { type: 'string', default: '1' }, only: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '3' },
+    'skip-restore': { type: 'boolean', default: false },
+    'restore-runs': { type: 'string', default: '1' },
+    only: { type: 'string' },
+  },
+});
 const uri = process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017';
 const dbName = process.env.MONGODB_DB ?? 'acube_bench';
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
@@ -61,17 +68,20 @@ async function main() {
   let lastBackup = null as Awaited<ReturnType<typeof runBackup>> | null;
   for (let i = 0; i < Number(values.runs); i++) {
     console.log(`run ${i + 1}`);
-    add('read (driver)', await measure(async () => {
-      let n = 0;
-      for (const c of collections) {
-        let k = 0;
-        for await (const _d of db.collection(c).find({}, { batchSize: 2000 })) k++;
-        counts[c] = k;
-        n += k;
-      }
-      total = n;
-      return n;
-    }));
+    add(
+      'read (driver)',
+      await measure(async () => {
+        let n = 0;
+        for (const c of collections) {
+          let k = 0;
+          for await (const _d of db.collection(c).find({}, { batchSize: 2000 })) k++;
+          counts[c] = k;
+          n += k;
+        }
+        total = n;
+        return n;
+      }),
+    );
     const b = await measure(() => runBackup(db, storage, { collections, trigger: 'manual', note: 'bench' }));
     add('backup', b);
     if (lastBackup) {
@@ -88,14 +98,22 @@ async function main() {
     for (let i = 0; i < Number(values['restore-runs']); i++) {
       const plainDb = client.db(`${dbName}_plain`);
       await plainDb.dropDatabase();
-      add('insertMany (plain, unordered)', await measure(async () => {
-        const inflight: Promise<unknown>[] = [];
-        await scanArchive(await storage.openRead(backup.file), async (c, docs) => {
-          inflight.push(plainDb.collection(c).insertMany(docs.map((d) => BSON.deserialize(d)), { ordered: false }));
-          if (inflight.length >= 2) await inflight.shift();
-        });
-        await Promise.all(inflight);
-      }));
+      add(
+        'insertMany (plain, unordered)',
+        await measure(async () => {
+          const inflight: Promise<unknown>[] = [];
+          await scanArchive(await storage.openRead(backup.file), async (c, docs) => {
+            inflight.push(
+              plainDb.collection(c).insertMany(
+                docs.map((d) => BSON.deserialize(d)),
+                { ordered: false },
+              ),
+            );
+            if (inflight.length >= 2) await inflight.shift();
+          });
+          await Promise.all(inflight);
+        }),
+      );
       await plainDb.dropDatabase();
       const target: Db = client.db(`${dbName}_restore`);
       await target.dropDatabase();
@@ -113,11 +131,16 @@ async function main() {
   console.log(`\n| phase | runs | median s | docs/s | peak RSS growth MB |\n|---|---|---|---|---|`);
   for (const [k, r] of Object.entries(rows)) {
     const ms = median(r.ms);
-    console.log(`| ${k} | ${r.ms.length} | ${(ms / 1000).toFixed(1)} | ${Math.round((total / ms) * 1000).toLocaleString('en-US')} | ${Math.max(...r.mem).toFixed(0)} |`);
+    console.log(
+      `| ${k} | ${r.ms.length} | ${(ms / 1000).toFixed(1)} | ${Math.round((total / ms) * 1000).toLocaleString('en-US')} | ${Math.max(...r.mem).toFixed(0)} |`,
+    );
   }
   const ratio = (a: string, b: string) => (rows[a] && rows[b] ? median(rows[b].ms) / median(rows[a].ms) : NaN);
   console.log(`\nbackup throughput / read throughput: ${(ratio('backup', 'read (driver)') * 100).toFixed(0)}% (target >= 80%)`);
-  if (rows['restore (replace)']) console.log(`restore throughput / insertMany throughput: ${(ratio('restore (replace)', 'insertMany (plain, unordered)') * 100).toFixed(0)}% (target >= 50%)`);
+  if (rows['restore (replace)'])
+    console.log(
+      `restore throughput / insertMany throughput: ${(ratio('restore (replace)', 'insertMany (plain, unordered)') * 100).toFixed(0)}% (target >= 50%)`,
+    );
   await client.close();
 }
 main().catch((e) => {

@@ -5,7 +5,13 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT, startFerretDB } from '../lib/ferretdb.mjs';
 
-const { values } = parseArgs({ options: { baseline: { type: 'boolean', default: false }, port: { type: 'string', default: '27050' }, data: { type: 'string', default: path.join(ROOT, '.data', 'bench') } } });
+const { values } = parseArgs({
+  options: {
+    baseline: { type: 'boolean', default: false },
+    port: { type: 'string', default: '27050' },
+    data: { type: 'string', default: path.join(ROOT, '.data', 'bench') },
+  },
+});
 const s = await startFerretDB({ port: Number(values.port), dataDir: values.data, baseline: values.baseline });
 console.log(`MONGODB_URI=${s.uri} ACUBE_EMBEDDED=1 (${values.baseline ? 'baseline engine' : 'patched engine'}); Ctrl-C stops it`);
 const stop = async () => {

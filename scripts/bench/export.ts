@@ -16,7 +16,9 @@ import { exportResponse } from '../../server/export/service';
 import { buildQuery, projectionFor } from '../../server/search/filter';
 import { BENCH_DB, BENCH_URI, ensureBenchData } from './search-data';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, bookings: { type: 'string', default: '1000000' }, sort: { type: 'string', default: '_id' } } });
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '3' }, bookings: { type: 'string', default: '1000000' }, sort: { type: 'string', default: '_id' } },
+});
 const RUNS = Number(values.runs);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
@@ -27,7 +29,8 @@ await client.connect();
 const db = client.db(BENCH_DB);
 const n = await ensureBenchData(db, Number(values.bookings));
 const email = 'bench-admin@acube.local';
-const admin = (await collections.admins(db).findOne({ email })) ?? (await insertAdmin(db, { email, name: 'Bench admin', role: 'admin', password: 'bench-password-0000' }));
+const admin =
+  (await collections.admins(db).findOne({ email })) ?? (await insertAdmin(db, { email, name: 'Bench admin', role: 'admin', password: 'bench-password-0000' }));
 const operator = (await loadOperator(db, { adminId: admin._id.toHexString(), sessionVersion: admin.sessionVersion }))!;
 
 // Default `_id` order (FerretDB/SQLite can stream it without sorting 1M documents in memory); `--sort scheduledAt` for date order.
@@ -38,7 +41,10 @@ async function rawRead() {
   gc();
   const t0 = performance.now();
   let rows = 0;
-  for await (const _d of db.collection('session_bookings').find(built.filter, { projection: projectionFor('session_bookings'), sort: built.sort, batchSize: 1000 })) rows++;
+  for await (const _d of db
+    .collection('session_bookings')
+    .find(built.filter, { projection: projectionFor('session_bookings'), sort: built.sort, batchSize: 1000 }))
+    rows++;
   return { ms: performance.now() - t0, rows };
 }
 
@@ -79,7 +85,9 @@ const exp: Awaited<ReturnType<typeof exportRun>>[] = [];
 for (let i = 0; i < RUNS; i++) {
   raw.push(await rawRead());
   exp.push(await exportRun());
-  console.log(`run ${i + 1}: raw ${raw.at(-1)!.ms.toFixed(0)} ms, export ${exp.at(-1)!.ms.toFixed(0)} ms (${exp.at(-1)!.rows.toLocaleString('en-US')} rows, RSS +${exp.at(-1)!.rssGrowth.toFixed(1)} MB)`);
+  console.log(
+    `run ${i + 1}: raw ${raw.at(-1)!.ms.toFixed(0)} ms, export ${exp.at(-1)!.ms.toFixed(0)} ms (${exp.at(-1)!.rows.toLocaleString('en-US')} rows, RSS +${exp.at(-1)!.rssGrowth.toFixed(1)} MB)`,
+  );
 }
 const rawMs = median(raw.map((r) => r.ms));
 const expMs = median(exp.map((r) => r.ms));
@@ -88,11 +96,15 @@ console.log(`\nsession_bookings: ${n.toLocaleString('en-US')} docs, sorted by ${
 console.log('| measure | value |');
 console.log('|---|---:|');
 console.log(`| driver: read the cursor | ${(rawMs / 1000).toFixed(1)} s (${Math.round(raw[0]!.rows / (rawMs / 1000)).toLocaleString('en-US')} rows/s) |`);
-console.log(`| export to CSV (service stream, body consumed) | ${(expMs / 1000).toFixed(1)} s (${Math.round(rows / (expMs / 1000)).toLocaleString('en-US')} rows/s) |`);
+console.log(
+  `| export to CSV (service stream, body consumed) | ${(expMs / 1000).toFixed(1)} s (${Math.round(rows / (expMs / 1000)).toLocaleString('en-US')} rows/s) |`,
+);
 console.log(`| export throughput / driver read | ${((rawMs / expMs) * 100).toFixed(0)} % |`);
 console.log(`| first byte (header row) | ${median(exp.map((e) => e.first)).toFixed(0)} ms |`);
 console.log(`| first data row | ${median(exp.map((e) => e.firstRow)).toFixed(0)} ms |`);
 console.log(`| CSV size | ${(exp[0]!.bytes / MB).toFixed(1)} MB, ${rows.toLocaleString('en-US')} rows |`);
-console.log(`| peak RSS growth during export | ${median(exp.map((e) => e.rssGrowth)).toFixed(1)} MB (max ${Math.max(...exp.map((e) => e.rssGrowth)).toFixed(1)}) |`);
+console.log(
+  `| peak RSS growth during export | ${median(exp.map((e) => e.rssGrowth)).toFixed(1)} MB (max ${Math.max(...exp.map((e) => e.rssGrowth)).toFixed(1)}) |`,
+);
 console.log(`| peak heap growth during export | ${median(exp.map((e) => e.heapGrowth)).toFixed(1)} MB |`);
 await client.close();

@@ -87,27 +87,107 @@ const and = (...conditions: unknown[]) => ({ op: 'and' as const, conditions });
 
 const SHAPES: Shape[] = [
   // Search: first page of 50 (count: 'none'; the count is measured on its own below)
-  { group: 'search', name: 'bookings: status = confirmed (default sort: scheduledAt desc)', run: (c) => c.caller.search.query(page('session_bookings', { where: and(cond('status', 'eq', 'confirmed')) }) as never) },
-  { group: 'search', name: 'bookings: status in (pending, cancelled)', run: (c) => c.caller.search.query(page('session_bookings', { where: and(cond('status', 'in', ['pending', 'cancelled'])) }) as never) },
-  { group: 'search', name: 'bookings: scheduledAt in a 30-day range', run: (c) => c.caller.search.query(page('session_bookings', { where: and(cond('scheduledAt', 'between', [c.range.from, c.range.to])) }) as never) },
-  { group: 'search', name: 'bookings: sort by amount ascending', run: (c) => c.caller.search.query(page('session_bookings', { sort: [{ field: 'amount', dir: 'asc' }] }) as never) },
-  { group: 'search', name: 'bookings: sort by amount descending', run: (c) => c.caller.search.query(page('session_bookings', { sort: [{ field: 'amount', dir: 'desc' }] }) as never) },
-  { group: 'search', name: 'bookings: status = confirmed AND 30-day range', run: (c) => c.caller.search.query(page('session_bookings', { where: and(cond('status', 'eq', 'confirmed'), cond('scheduledAt', 'between', [c.range.from, c.range.to])) }) as never) },
-  { group: 'search', name: 'members: sort by name ascending', run: (c) => c.caller.search.query(page('users', { sort: [{ field: 'name', dir: 'asc' }] }) as never) },
-  { group: 'search', name: 'members: status = inactive, sort by createdAt desc', run: (c) => c.caller.search.query(page('users', { where: and(cond('status', 'eq', 'inactive')) }) as never) },
-  { group: 'search', name: 'members: keyword (a member\'s first name)', run: (c) => c.caller.search.query(page('users', { text: c.userName }) as never) },
-  { group: 'search', name: 'members: keyword prefix "pri*" AND status = active', run: (c) => c.caller.search.query(page('users', { text: 'pri*', where: and(cond('status', 'eq', 'active')) }) as never) },
-  { group: 'search', name: 'activity events: keyword "booking" (default sort: ts desc)', run: (c) => c.caller.search.query(page('activity_events', { text: 'booking' }) as never) },
-  { group: 'search', name: 'activity events: name = blog.read AND 30-day range', run: (c) => c.caller.search.query(page('activity_events', { where: and(cond('name', 'eq', 'blog.read'), cond('ts', 'between', [c.range.from, c.range.to])) }) as never) },
-  { group: 'search', name: 'activity events: sort by ts ascending', run: (c) => c.caller.search.query(page('activity_events', { sort: [{ field: 'ts', dir: 'asc' }] }) as never) },
+  {
+    group: 'search',
+    name: 'bookings: status = confirmed (default sort: scheduledAt desc)',
+    run: (c) => c.caller.search.query(page('session_bookings', { where: and(cond('status', 'eq', 'confirmed')) }) as never),
+  },
+  {
+    group: 'search',
+    name: 'bookings: status in (pending, cancelled)',
+    run: (c) => c.caller.search.query(page('session_bookings', { where: and(cond('status', 'in', ['pending', 'cancelled'])) }) as never),
+  },
+  {
+    group: 'search',
+    name: 'bookings: scheduledAt in a 30-day range',
+    run: (c) => c.caller.search.query(page('session_bookings', { where: and(cond('scheduledAt', 'between', [c.range.from, c.range.to])) }) as never),
+  },
+  {
+    group: 'search',
+    name: 'bookings: sort by amount ascending',
+    run: (c) => c.caller.search.query(page('session_bookings', { sort: [{ field: 'amount', dir: 'asc' }] }) as never),
+  },
+  {
+    group: 'search',
+    name: 'bookings: sort by amount descending',
+    run: (c) => c.caller.search.query(page('session_bookings', { sort: [{ field: 'amount', dir: 'desc' }] }) as never),
+  },
+  {
+    group: 'search',
+    name: 'bookings: status = confirmed AND 30-day range',
+    run: (c) =>
+      c.caller.search.query(
+        page('session_bookings', { where: and(cond('status', 'eq', 'confirmed'), cond('scheduledAt', 'between', [c.range.from, c.range.to])) }) as never,
+      ),
+  },
+  {
+    group: 'search',
+    name: 'members: sort by name ascending',
+    run: (c) => c.caller.search.query(page('users', { sort: [{ field: 'name', dir: 'asc' }] }) as never),
+  },
+  {
+    group: 'search',
+    name: 'members: status = inactive, sort by createdAt desc',
+    run: (c) => c.caller.search.query(page('users', { where: and(cond('status', 'eq', 'inactive')) }) as never),
+  },
+  { group: 'search', name: "members: keyword (a member's first name)", run: (c) => c.caller.search.query(page('users', { text: c.userName }) as never) },
+  {
+    group: 'search',
+    name: 'members: keyword prefix "pri*" AND status = active',
+    run: (c) => c.caller.search.query(page('users', { text: 'pri*', where: and(cond('status', 'eq', 'active')) }) as never),
+  },
+  {
+    group: 'search',
+    name: 'activity events: keyword "booking" (default sort: ts desc)',
+    run: (c) => c.caller.search.query(page('activity_events', { text: 'booking' }) as never),
+  },
+  {
+    group: 'search',
+    name: 'activity events: name = blog.read AND 30-day range',
+    run: (c) =>
+      c.caller.search.query(
+        page('activity_events', { where: and(cond('name', 'eq', 'blog.read'), cond('ts', 'between', [c.range.from, c.range.to])) }) as never,
+      ),
+  },
+  {
+    group: 'search',
+    name: 'activity events: sort by ts ascending',
+    run: (c) => c.caller.search.query(page('activity_events', { sort: [{ field: 'ts', dir: 'asc' }] }) as never),
+  },
   // Counts (capped at 10,000), cold: result caches cleared before each run
-  { group: 'count', cold: true, name: 'count: bookings status = confirmed', run: (c) => c.caller.search.query({ ...page('session_bookings', { where: and(cond('status', 'eq', 'confirmed')) }), count: 'capped', pageSize: 1 } as never) },
-  { group: 'count', cold: true, name: 'count: bookings status = confirmed AND 30-day range', run: (c) => c.caller.search.query({ ...page('session_bookings', { where: and(cond('status', 'eq', 'confirmed'), cond('scheduledAt', 'between', [c.range.from, c.range.to])) }), count: 'capped', pageSize: 1 } as never) },
-  { group: 'count', cold: true, name: 'count: members keyword (first name)', run: (c) => c.caller.search.query({ ...page('users', { text: c.userName }), count: 'capped', pageSize: 1 } as never) },
-  { group: 'count', cold: true, name: 'count: activity events keyword "booking"', run: (c) => c.caller.search.query({ ...page('activity_events', { text: 'booking' }), count: 'capped', pageSize: 1 } as never) },
+  {
+    group: 'count',
+    cold: true,
+    name: 'count: bookings status = confirmed',
+    run: (c) =>
+      c.caller.search.query({ ...page('session_bookings', { where: and(cond('status', 'eq', 'confirmed')) }), count: 'capped', pageSize: 1 } as never),
+  },
+  {
+    group: 'count',
+    cold: true,
+    name: 'count: bookings status = confirmed AND 30-day range',
+    run: (c) =>
+      c.caller.search.query({
+        ...page('session_bookings', { where: and(cond('status', 'eq', 'confirmed'), cond('scheduledAt', 'between', [c.range.from, c.range.to])) }),
+        count: 'capped',
+        pageSize: 1,
+      } as never),
+  },
+  {
+    group: 'count',
+    cold: true,
+    name: 'count: members keyword (first name)',
+    run: (c) => c.caller.search.query({ ...page('users', { text: c.userName }), count: 'capped', pageSize: 1 } as never),
+  },
+  {
+    group: 'count',
+    cold: true,
+    name: 'count: activity events keyword "booking"',
+    run: (c) => c.caller.search.query({ ...page('activity_events', { text: 'booking' }), count: 'capped', pageSize: 1 } as never),
+  },
   // Audit log
   { group: 'audit', name: 'audit: first page', run: (c) => c.caller.audit.list({ limit: 50 }) },
-  { group: 'audit', name: 'audit: actor = an operator\'s email', run: (c) => c.caller.audit.list({ limit: 50, actor: c.actorEmail }) },
+  { group: 'audit', name: "audit: actor = an operator's email", run: (c) => c.caller.audit.list({ limit: 50, actor: c.actorEmail }) },
   { group: 'audit', name: 'audit: action = backup.create', run: (c) => c.caller.audit.list({ limit: 50, action: 'backup.create' }) },
   { group: 'audit', name: 'audit: last 7 days', run: (c) => c.caller.audit.list({ limit: 50, from: new Date(Date.now() - 7 * 86_400_000) }) },
   { group: 'audit', name: 'audit: result = denied', run: (c) => c.caller.audit.list({ limit: 50, result: 'denied' }) },
@@ -120,16 +200,36 @@ async function context(uri: string): Promise<{ client: MongoClient; ctx: Ctx }> 
   await client.connect();
   const db = client.db(values.db);
   const email = 'bench-super@acube.local';
-  const admin = (await collections.admins(db).findOne({ email })) ?? (await insertAdmin(db, { email, name: 'Bench super admin', role: 'super_admin', password: 'bench-password-0000' }));
+  const admin =
+    (await collections.admins(db).findOne({ email })) ??
+    (await insertAdmin(db, { email, name: 'Bench super admin', role: 'super_admin', password: 'bench-password-0000' }));
   const caller = createCaller(createContextInner({ db, session: { adminId: admin._id.toHexString(), sessionVersion: admin.sessionVersion } }));
   // a 30-day window three months before the newest booking, found through the sorted index
-  const newest = (await db.collection('session_bookings').find({}, { projection: { scheduledAt: 1 } }).sort({ scheduledAt: -1, _id: -1 }).limit(1).next())?.scheduledAt as Date | undefined;
+  const newest = (
+    await db
+      .collection('session_bookings')
+      .find({}, { projection: { scheduledAt: 1 } })
+      .sort({ scheduledAt: -1, _id: -1 })
+      .limit(1)
+      .next()
+  )?.scheduledAt as Date | undefined;
   const to = new Date((newest ?? new Date()).getTime() - 90 * 86_400_000);
   const from = new Date(to.getTime() - 30 * 86_400_000);
   const someUser = await db.collection('users').findOne({}, { projection: { name: 1 }, skip: 777 });
-  const userName = String(someUser?.name ?? 'priya').split(/\s+/)[0]!.toLowerCase();
+  const userName = String(someUser?.name ?? 'priya')
+    .split(/\s+/)[0]!
+    .toLowerCase();
   const someAudit = await db.collection('audit_logs').findOne({ actorEmail: { $gt: '' } }, { projection: { actorEmail: 1 } });
-  return { client, ctx: { db, caller, range: { from: from.toISOString().slice(0, 10), to: to.toISOString().slice(0, 10) }, actorEmail: String(someAudit?.actorEmail ?? 'admin@acube.local'), userName } };
+  return {
+    client,
+    ctx: {
+      db,
+      caller,
+      range: { from: from.toISOString().slice(0, 10), to: to.toISOString().slice(0, 10) },
+      actorEmail: String(someAudit?.actorEmail ?? 'admin@acube.local'),
+      userName,
+    },
+  };
 }
 
 async function exportBench(ctx: Ctx, rows: number, timeoutMs: number) {
@@ -163,7 +263,10 @@ async function exportBench(ctx: Ctx, rows: number, timeoutMs: number) {
 
 async function insertBench(db: Db, n: number, policy: 'embedded' | 'constraints') {
   const name = `bench_insert_${policy}`;
-  await db.collection(name).drop().catch(() => undefined);
+  await db
+    .collection(name)
+    .drop()
+    .catch(() => undefined);
   const specs = policy === 'embedded' ? indexesFor(INDEXES.activity_events!, 'embedded', 'activity_events') : INDEXES.activity_events!.filter((s) => s.unique);
   await db.collection(name).createIndexes(specs);
   const names = ['booking.created', 'blog.read', 'event.registered', 'session.completed', 'auth.login', 'search.performed'];
@@ -173,7 +276,19 @@ async function insertBench(db: Db, n: number, policy: 'embedded' | 'constraints'
       const k = b * 500 + i;
       const ts = new Date(Date.UTC(2026, 0, 1) + k * 1000);
       const nm = names[k % names.length]!;
-      return { eventId: `bench-${k}`, userId: new ObjectId(), name: nm, ts, day: ts.toISOString().slice(0, 10), week: '2026-W01', month: '2026-01', props: { path: `/p/${k % 50}` }, source: 'web', receivedAt: ts, _kw: nm.split('.') };
+      return {
+        eventId: `bench-${k}`,
+        userId: new ObjectId(),
+        name: nm,
+        ts,
+        day: ts.toISOString().slice(0, 10),
+        week: '2026-W01',
+        month: '2026-01',
+        props: { path: `/p/${k % 50}` },
+        source: 'web',
+        receivedAt: ts,
+        _kw: nm.split('.'),
+      };
     });
     await db.collection(name).insertMany(docs, { ordered: false });
   }
@@ -212,17 +327,25 @@ async function runEngine(label: string, baseline: boolean, runs: number, timeout
       const after = first.timedOut ? first : await timeIt(runs, () => conn.ctx.caller.dashboard.widget({ key: w }), timeoutMs);
       out[`tile ${w}: first load`] = first;
       out[`tile ${w}: after the first load`] = after;
-      console.log(`${`tile ${w}`.padEnd(66)} first ${first.p50.toFixed(0).padStart(7)} ms  after p50 ${after.p50.toFixed(0)} / p95 ${after.p95.toFixed(0)} ms${first.timedOut ? '  (timed out)' : ''}`);
+      console.log(
+        `${`tile ${w}`.padEnd(66)} first ${first.p50.toFixed(0).padStart(7)} ms  after p50 ${after.p50.toFixed(0)} / p95 ${after.p95.toFixed(0)} ms${first.timedOut ? '  (timed out)' : ''}`,
+      );
       if (first.timedOut) await restart();
     }
     const ex = want('export') ? await exportBench(conn.ctx, Number(values['export-rows']), timeoutMs) : { firstMs: NaN, exportRate: NaN, plainRate: NaN };
     extra.exportFirstRowMs = ex.firstMs;
     extra.exportRate = ex.exportRate;
     extra.plainRate = ex.plainRate;
-    if (want('export')) console.log(`export activity_events by ts desc: first row ${ex.firstMs.toFixed(0)} ms; ${ex.exportRate.toFixed(0)} rows/s vs plain cursor ${ex.plainRate.toFixed(0)} docs/s (${(ex.exportRate / ex.plainRate).toFixed(2)}×)`);
+    if (want('export'))
+      console.log(
+        `export activity_events by ts desc: first row ${ex.firstMs.toFixed(0)} ms; ${ex.exportRate.toFixed(0)} rows/s vs plain cursor ${ex.plainRate.toFixed(0)} docs/s (${(ex.exportRate / ex.plainRate).toFixed(2)}×)`,
+      );
     if (want('export') && ex.firstMs >= timeoutMs) await restart();
     extra.insertRate = want('insert') ? await insertBench(conn.ctx.db, Number(values['insert-docs']), baseline ? 'constraints' : 'embedded') : NaN;
-    if (want('insert')) console.log(`insertMany of activity events (500 per call, ${baseline ? 'unique indexes only, as before' : 'the embedded index policy'}): ${extra.insertRate.toFixed(0)} docs/s`);
+    if (want('insert'))
+      console.log(
+        `insertMany of activity events (500 per call, ${baseline ? 'unique indexes only, as before' : 'the embedded index policy'}): ${extra.insertRate.toFixed(0)} docs/s`,
+      );
   } finally {
     await conn.client.close(true).catch(() => undefined);
     await engine.stop();
@@ -233,16 +356,29 @@ async function runEngine(label: string, baseline: boolean, runs: number, timeout
 const runs = Number(values.runs);
 const patched = await runEngine('patched engine (this build)', false, runs, 60_000);
 if (!values['no-baseline']) {
-  const base = await runEngine('baseline engine (before the pushdown patches)', true, Number(values['baseline-runs']), Number(values['baseline-timeout']) * 1000);
+  const base = await runEngine(
+    'baseline engine (before the pushdown patches)',
+    true,
+    Number(values['baseline-runs']),
+    Number(values['baseline-timeout']) * 1000,
+  );
   console.log('\n== ratio (baseline p50 / patched p50)');
   console.log(`| shape | patched p50 / p95 (ms) | baseline p50 (ms) | ratio |\n|---|---|---|---|`);
   for (const [k, v] of Object.entries(patched.out)) {
     const b = base.out[k];
     const bs = b ? `${b.timedOut ? '> ' : ''}${b.p50.toFixed(0)}` : '—';
-    console.log(`| ${k} | ${v.p50.toFixed(0)} / ${v.p95.toFixed(0)} | ${bs} | ${b ? `${b.timedOut ? '> ' : ''}${(b.p50 / Math.max(v.p50, 0.5)).toFixed(1)}×` : '—'} |`);
+    console.log(
+      `| ${k} | ${v.p50.toFixed(0)} / ${v.p95.toFixed(0)} | ${bs} | ${b ? `${b.timedOut ? '> ' : ''}${(b.p50 / Math.max(v.p50, 0.5)).toFixed(1)}×` : '—'} |`,
+    );
   }
-  console.log(`| export: first row (ms) | ${patched.extra.exportFirstRowMs!.toFixed(0)} | ${base.extra.exportFirstRowMs!.toFixed(0)} | ${(base.extra.exportFirstRowMs! / patched.extra.exportFirstRowMs!).toFixed(1)}× |`);
-  console.log(`| export rows/s (vs plain cursor) | ${patched.extra.exportRate!.toFixed(0)} (${(patched.extra.exportRate! / patched.extra.plainRate!).toFixed(2)}×) | ${base.extra.exportRate!.toFixed(0)} (${(base.extra.exportRate! / base.extra.plainRate!).toFixed(2)}×) | |`);
-  console.log(`| insertMany docs/s | ${patched.extra.insertRate!.toFixed(0)} | ${base.extra.insertRate!.toFixed(0)} | ${(patched.extra.insertRate! / base.extra.insertRate!).toFixed(2)}× |`);
+  console.log(
+    `| export: first row (ms) | ${patched.extra.exportFirstRowMs!.toFixed(0)} | ${base.extra.exportFirstRowMs!.toFixed(0)} | ${(base.extra.exportFirstRowMs! / patched.extra.exportFirstRowMs!).toFixed(1)}× |`,
+  );
+  console.log(
+    `| export rows/s (vs plain cursor) | ${patched.extra.exportRate!.toFixed(0)} (${(patched.extra.exportRate! / patched.extra.plainRate!).toFixed(2)}×) | ${base.extra.exportRate!.toFixed(0)} (${(base.extra.exportRate! / base.extra.plainRate!).toFixed(2)}×) | |`,
+  );
+  console.log(
+    `| insertMany docs/s | ${patched.extra.insertRate!.toFixed(0)} | ${base.extra.insertRate!.toFixed(0)} | ${(patched.extra.insertRate! / base.extra.insertRate!).toFixed(2)}× |`,
+  );
 }
 process.exit(0);

@@ -43,8 +43,14 @@ const ROUTES: Record<string, { path: string; roles: BuiltinRole[] }> = {
   me: { path: `/api/trpc/me.get`, roles: [...BUILTIN_ROLE_KEYS] },
   dashboardList: { path: `/api/trpc/dashboard.list`, roles: [...BUILTIN_ROLE_KEYS] },
   widgetUsers: { path: `/api/trpc/dashboard.widget?input=${enc({ key: 'counts' })}`, roles: [...BUILTIN_ROLE_KEYS] },
-  searchUsers: { path: `/api/trpc/search.query?input=${enc({ collection: 'users', pageSize: 25 })}`, roles: ['super_admin', 'admin', 'moderator', 'analyst', 'viewer'] },
-  searchBlogs: { path: `/api/trpc/search.query?input=${enc({ collection: 'blogs', pageSize: 25 })}`, roles: ['super_admin', 'admin', 'content_manager', 'analyst', 'viewer'] },
+  searchUsers: {
+    path: `/api/trpc/search.query?input=${enc({ collection: 'users', pageSize: 25 })}`,
+    roles: ['super_admin', 'admin', 'moderator', 'analyst', 'viewer'],
+  },
+  searchBlogs: {
+    path: `/api/trpc/search.query?input=${enc({ collection: 'blogs', pageSize: 25 })}`,
+    roles: ['super_admin', 'admin', 'content_manager', 'analyst', 'viewer'],
+  },
   analyticsSummary: { path: `/api/trpc/analytics.homeSummary`, roles: ['super_admin', 'admin', 'analyst'] },
   auditPage: { path: `/api/trpc/audit.list?input=${enc({ limit: 50 })}`, roles: ['super_admin', 'admin'] },
   backupList: { path: `/api/trpc/backup.list?input=${enc({ limit: 100 })}`, roles: ['super_admin', 'admin'] },
@@ -68,11 +74,29 @@ async function makeSessions(): Promise<Sess[]> {
       const now = new Date();
       await db.collection('admins').updateOne(
         { email },
-        { $setOnInsert: { _id: new ObjectId(), email, name: `Load ${role} ${i}`, role, status: 'active', passwordHash: hash, sessionVersion: 0, createdAt: now, updatedAt: now, createdBy: 'bench', lastSignInAt: null } },
+        {
+          $setOnInsert: {
+            _id: new ObjectId(),
+            email,
+            name: `Load ${role} ${i}`,
+            role,
+            status: 'active',
+            passwordHash: hash,
+            sessionVersion: 0,
+            createdAt: now,
+            updatedAt: now,
+            createdBy: 'bench',
+            lastSignInAt: null,
+          },
+        },
         { upsert: true },
       );
       const a = await db.collection('admins').findOne({ email });
-      const token = await encode({ secret: SECRET, token: { sub: String(a!._id), email, name: a!.name, adminId: String(a!._id), sv: a!.sessionVersion }, maxAge: 8 * 3600 });
+      const token = await encode({
+        secret: SECRET,
+        token: { sub: String(a!._id), email, name: a!.name, adminId: String(a!._id), sv: a!.sessionVersion },
+        maxAge: 8 * 3600,
+      });
       out.push({ role, cookie: `next-auth.session-token=${token}` });
     }
   }
@@ -153,7 +177,10 @@ async function run() {
   console.error(`[load] subscriptions: ${subs.state.hello} greeted, ${subs.state.failed} failed in ${subsOpenMs} ms`);
 
   // (2) the mix: each connection is one operator (a role's routes only), cycling through them
-  const mixRoutes = (role: BuiltinRole) => Object.values(ROUTES).filter((r) => r.roles.includes(role)).map((r) => r.path);
+  const mixRoutes = (role: BuiltinRole) =>
+    Object.values(ROUTES)
+      .filter((r) => r.roles.includes(role))
+      .map((r) => r.path);
   let nextSession = 0;
   console.error(`[load] mixed: ${USERS} connections for ${SECONDS} s`);
   const mixed = await autocannon({
@@ -186,7 +213,9 @@ async function run() {
       connections: ROUTE_CONNS,
       duration: PER_ROUTE,
       timeout: 30,
-      requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, method: 'GET', path: r.path, headers: { cookie: users[i++ % users.length].cookie } }) }],
+      requests: [
+        { setupRequest: (req: autocannon.Request) => ({ ...req, method: 'GET', path: r.path, headers: { cookie: users[i++ % users.length].cookie } }) },
+      ],
     } as autocannon.Options);
     perRoute[name] = summary(res);
     console.error(`[load] ${name}: p50 ${pct(res.latency, 'p50')} ms, p99 ${pct(res.latency, 'p99')} ms, ${res.requests.average}/s, non2xx ${res.non2xx}`);
@@ -197,7 +226,11 @@ async function run() {
   const audience = Array.from({ length: SUBS }, (_, i) => sessions[i % sessions.length]).filter((s) => s.role === 'super_admin' || s.role === 'admin').length;
   subs.state.armed = true;
   const sa = sessions.find((s) => s.role === 'super_admin')!;
-  const mut = await fetch(`${BASE}/api/trpc/notifications.markRead`, { method: 'POST', headers: { cookie: sa.cookie, 'content-type': 'application/json' }, body: JSON.stringify({ json: { all: true } }) });
+  const mut = await fetch(`${BASE}/api/trpc/notifications.markRead`, {
+    method: 'POST',
+    headers: { cookie: sa.cookie, 'content-type': 'application/json' },
+    body: JSON.stringify({ json: { all: true } }),
+  });
   console.error(`[load] marker mutation: HTTP ${mut.status}`);
   const t1 = Date.now();
   await new Promise((r) => setTimeout(r, EVENT_WAIT_MS));
@@ -211,7 +244,16 @@ async function run() {
         base: BASE,
         operators: sessions.length,
         users: USERS,
-        subscriptions: { requested: SUBS, greeted: subs.state.hello, failed: subs.state.failed, openAfterLoad: stillOpen, openMs: subsOpenMs, eventAudience: audience, eventReceivedWithin10s: subs.state.received.size, eventSentAt: new Date(t1).toISOString() },
+        subscriptions: {
+          requested: SUBS,
+          greeted: subs.state.hello,
+          failed: subs.state.failed,
+          openAfterLoad: stillOpen,
+          openMs: subsOpenMs,
+          eventAudience: audience,
+          eventReceivedWithin10s: subs.state.received.size,
+          eventSentAt: new Date(t1).toISOString(),
+        },
         mixed: summary(mixed),
         perRoute,
         health: mem0,

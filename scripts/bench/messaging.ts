@@ -53,7 +53,14 @@ async function seedMembers(db: Db, n: number, tag: string) {
   for (let i = 0; i < n; i += 1000) {
     const docs = Array.from({ length: Math.min(1000, n - i) }, (_, k) => {
       const j = i + k;
-      return { _id: new ObjectId(), name: `Bench Member ${j}`, email: `m${j}.${tag}@d${j % 50}.bench.test`, city: 'Pune', status: 'active', createdAt: created };
+      return {
+        _id: new ObjectId(),
+        name: `Bench Member ${j}`,
+        email: `m${j}.${tag}@d${j % 50}.bench.test`,
+        city: 'Pune',
+        status: 'active',
+        createdAt: created,
+      };
     });
     await db.collection('users').insertMany(docs);
   }
@@ -63,7 +70,9 @@ async function mailpitKeys(api: string, tag: string): Promise<{ total: number; k
   const keys = new Map<string, number>();
   let total = 0;
   for (let start = 0; ; start += 500) {
-    const r = (await (await fetch(`${api}/api/v1/search?query=${encodeURIComponent(`to:.${tag}@`)}&start=${start}&limit=500`)).json()) as { messages: { ID: string }[] };
+    const r = (await (await fetch(`${api}/api/v1/search?query=${encodeURIComponent(`to:.${tag}@`)}&start=${start}&limit=500`)).json()) as {
+      messages: { ID: string }[];
+    };
     total += r.messages.length;
     // headers of each message, 16 at a time
     for (let i = 0; i < r.messages.length; i += 16) {
@@ -97,18 +106,34 @@ async function main() {
   const client = new MongoClient(uri);
   await client.connect();
   const N = Number(values.members);
-  console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GB, load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}, node ${process.version}`);
+  console.log(
+    `machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GB, load ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}, node ${process.version}`,
+  );
 
   async function campaign(db: Db, members: number, tag: string) {
     await db.dropDatabase();
     await ensureIndexes(db);
     await seedMembers(db, members, tag);
-    const c = await createCampaign(db, { name: `bench ${tag}`, templateKey: 'reengagement', audience: { kind: 'cohort', signupFrom: '2026-01-15', signupTo: '2026-01-15' }, holdoutPct: 10, frequencyCapDays: 0 }, null);
+    const c = await createCampaign(
+      db,
+      {
+        name: `bench ${tag}`,
+        templateKey: 'reengagement',
+        audience: { kind: 'cohort', signupFrom: '2026-01-15', signupTo: '2026-01-15' },
+        holdoutPct: 10,
+        frequencyCapDays: 0,
+      },
+      null,
+    );
     await scheduleCampaign(db, c._id.toHexString(), null);
     return c;
   }
 
-  const rows: { enqueueMs: number; sendMs: number; sent: number; perSec: number; memMB: number; cpuMs: { app: number; mailpit: number; ferretdb: number } }[] = [];
+  const rows: { enqueueMs: number; sendMs: number; sent: number; perSec: number; memMB: number; cpuMs: { app: number; mailpit: number; ferretdb: number } }[] =
+    [];
   const fdbPid = values['ferretdb-pid'] ? Number(values['ferretdb-pid']) : undefined;
   for (let run = 1; run <= Number(values.runs); run++) {
     const tag = `t${run}x${Date.now().toString(36)}`;
@@ -132,12 +157,20 @@ async function main() {
     clearInterval(sampler);
     // CPU per message of each process in the send phase: independent of what else loads the machine
     const per = (a: number, b: number) => ((b - a) * 1000) / Math.max(1, sent);
-    const cpuMs = { app: per(cpu0.app, cpuSeconds(process.pid)), mailpit: per(cpu0.mailpit, cpuSeconds(mp.child.pid)), ferretdb: per(cpu0.ferretdb, cpuSeconds(fdbPid)) };
+    const cpuMs = {
+      app: per(cpu0.app, cpuSeconds(process.pid)),
+      mailpit: per(cpu0.mailpit, cpuSeconds(mp.child.pid)),
+      ferretdb: per(cpu0.ferretdb, cpuSeconds(fdbPid)),
+    };
     const row = { enqueueMs: t1 - t0, sendMs: t2 - t1, sent, perSec: sent / ((t2 - t1) / 1000), memMB: (peak - base) / 1048576, cpuMs };
     rows.push(row);
-    console.log(`run ${run}: ${N} members → ${sent} sent; plan+enqueue ${(row.enqueueMs / 1000).toFixed(1)} s, send ${(row.sendMs / 1000).toFixed(1)} s = ${row.perSec.toFixed(0)} msg/s, total ${((row.enqueueMs + row.sendMs) / 1000).toFixed(1)} s, RSS +${row.memMB.toFixed(0)} MB`);
+    console.log(
+      `run ${run}: ${N} members → ${sent} sent; plan+enqueue ${(row.enqueueMs / 1000).toFixed(1)} s, send ${(row.sendMs / 1000).toFixed(1)} s = ${row.perSec.toFixed(0)} msg/s, total ${((row.enqueueMs + row.sendMs) / 1000).toFixed(1)} s, RSS +${row.memMB.toFixed(0)} MB`,
+    );
     const total = cpuMs.app + cpuMs.mailpit + cpuMs.ferretdb;
-    console.log(`  CPU per message: app ${cpuMs.app.toFixed(2)} ms, Mailpit ${cpuMs.mailpit.toFixed(2)} ms, FerretDB ${fdbPid ? cpuMs.ferretdb.toFixed(2) : '(no --ferretdb-pid)'} ms → ${total.toFixed(2)} ms; CPU ceiling on two idle cores ≈ ${(2000 / total).toFixed(0)} msg/s`);
+    console.log(
+      `  CPU per message: app ${cpuMs.app.toFixed(2)} ms, Mailpit ${cpuMs.mailpit.toFixed(2)} ms, FerretDB ${fdbPid ? cpuMs.ferretdb.toFixed(2) : '(no --ferretdb-pid)'} ms → ${total.toFixed(2)} ms; CPU ceiling on two idle cores ≈ ${(2000 / total).toFixed(0)} msg/s`,
+    );
     await fetch(`${mp.apiUrl}/api/v1/messages`, { method: 'DELETE' });
   }
   console.log(
@@ -152,10 +185,14 @@ async function main() {
     const c = await campaign(db, K, tag);
     await startDueCampaigns(db);
     const enqueued = await ms.messages(db).countDocuments({ campaignId: c._id });
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, '..', '..', 'server', 'messaging', 'testing', 'kill-child.ts'), db.databaseName], {
-      env: { ...process.env, MONGODB_URI: uri, MESSAGING_KILL_AT: 'after-smtp', MESSAGING_KILL_AFTER: values['kill-after'], MESSAGING_LOCK_LEASE_MS: '3000' },
-      stdio: 'inherit',
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(import.meta.dirname, '..', '..', 'server', 'messaging', 'testing', 'kill-child.ts'), db.databaseName],
+      {
+        env: { ...process.env, MONGODB_URI: uri, MESSAGING_KILL_AT: 'after-smtp', MESSAGING_KILL_AFTER: values['kill-after'], MESSAGING_LOCK_LEASE_MS: '3000' },
+        stdio: 'inherit',
+      },
+    );
     const signal = await new Promise<NodeJS.Signals | null>((r) => child.on('exit', (_c, s) => r(s)));
     const { leasedBatches } = await import('../../server/messaging/outbox');
     const stuck = await leasedBatches(db);
@@ -169,7 +206,10 @@ async function main() {
     await new Promise((r) => setTimeout(r, 500));
     const { total, keys } = await mailpitKeys(mp.apiUrl, tag);
     const dups = [...keys.values()].reduce((s, n) => s + (n - 1), 0);
-    const expected = await ms.messages(db).find({ campaignId: c._id }, { projection: { idempotencyKey: 1 } }).toArray();
+    const expected = await ms
+      .messages(db)
+      .find({ campaignId: c._id }, { projection: { idempotencyKey: 1 } })
+      .toArray();
     const missing = expected.filter((m) => !keys.has(m.idempotencyKey)).length;
     console.log(`kill: ${enqueued} enqueued, ${total} in Mailpit, ${keys.size} distinct idempotency keys → duplicates ${dups}, missing ${missing}`);
   }

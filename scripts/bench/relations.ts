@@ -37,25 +37,48 @@ if ((await db.collection('users').estimatedDocumentCount()) === 0) {
 if ((await db.collection(DAY_ACTIVE).estimatedDocumentCount()) === 0) await rebuildRollup(db);
 await ensureIndexes(db);
 const email = 'bench-admin@acube.local';
-const admin = (await collections.admins(db).findOne({ email })) ?? (await insertAdmin(db, { email, name: 'Bench admin', role: 'admin', password: 'bench-password-0000' }));
+const admin =
+  (await collections.admins(db).findOne({ email })) ?? (await insertAdmin(db, { email, name: 'Bench admin', role: 'admin', password: 'bench-password-0000' }));
 const caller = createCaller(createContextInner({ db, session: { adminId: admin._id.toHexString(), sessionVersion: admin.sessionVersion } }));
 
 // a member with bookings
 const b = await db.collection('session_bookings').findOne({}, { sort: { _id: 1 } });
 const member = await db.collection('users').findOne({ _id: b!.userId });
 const mail = String(member!.email);
-const newestEvent = await db.collection('activity_events').find({}, { projection: { userId: 1 }, sort: { ts: -1 }, limit: 1 }).next();
+const newestEvent = await db
+  .collection('activity_events')
+  .find({}, { projection: { userId: 1 }, sort: { ts: -1 }, limit: 1 })
+  .next();
 const recent = (newestEvent!.userId as { toHexString(): string }).toHexString();
 const counts = { users: await db.collection('users').countDocuments(), bookings: await db.collection('session_bookings').countDocuments() };
 const where = (field: string, operator: 'eq' | 'contains' | 'startsWith', value: string) => ({ op: 'and' as const, conditions: [{ field, operator, value }] });
 
 const cases: { label: string; run: () => Promise<unknown> }[] = [
   { label: 'bookings page (50) with member + psychologist names', run: () => caller.search.query({ collection: 'session_bookings', pageSize: 50 }) },
-  { label: 'bookings where Member email is <email>', run: () => caller.search.query({ collection: 'session_bookings', where: where('userId.email', 'eq', mail) }) },
-  { label: 'bookings where Member email starts with <local part>', run: () => caller.search.query({ collection: 'session_bookings', where: where('userId.email', 'startsWith', mail.split('@')[0]!) }) },
-  { label: 'bookings where Member email contains <email>', run: () => caller.search.query({ collection: 'session_bookings', where: where('userId.email', 'contains', mail) }) },
-  { label: 'bookings where Member email contains "@" (over the cap: refused)', run: () => caller.search.query({ collection: 'session_bookings', where: where('userId.email', 'contains', '@') }).catch(() => 'refused') },
-  { label: "member's drawer: search.record + search.related (member of the first booking)", run: () => Promise.all([caller.search.record({ collection: 'users', id: member!._id.toHexString() }), caller.search.related({ collection: 'users', id: member!._id.toHexString() })]) },
+  {
+    label: 'bookings where Member email is <email>',
+    run: () => caller.search.query({ collection: 'session_bookings', where: where('userId.email', 'eq', mail) }),
+  },
+  {
+    label: 'bookings where Member email starts with <local part>',
+    run: () => caller.search.query({ collection: 'session_bookings', where: where('userId.email', 'startsWith', mail.split('@')[0]!) }),
+  },
+  {
+    label: 'bookings where Member email contains <email>',
+    run: () => caller.search.query({ collection: 'session_bookings', where: where('userId.email', 'contains', mail) }),
+  },
+  {
+    label: 'bookings where Member email contains "@" (over the cap: refused)',
+    run: () => caller.search.query({ collection: 'session_bookings', where: where('userId.email', 'contains', '@') }).catch(() => 'refused'),
+  },
+  {
+    label: "member's drawer: search.record + search.related (member of the first booking)",
+    run: () =>
+      Promise.all([
+        caller.search.record({ collection: 'users', id: member!._id.toHexString() }),
+        caller.search.related({ collection: 'users', id: member!._id.toHexString() }),
+      ]),
+  },
   { label: "member's drawer, the most recently active member", run: () => caller.search.related({ collection: 'users', id: recent }) },
 ];
 for (const c of cases) await c.run(); // warm-up
@@ -68,8 +91,11 @@ for (let i = 0; i < RUNS; i++) {
     ms[j]!.push(performance.now() - t0);
   }
 }
-console.log(`\nx${SCALE}: ${counts.users.toLocaleString('en-US')} members, ${counts.bookings.toLocaleString('en-US')} bookings; ${RUNS} runs, caches cleared, median ms`);
+console.log(
+  `\nx${SCALE}: ${counts.users.toLocaleString('en-US')} members, ${counts.bookings.toLocaleString('en-US')} bookings; ${RUNS} runs, caches cleared, median ms`,
+);
 console.log('| query | median ms | min | max |');
 console.log('|---|---:|---:|---:|');
-for (const [j, c] of cases.entries()) console.log(`| ${c.label} | ${median(ms[j]!).toFixed(1)} | ${Math.min(...ms[j]!).toFixed(1)} | ${Math.max(...ms[j]!).toFixed(1)} |`);
+for (const [j, c] of cases.entries())
+  console.log(`| ${c.label} | ${median(ms[j]!).toFixed(1)} | ${Math.min(...ms[j]!).toFixed(1)} | ${Math.max(...ms[j]!).toFixed(1)} |`);
 await client.close();

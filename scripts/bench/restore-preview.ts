@@ -41,10 +41,15 @@ for (const baseline of values['no-baseline'] ? [false] : [false, true]) {
       const t = performance.now();
       const rep = await restoreBackup(db, storage, backup, { mode: 'preview' });
       xs.push(performance.now() - t);
-      if (i === 0) console.log(`  identical: ${rep.collections.reduce((a, c) => a + c.identical, 0).toLocaleString('en-US')} of ${backup.totalDocs.toLocaleString('en-US')} documents`);
+      if (i === 0)
+        console.log(
+          `  identical: ${rep.collections.reduce((a, c) => a + c.identical, 0).toLocaleString('en-US')} of ${backup.totalDocs.toLocaleString('en-US')} documents`,
+        );
     }
     xs.sort((a, b) => a - b);
-    console.log(`${baseline ? 'baseline' : 'patched '} engine: restore preview of ${backup.totalDocs.toLocaleString('en-US')} documents: median ${(xs[Math.floor(xs.length / 2)]! / 1000).toFixed(2)} s (${xs.map((x) => (x / 1000).toFixed(2)).join(', ')})`);
+    console.log(
+      `${baseline ? 'baseline' : 'patched '} engine: restore preview of ${backup.totalDocs.toLocaleString('en-US')} documents: median ${(xs[Math.floor(xs.length / 2)]! / 1000).toFixed(2)} s (${xs.map((x) => (x / 1000).toFixed(2)).join(', ')})`,
+    );
   } finally {
     await client.close();
     await s.stop();

@@ -17,13 +17,15 @@ export const BENCH_DB = process.env.MONGODB_DB ?? 'acube_bench';
 export async function ensureBenchData(db: Db, bookings: number, fresh = false): Promise<number> {
   const have = await db.collection('session_bookings').estimatedDocumentCount();
   if (!fresh && have >= bookings) return have;
-  for (const c of COLLECTION_KEYS) await db.collection(c).drop().catch(() => undefined);
+  for (const c of COLLECTION_KEYS)
+    await db
+      .collection(c)
+      .drop()
+      .catch(() => undefined);
   await ensureIndexes(db);
   console.log(`[bench] seeding ${bookings.toLocaleString('en-US')} session_bookings into ${db.databaseName} (once; reused by later runs)…`);
-  const counts = await seedPlatform(
-    db,
-    { users: 20_000, bookings, activity: 0, seed: 3, now: new Date('2026-11-01T00:00:00Z'), batchSize: 2000 },
-    (m) => console.log(`[bench] ${m}`),
+  const counts = await seedPlatform(db, { users: 20_000, bookings, activity: 0, seed: 3, now: new Date('2026-11-01T00:00:00Z'), batchSize: 2000 }, (m) =>
+    console.log(`[bench] ${m}`),
   );
   return counts.session_bookings ?? 0;
 }

@@ -34,21 +34,31 @@ await client.connect();
 const db = client.db(BENCH_DB);
 const n = await ensureBenchData(db, Number(values.bookings));
 const email = 'bench-analyst@acube.local';
-const admin = (await collections.admins(db).findOne({ email })) ?? (await insertAdmin(db, { email, name: 'Bench analyst', role: 'analyst', password: 'bench-password-0000' }));
+const admin =
+  (await collections.admins(db).findOne({ email })) ??
+  (await insertAdmin(db, { email, name: 'Bench analyst', role: 'analyst', password: 'bench-password-0000' }));
 const caller = createCaller(createContextInner({ db, session: { adminId: admin._id.toHexString(), sessionVersion: admin.sessionVersion } }));
 
 // A 30-day window in the middle of the year of data.
 const newest = values.newest
   ? new Date(values.newest)
-  : ((await db.collection('session_bookings').find({}, { projection: { scheduledAt: 1 } }).sort({ scheduledAt: -1 }).limit(1).next())!.scheduledAt as Date);
+  : ((await db
+      .collection('session_bookings')
+      .find({}, { projection: { scheduledAt: 1 } })
+      .sort({ scheduledAt: -1 })
+      .limit(1)
+      .next())!.scheduledAt as Date);
 const to = new Date(newest.getTime() - 90 * 86_400_000);
 const from = new Date(to.getTime() - 30 * 86_400_000);
 const input = {
   collection: 'session_bookings',
-  where: { op: 'and' as const, conditions: [
-    { field: 'status', operator: 'eq' as const, value: 'confirmed' },
-    { field: 'scheduledAt', operator: 'between' as const, value: [from.toISOString(), to.toISOString()] },
-  ] },
+  where: {
+    op: 'and' as const,
+    conditions: [
+      { field: 'status', operator: 'eq' as const, value: 'confirmed' },
+      { field: 'scheduledAt', operator: 'between' as const, value: [from.toISOString(), to.toISOString()] },
+    ],
+  },
   sort: [{ field: 'scheduledAt', dir: 'desc' as const }],
   page: 1,
   pageSize: 50,
@@ -89,11 +99,15 @@ for (let i = 0; i < RUNS; i++) {
   rows[4]!.ms.push(await time(() => caller.search.query({ ...input, count: 'exact' })));
 }
 
-console.log(`\nsession_bookings: ${n.toLocaleString('en-US')} docs; filter matches ${matched ? matched.toLocaleString('en-US') : '(not counted)'}; ${RUNS} runs, median ms`);
+console.log(
+  `\nsession_bookings: ${n.toLocaleString('en-US')} docs; filter matches ${matched ? matched.toLocaleString('en-US') : '(not counted)'}; ${RUNS} runs, median ms`,
+);
 console.log('| query | median ms | min | max | ratio to driver |');
 console.log('|---|---:|---:|---:|---:|');
 const base = median(rows[0]!.ms);
 for (const r of rows.filter((x) => x.ms.length)) {
-  console.log(`| ${r.label} | ${median(r.ms).toFixed(1)} | ${Math.min(...r.ms).toFixed(1)} | ${Math.max(...r.ms).toFixed(1)} | ${(median(r.ms) / base).toFixed(2)}× |`);
+  console.log(
+    `| ${r.label} | ${median(r.ms).toFixed(1)} | ${Math.min(...r.ms).toFixed(1)} | ${Math.max(...r.ms).toFixed(1)} | ${(median(r.ms) / base).toFixed(2)}× |`,
+  );
 }
 await client.close();

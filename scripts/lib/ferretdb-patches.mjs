@@ -121,7 +121,16 @@ export const PATCHES = [
   {
     id: 'acube-query-params',
     file: 'internal/backends/collection.go',
-    from: lines(`${T}OnlyRecordIDs bool`, `${T}Comment       string`, `}`, ``, `// QueryResult represents the results of Collection.Query method.`, `type QueryResult struct {`, `${T}Iter types.DocumentsIterator`, `}`),
+    from: lines(
+      `${T}OnlyRecordIDs bool`,
+      `${T}Comment       string`,
+      `}`,
+      ``,
+      `// QueryResult represents the results of Collection.Query method.`,
+      `type QueryResult struct {`,
+      `${T}Iter types.DocumentsIterator`,
+      `}`,
+    ),
     to: lines(
       `${T}OnlyRecordIDs bool`,
       `${T}Comment       string`,
@@ -241,7 +250,16 @@ export const PATCHES = [
     id: 'acube-explain-params',
     file: 'internal/backends/collection.go',
     from: lines(`type ExplainParams struct {`, `${T}Filter *types.Document`, `${T}Sort   *types.Document`, `${T}Limit  int64`, `}`),
-    to: lines(`type ExplainParams struct {`, `${T}Filter *types.Document`, `${T}Sort   *types.Document`, `${T}Limit  int64`, ``, `${T}AcubeSortField string // A-Cube patch`, `${T}AcubeSortDesc  bool`, `}`),
+    to: lines(
+      `type ExplainParams struct {`,
+      `${T}Filter *types.Document`,
+      `${T}Sort   *types.Document`,
+      `${T}Limit  int64`,
+      ``,
+      `${T}AcubeSortField string // A-Cube patch`,
+      `${T}AcubeSortDesc  bool`,
+      `}`,
+    ),
   },
   {
     id: 'acube-explain-handler',
@@ -374,13 +392,7 @@ export const PATCHES = [
   {
     id: 'acube-count-maxtime-iter',
     file: 'internal/handler/msg_count.go',
-    from: lines(
-      `${T}if err != nil {`,
-      `${T}${T}return nil, lazyerrors.Error(err)`,
-      `${T}}`,
-      ``,
-      `${T}count, _ := res.Get("count")`,
-    ),
+    from: lines(`${T}if err != nil {`, `${T}${T}return nil, lazyerrors.Error(err)`, `${T}}`, ``, `${T}count, _ := res.Get("count")`),
     to: lines(
       `${T}if err != nil {`,
       `${T}${T}return nil, handleMaxTimeMSError(err, params.MaxTimeMS, "count")`,
@@ -428,13 +440,27 @@ export const PATCHES = [
       `${T}${T}return nil, lazyerrors.Error(err)`,
       `${T}}`,
     ),
-    to: lines(`${T}sch, err := acubeSchema(jsch) // A-Cube patch: parsed once per distinct schema`, `${T}if err != nil {`, `${T}${T}return nil, lazyerrors.Error(err)`, `${T}}`),
+    to: lines(
+      `${T}sch, err := acubeSchema(jsch) // A-Cube patch: parsed once per distinct schema`,
+      `${T}if err != nil {`,
+      `${T}${T}return nil, lazyerrors.Error(err)`,
+      `${T}}`,
+    ),
   },
   {
     id: 'acube-sjson-fast-scalars',
     file: 'internal/handler/sjson/sjson.go',
     from: lines(`${T}var res sjsontype`, `${T}var err error`, ``, `${T}switch sch.Type {`),
-    to: lines(`${T}if v, ok := acubeFastScalar(data, sch.Type); ok { // A-Cube patch`, `${T}${T}return v, nil`, `${T}}`, ``, `${T}var res sjsontype`, `${T}var err error`, ``, `${T}switch sch.Type {`),
+    to: lines(
+      `${T}if v, ok := acubeFastScalar(data, sch.Type); ok { // A-Cube patch`,
+      `${T}${T}return v, nil`,
+      `${T}}`,
+      ``,
+      `${T}var res sjsontype`,
+      `${T}var err error`,
+      ``,
+      `${T}switch sch.Type {`,
+    ),
   },
   {
     // A find without a projection deep-copied every document to "project" it onto itself (13 % of a plain

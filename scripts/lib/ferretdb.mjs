@@ -117,7 +117,15 @@ function portOpen(port) {
  * Starts FerretDB on 127.0.0.1:port with its SQLite files in dataDir and waits until it
  * accepts connections. Returns { uri, stop }. `fresh` wipes dataDir first (tests).
  */
-export async function startFerretDB({ port = 27017, dataDir = path.join(ROOT, '.data', 'ferretdb'), fresh = false, logFile, extraArgs = [], baseline = false, sqliteParams = process.env.FERRETDB_SQLITE_PARAMS ?? '' } = {}) {
+export async function startFerretDB({
+  port = 27017,
+  dataDir = path.join(ROOT, '.data', 'ferretdb'),
+  fresh = false,
+  logFile,
+  extraArgs = [],
+  baseline = false,
+  sqliteParams = process.env.FERRETDB_SQLITE_PARAMS ?? '',
+} = {}) {
   const bin = ensureFerretDB({ baseline });
   if (await portOpen(port)) {
     throw new Error(

@@ -87,11 +87,11 @@ export function ensureMailpit() {
   execFileSync('chmod', ['-R', 'u+w', src]);
   const ui = buildUi(src);
   fs.mkdirSync(path.dirname(BIN), { recursive: true });
-  execFileSync(
-    'go',
-    ['build', '-trimpath', '-ldflags', `-s -w -X github.com/axllent/mailpit/config.Version=${MAILPIT_VERSION}`, '-o', `${BIN}.tmp`, '.'],
-    { cwd: src, stdio: 'inherit', env: { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=mod' } },
-  );
+  execFileSync('go', ['build', '-trimpath', '-ldflags', `-s -w -X github.com/axllent/mailpit/config.Version=${MAILPIT_VERSION}`, '-o', `${BIN}.tmp`, '.'], {
+    cwd: src,
+    stdio: 'inherit',
+    env: { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=mod' },
+  });
   fs.renameSync(`${BIN}.tmp`, BIN);
   fs.writeFileSync(STAMP, ui ? MAILPIT_VERSION : `${MAILPIT_VERSION}+noui`);
   // the bundle is inside the binary now; the inbox's node_modules (with test files of their own that a
@@ -119,14 +119,7 @@ function portOpen(port) {
  * default drops all but the newest 500). `chaos` enables Mailpit's chaos API (PUT /api/v1/chaos), which
  * the retry tests use to make the SMTP server answer 4xx/5xx. Returns { smtpUrl, apiUrl, stop, child }.
  */
-export async function startMailpit({
-  smtpPort = 1025,
-  httpPort = 8025,
-  dataDir = null,
-  maxMessages = 0,
-  chaos = false,
-  logFile,
-} = {}) {
+export async function startMailpit({ smtpPort = 1025, httpPort = 8025, dataDir = null, maxMessages = 0, chaos = false, logFile } = {}) {
   const bin = ensureMailpit();
   for (const port of [smtpPort, httpPort]) {
     if (await portOpen(port)) {
@@ -166,7 +159,9 @@ export async function startMailpit({
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  log(`SMTP on 127.0.0.1:${smtpPort}, inbox on http://127.0.0.1:${httpPort}${dataDir ? ` (messages in ${path.relative(ROOT, dataDir) || dataDir})` : ' (in memory)'}`);
+  log(
+    `SMTP on 127.0.0.1:${smtpPort}, inbox on http://127.0.0.1:${httpPort}${dataDir ? ` (messages in ${path.relative(ROOT, dataDir) || dataDir})` : ' (in memory)'}`,
+  );
   const stop = () =>
     new Promise((resolve) => {
       if (exited !== null) return resolve();

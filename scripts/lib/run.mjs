@@ -33,7 +33,10 @@ export function ensureChromium() {
   if (process.getuid?.() !== 0) throw new Error(`Chromium not found at ${bin}. Install it: sudo apt-get install -y chromium`);
   console.log('[setup] installing Debian chromium for the browser tests…');
   execFileSync('apt-get', ['update'], { stdio: 'inherit' });
-  execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
   return bin;
 }
 

@@ -32,7 +32,10 @@ describe('roles', () => {
     expect(list.map((x) => x.key)).toContain('support');
     const a = await lastAudit('roles.create');
     expect(a).toMatchObject({ result: 'success', target: { type: 'role', id: 'support' } });
-    expect(a!.details).toEqual({ before: null, after: { key: 'support', label: 'Support', description: '', permissions: ['dashboard.view', 'moderation.manage'] } });
+    expect(a!.details).toEqual({
+      before: null,
+      after: { key: 'support', label: 'Support', description: '', permissions: ['dashboard.view', 'moderation.manage'] },
+    });
   });
 
   it('a custom role key cannot collide with a built-in or an existing key', async () => {
@@ -52,7 +55,11 @@ describe('roles', () => {
 
   it('nobody grants a permission they do not hold', async () => {
     // a role manager without backup.delete: can create roles inside its own permissions only
-    await callerFor(t.db, sup).roles.create({ key: 'role_mgr', label: 'Role manager', permissions: ['dashboard.view', 'roles.read', 'roles.manage', 'export'] });
+    await callerFor(t.db, sup).roles.create({
+      key: 'role_mgr',
+      label: 'Role manager',
+      permissions: ['dashboard.view', 'roles.read', 'roles.manage', 'export'],
+    });
     const mgr = await makeAdmin(t.db, 'role_mgr');
     const c = callerFor(t.db, mgr);
     expect(await code(c.roles.create({ key: 'sneaky', label: 'S', permissions: ['backup.delete'] }))).toBe('FORBIDDEN');
@@ -79,7 +86,10 @@ describe('roles', () => {
     // removing permissions, or only relabelling, is still managing the holders
     expect(await code(mgr.roles.update({ key: 'ops_lead', permissions: ['dashboard.view'] }))).toBe('FORBIDDEN');
     expect(await code(mgr.roles.update({ key: 'ops_lead', label: 'Demoted' }))).toBe('FORBIDDEN');
-    expect((await collections.roles(t.db).findOne({ key: 'ops_lead' }))).toMatchObject({ label: 'Ops lead', permissions: ['dashboard.view', 'roles.read', 'backup.delete'] });
+    expect(await collections.roles(t.db).findOne({ key: 'ops_lead' })).toMatchObject({
+      label: 'Ops lead',
+      permissions: ['dashboard.view', 'roles.read', 'backup.delete'],
+    });
     expect((await lastAudit('roles.update'))!.error).toMatch(/holder/);
     // a role whose holders hold only what the editor holds may be edited
     await callerFor(t.db, sup).roles.create({ key: 'reader', label: 'Reader', permissions: ['dashboard.view', 'roles.read'] });
@@ -148,8 +158,13 @@ describe('admins', () => {
     // a caller holding every permission through a custom role (so the self rule does not apply)
     const { PERMISSIONS } = await import('../permissions');
     await collections.roles(t.db).insertOne({
-      key: 'everything', label: 'Everything', description: '', permissions: [...PERMISSIONS],
-      createdAt: new Date(), updatedAt: new Date(), createdBy: null,
+      key: 'everything',
+      label: 'Everything',
+      description: '',
+      permissions: [...PERMISSIONS],
+      createdAt: new Date(),
+      updatedAt: new Date(),
+      createdBy: null,
     } as never);
     const all = callerFor(t.db, await makeAdmin(t.db, 'everything'));
     expect(await collections.admins(t.db).countDocuments({ role: 'super_admin', status: 'active' })).toBe(1);

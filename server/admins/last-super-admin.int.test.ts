@@ -17,8 +17,13 @@ beforeAll(async () => {
   t = await openTestDb('lastsuper');
   // A caller holding every permission through a custom role, so it is neither target nor super admin.
   await collections.roles(t.db).insertOne({
-    key: 'everything', label: 'Everything', description: '', permissions: [...PERMISSIONS],
-    createdAt: new Date(), updatedAt: new Date(), createdBy: null,
+    key: 'everything',
+    label: 'Everything',
+    description: '',
+    permissions: [...PERMISSIONS],
+    createdAt: new Date(),
+    updatedAt: new Date(),
+    createdBy: null,
   } as never);
   all = callerFor(t.db, await makeAdmin(t.db, 'everything'));
 });
@@ -70,15 +75,24 @@ describe('last active super admin, concurrently', () => {
     await all.admins.setRole({ id: a._id.toHexString(), role: 'viewer' }).catch(() => undefined);
     const [last] = await collections.admins(t.db).find({ role: 'super_admin', status: 'active' }).toArray();
     expect(await outcome(all.admins.deactivate({ id: last!._id.toHexString() }))).toBe('PRECONDITION_FAILED');
-    expect(await collections.admins(t.db).findOne({ _id: last!._id })).toMatchObject({ role: 'super_admin', status: 'active', sessionVersion: last!.sessionVersion });
+    expect(await collections.admins(t.db).findOne({ _id: last!._id })).toMatchObject({
+      role: 'super_admin',
+      status: 'active',
+      sessionVersion: last!.sessionVersion,
+    });
   });
 });
 
 describe('outranking check', () => {
   it('a failed lookup of the target’s role fails the change instead of skipping the check', async () => {
     await collections.roles(t.db).insertOne({
-      key: 'vault_keeper', label: 'Vault keeper', description: '', permissions: ['dashboard.view', 'backup.delete'],
-      createdAt: new Date(), updatedAt: new Date(), createdBy: null,
+      key: 'vault_keeper',
+      label: 'Vault keeper',
+      description: '',
+      permissions: ['dashboard.view', 'backup.delete'],
+      createdAt: new Date(),
+      updatedAt: new Date(),
+      createdBy: null,
     } as never);
     const keeper = await makeAdmin(t.db, 'vault_keeper');
     const mgr = await makeAdmin(t.db, 'viewer');

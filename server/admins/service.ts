@@ -23,7 +23,6 @@ export interface AdminDTO {
   createdByLabel: string | null;
 }
 
-
 function toDTO(a: AdminDoc, creators: Map<string, string>): AdminDTO {
   return {
     id: a._id.toHexString(),
@@ -35,7 +34,7 @@ function toDTO(a: AdminDoc, creators: Map<string, string>): AdminDTO {
     createdAt: a.createdAt,
     updatedAt: a.updatedAt,
     createdBy: a.createdBy ?? null,
-    createdByLabel: a.createdBy ? creators.get(a.createdBy) ?? a.createdBy : null,
+    createdByLabel: a.createdBy ? (creators.get(a.createdBy) ?? a.createdBy) : null,
   };
 }
 
@@ -115,12 +114,17 @@ async function keepOneSuperAdmin(db: Db, before: AdminDoc, after: AdminDoc, bump
   if (!wasActiveSuper || isActiveSuper) return;
   const left = await collections.admins(db).countDocuments({ role: 'super_admin', status: 'active' });
   if (left > 0) return;
-  await collections.admins(db).updateOne(
-    { _id: before._id, role: after.role, status: after.status },
-    { $set: { role: before.role, status: before.status, updatedAt: new Date() }, ...(bumped ? { $inc: { sessionVersion: -1 } } : {}) },
-  );
+  await collections
+    .admins(db)
+    .updateOne(
+      { _id: before._id, role: after.role, status: after.status },
+      { $set: { role: before.role, status: before.status, updatedAt: new Date() }, ...(bumped ? { $inc: { sessionVersion: -1 } } : {}) },
+    );
   invalidateOperatorCache();
-  throw new AppError('PRECONDITION_FAILED', `${before.email} is the last active super admin and cannot be ${after.status !== 'active' ? 'deactivated' : 'demoted'}.`);
+  throw new AppError(
+    'PRECONDITION_FAILED',
+    `${before.email} is the last active super admin and cannot be ${after.status !== 'active' ? 'deactivated' : 'demoted'}.`,
+  );
 }
 
 function assertNotSelf(operator: Operator, target: AdminDoc, what: string) {
@@ -152,11 +156,13 @@ async function change(
   const { set, bump } = await apply(target);
   // Conditional on the role and status the checks in `apply` saw: a concurrent change in between
   // (another demotion, a promotion) makes this one fail instead of acting on stale checks.
-  const res = await collections.admins(db).findOneAndUpdate(
-    { _id: target._id, role: target.role, status: target.status },
-    { $set: { ...set, updatedAt: new Date() }, ...(bump ? { $inc: { sessionVersion: 1 } } : {}) },
-    { returnDocument: 'after' },
-  );
+  const res = await collections
+    .admins(db)
+    .findOneAndUpdate(
+      { _id: target._id, role: target.role, status: target.status },
+      { $set: { ...set, updatedAt: new Date() }, ...(bump ? { $inc: { sessionVersion: 1 } } : {}) },
+      { returnDocument: 'after' },
+    );
   invalidateOperatorCache();
   if (!res) throw new AppError('CONFLICT', `${target.email} was changed meanwhile; reload and try again.`);
   await keepOneSuperAdmin(db, target, res, !!bump);

@@ -27,17 +27,40 @@ import { expandRollupDoc, readMemberDay, rebuildRollup, ROLLUP } from './rollup'
 let t: TestDb;
 const ids: Record<string, ObjectId> = {};
 const SIGNUP: Record<string, string> = {
-  A: '2026-01-05T09:00:00Z', B: '2026-01-07T12:00:00Z', C: '2026-01-14T08:00:00Z', D: '2025-12-01T10:00:00Z',
-  E: '2026-01-12T10:00:00Z', F: '2025-11-01T10:00:00Z', G: '2025-11-15T10:00:00Z', H: '2025-11-15T11:00:00Z',
+  A: '2026-01-05T09:00:00Z',
+  B: '2026-01-07T12:00:00Z',
+  C: '2026-01-14T08:00:00Z',
+  D: '2025-12-01T10:00:00Z',
+  E: '2026-01-12T10:00:00Z',
+  F: '2025-11-01T10:00:00Z',
+  G: '2025-11-15T10:00:00Z',
+  H: '2025-11-15T11:00:00Z',
 };
 const ACTIVITY: Array<[string, string, string?]> = [
-  ['A', '2026-01-04T20:00:00-05:00'], ['A', '2026-01-06T10:00:00Z'], ['A', '2026-01-06T11:00:00Z', 'page.viewed'], ['A', '2026-01-13T10:00:00Z'], ['A', '2026-01-27T10:00:00Z'],
-  ['B', '2026-01-07T13:00:00Z'], ['B', '2026-01-20T10:00:00Z', 'session.booked'],
-  ['C', '2026-01-14T09:00:00Z'], ['C', '2026-01-15T09:00:00Z'], ['C', '2026-01-21T23:59:59Z'],
-  ['D', '2025-12-31T01:00:00+03:00'], ['D', '2026-01-13T10:00:00Z'], ['D', '2026-01-26T10:00:00Z'],
+  ['A', '2026-01-04T20:00:00-05:00'],
+  ['A', '2026-01-06T10:00:00Z'],
+  ['A', '2026-01-06T11:00:00Z', 'page.viewed'],
+  ['A', '2026-01-13T10:00:00Z'],
+  ['A', '2026-01-27T10:00:00Z'],
+  ['B', '2026-01-07T13:00:00Z'],
+  ['B', '2026-01-20T10:00:00Z', 'session.booked'],
+  ['C', '2026-01-14T09:00:00Z'],
+  ['C', '2026-01-15T09:00:00Z'],
+  ['C', '2026-01-21T23:59:59Z'],
+  ['D', '2025-12-31T01:00:00+03:00'],
+  ['D', '2026-01-13T10:00:00Z'],
+  ['D', '2026-01-26T10:00:00Z'],
   ['F', '2025-12-01T10:00:00Z'],
-  ['G', '2025-12-10T10:00:00Z'], ['G', '2025-12-15T10:00:00Z'], ['G', '2025-12-20T10:00:00Z'], ['G', '2025-12-28T10:00:00Z'],
-  ['H', '2025-12-05T10:00:00Z'], ['H', '2025-12-12T10:00:00Z'], ['H', '2025-12-19T10:00:00Z'], ['H', '2025-12-26T10:00:00Z'], ['H', '2026-01-20T10:00:00Z'], ['H', '2026-01-22T10:00:00Z'],
+  ['G', '2025-12-10T10:00:00Z'],
+  ['G', '2025-12-15T10:00:00Z'],
+  ['G', '2025-12-20T10:00:00Z'],
+  ['G', '2025-12-28T10:00:00Z'],
+  ['H', '2025-12-05T10:00:00Z'],
+  ['H', '2025-12-12T10:00:00Z'],
+  ['H', '2025-12-19T10:00:00Z'],
+  ['H', '2025-12-26T10:00:00Z'],
+  ['H', '2026-01-20T10:00:00Z'],
+  ['H', '2026-01-22T10:00:00Z'],
 ];
 const RANGE = { from: '2026-01-05', to: '2026-02-01', interval: 'week' as const, event: null };
 
@@ -45,7 +68,9 @@ beforeAll(async () => {
   t = await openTestDb('analytics');
   for (const [k, at] of Object.entries(SIGNUP)) {
     ids[k] = new ObjectId();
-    await t.db.collection('users').insertOne({ _id: ids[k], name: `Member ${k}`, email: `${k.toLowerCase()}@example.com`, city: 'Pune', status: 'active', createdAt: new Date(at) });
+    await t.db
+      .collection('users')
+      .insertOne({ _id: ids[k], name: `Member ${k}`, email: `${k.toLowerCase()}@example.com`, city: 'Pune', status: 'active', createdAt: new Date(at) });
   }
   const events = ACTIVITY.map(([m, ts, name], i) => ({ eventId: `hb-${i}`, userId: ids[m]!.toHexString(), name: name ?? 'app.opened', ts }));
   const res = await ingestEvents(t.db, events, { now: new Date('2026-02-02T00:00:00Z') });
@@ -78,7 +103,10 @@ describe('hand-built data set', () => {
 
   it('active users, daily, and the event filter', async () => {
     const r = await activeUsers(t.db, { from: '2026-01-13', to: '2026-01-14', interval: 'day', event: null });
-    expect(r.points.map((p) => [p.period, p.active, p.wau])).toEqual([['2026-01-13', 2, 3], ['2026-01-14', 1, 3]]);
+    expect(r.points.map((p) => [p.period, p.active, p.wau])).toEqual([
+      ['2026-01-13', 2, 3],
+      ['2026-01-14', 1, 3],
+    ]);
     const booked = await activeUsers(t.db, { ...RANGE, event: 'session.booked' });
     expect(booked.points.map((p) => p.active)).toEqual([0, 0, 1, 0]);
   });
@@ -92,12 +120,20 @@ describe('hand-built data set', () => {
       ['2026-W05', 0, [0, null, null, null]],
     ]);
     expect(r.rows[1]!.cells[0]).toEqual({ count: 1, pct: 0.5 });
-    expect(r.average.map((a) => a && [a.count, a.size, a.pct])).toEqual([[3, 4, 0.75], [2, 4, 0.5], [1, 4, 0.25], [1, 2, 0.5]]);
+    expect(r.average.map((a) => a && [a.count, a.size, a.pct])).toEqual([
+      [3, 4, 0.75],
+      [2, 4, 0.5],
+      [1, 4, 0.25],
+      [1, 2, 0.5],
+    ]);
   });
 
   it('retention, first time, on or after', async () => {
     const r = await retention(t.db, { ...RANGE, mode: 'first_time', criterion: 'on_or_after' });
-    expect(r.rows.slice(0, 2).map((row) => row.cells.map((c) => c && c.count))).toEqual([[2, 2, 2, 1], [1, 1, 0, null]]);
+    expect(r.rows.slice(0, 2).map((row) => row.cells.map((c) => c && c.count))).toEqual([
+      [2, 2, 2, 1],
+      [1, 1, 0, null],
+    ]);
   });
 
   it('retention, recurring, on', async () => {

@@ -159,7 +159,11 @@ export function computeRetention(
     sizes[c]! += 1;
     if (!a) return;
     let last = -1;
-    for (let k = P - 1; k >= 0; k--) if (a[k]) { last = k; break; }
+    for (let k = P - 1; k >= 0; k--)
+      if (a[k]) {
+        last = k;
+        break;
+      }
     for (let k = 0; c + k < P; k++) {
       const hit = criterion === 'on' ? a[c + k] === 1 : last >= c + k;
       if (hit) counts[c]![k]! += 1;
@@ -176,9 +180,7 @@ export function computeRetention(
   const rows: RetentionRow[] = periods.map((p, c) => ({
     cohort: p.key,
     size: sizes[c]!,
-    cells: periods.map((_, k) =>
-      c + k < P ? { count: counts[c]![k]!, pct: sizes[c]! > 0 ? round4(counts[c]![k]! / sizes[c]!) : 0 } : null,
-    ),
+    cells: periods.map((_, k) => (c + k < P ? { count: counts[c]![k]!, pct: sizes[c]! > 0 ? round4(counts[c]![k]! / sizes[c]!) : 0 } : null)),
   }));
   const average = periods.map((_, k) => {
     let count = 0;

@@ -16,10 +16,16 @@ const STATUS = 'active\n@cmd';
 beforeAll(async () => {
   t = await openTestDb('analytics_csv');
   const id = new ObjectId();
-  await t.db.collection('users').insertOne({ _id: id, name: NAME, email: '-x@evil.example', city: CITY, status: STATUS, createdAt: new Date('2025-11-15T10:00:00Z') });
+  await t.db
+    .collection('users')
+    .insertOne({ _id: id, name: NAME, email: '-x@evil.example', city: CITY, status: STATUS, createdAt: new Date('2025-11-15T10:00:00Z') });
   // Active four days in December, then silent: at risk on 2026-02-01.
   const days = ['2025-12-10', '2025-12-15', '2025-12-20', '2025-12-28'];
-  const res = await ingestEvents(t.db, days.map((d, i) => ({ eventId: `csv-${i}`, userId: id.toHexString(), name: 'app.opened', ts: `${d}T10:00:00Z` })), { now: new Date('2026-02-02T00:00:00Z') });
+  const res = await ingestEvents(
+    t.db,
+    days.map((d, i) => ({ eventId: `csv-${i}`, userId: id.toHexString(), name: 'app.opened', ts: `${d}T10:00:00Z` })),
+    { now: new Date('2026-02-02T00:00:00Z') },
+  );
   expect(res.accepted).toBe(days.length);
   clearAnalyticsCache();
 });

@@ -6,7 +6,10 @@ import { activeUsers, atRiskAll, featureUsage, lifecycle, retention, stickiness 
 import { atRiskInput, rangeInput, retentionInput, type AnalyticsView } from './schema';
 import { AppError } from '../errors';
 
-function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } } }, v: unknown): T {
+function parse<T>(
+  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } } },
+  v: unknown,
+): T {
   const r = schema.safeParse(v);
   if (!r.success) throw new AppError('BAD_REQUEST', r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   return r.data;
@@ -21,11 +24,21 @@ export async function analyticsCsv(db: Db, view: AnalyticsView, q: Record<string
     case 'active-users': {
       const r = await activeUsers(db, range());
       name = `active-users-${r.interval}-${r.from}-${r.to}`;
-      rows = [['period (UTC)', 'active members', 'mean DAU', 'WAU (7 days to period end)', 'MAU (30 days to period end)', 'DAU/MAU'], ...r.points.map((p) => [p.period, p.active, p.dau, p.wau, p.mau, p.stickiness])];
+      rows = [
+        ['period (UTC)', 'active members', 'mean DAU', 'WAU (7 days to period end)', 'MAU (30 days to period end)', 'DAU/MAU'],
+        ...r.points.map((p) => [p.period, p.active, p.dau, p.wau, p.mau, p.stickiness]),
+      ];
       break;
     }
     case 'retention': {
-      const input = parse(retentionInput, { from: q.from, to: q.to, interval: q.interval || undefined, event: q.event || null, mode: q.mode || undefined, criterion: q.criterion || undefined });
+      const input = parse(retentionInput, {
+        from: q.from,
+        to: q.to,
+        interval: q.interval || undefined,
+        event: q.event || null,
+        mode: q.mode || undefined,
+        criterion: q.criterion || undefined,
+      });
       const r = await retention(db, input);
       name = `retention-${r.mode}-${r.criterion}-${r.interval}-${r.from}-${r.to}`;
       const head = ['cohort (UTC)', 'size', ...r.periods.flatMap((k) => [`${r.interval} ${k} count`, `${r.interval} ${k} %`])];
@@ -39,7 +52,10 @@ export async function analyticsCsv(db: Db, view: AnalyticsView, q: Record<string
     case 'lifecycle': {
       const r = await lifecycle(db, range());
       name = `lifecycle-${r.interval}-${r.from}-${r.to}`;
-      rows = [['period (UTC)', 'new', 'returning', 'resurrecting', 'dormant'], ...r.points.map((p) => [p.period, p.new, p.returning, p.resurrecting, p.dormant])];
+      rows = [
+        ['period (UTC)', 'new', 'returning', 'resurrecting', 'dormant'],
+        ...r.points.map((p) => [p.period, p.new, p.returning, p.resurrecting, p.dormant]),
+      ];
       break;
     }
     case 'stickiness': {
@@ -53,7 +69,15 @@ export async function analyticsCsv(db: Db, view: AnalyticsView, q: Record<string
       name = `feature-usage-${r.interval}-${r.from}-${r.to}`;
       rows = [
         ['period (UTC)', 'events', 'active members', 'bookings per active member', 'events per active member', 'active days per active member', ...r.names],
-        ...r.series.map((s) => [s.period, s.total, s.activeMembers, s.bookingsPerActive, s.eventsPerActive, s.activeDaysPerActive, ...r.names.map((n) => s.byName[n] ?? 0)]),
+        ...r.series.map((s) => [
+          s.period,
+          s.total,
+          s.activeMembers,
+          s.bookingsPerActive,
+          s.eventsPerActive,
+          s.activeDaysPerActive,
+          ...r.names.map((n) => s.byName[n] ?? 0),
+        ]),
       ];
       break;
     }
@@ -62,7 +86,19 @@ export async function analyticsCsv(db: Db, view: AnalyticsView, q: Record<string
       const all = await atRiskAll(db, input, role);
       name = `at-risk-${input.asOf}`;
       rows = [
-        ['member id', 'name', 'email', 'city', 'status', 'last active day (UTC)', 'days since last active', 'active days, previous 30', 'active days, last 30', 'active days, last 90', 'risk score'],
+        [
+          'member id',
+          'name',
+          'email',
+          'city',
+          'status',
+          'last active day (UTC)',
+          'days since last active',
+          'active days, previous 30',
+          'active days, last 30',
+          'active days, last 90',
+          'risk score',
+        ],
         ...all.map((r) => [r.userId, r.name, r.email, r.city, r.status, r.lastActiveDay, r.recencyDays, r.previousDays, r.recentDays, r.frequency90, r.score]),
       ];
       break;

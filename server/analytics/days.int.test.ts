@@ -57,7 +57,14 @@ describe('day → members documents', () => {
 
   it('a rebuild writes the same members from the raw events', async () => {
     await t.db.collection('activity_events').insertOne({
-      eventId: 'raw-d', userId: d, name: 'blog.read', ts: new Date(`${DAY}T10:00:00Z`), day: DAY, week: '2026-W11', month: '2026-03', source: 'web',
+      eventId: 'raw-d',
+      userId: d,
+      name: 'blog.read',
+      ts: new Date(`${DAY}T10:00:00Z`),
+      day: DAY,
+      week: '2026-W11',
+      month: '2026-03',
+      source: 'web',
     });
     await rebuildRollup(t.db);
     clearResultCache();

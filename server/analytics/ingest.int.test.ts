@@ -9,7 +9,13 @@ import { DAY_ACTIVE, DAY_EVENT_ACTIVE, expandRollupDoc, readDayMembers, readMemb
 let t: TestDb;
 const member = new ObjectId();
 const NOW = new Date('2026-03-10T12:00:00Z');
-const ev = (eventId: string, extra: Record<string, unknown> = {}) => ({ eventId, userId: member.toHexString(), name: 'blog.read', ts: '2026-03-10T11:00:00+05:30', ...extra });
+const ev = (eventId: string, extra: Record<string, unknown> = {}) => ({
+  eventId,
+  userId: member.toHexString(),
+  name: 'blog.read',
+  ts: '2026-03-10T11:00:00+05:30',
+  ...extra,
+});
 
 beforeAll(async () => {
   t = await openTestDb('aningest');
@@ -35,7 +41,13 @@ describe('ingestEvents', () => {
     );
     expect(r.accepted).toBe(2);
     expect(r.duplicates).toBe(1);
-    expect(r.rejected.map((x) => [x.index, x.eventId])).toEqual([[2, 'c'], [3, 'd'], [4, 'e'], [5, 'f'], [7, null]]);
+    expect(r.rejected.map((x) => [x.index, x.eventId])).toEqual([
+      [2, 'c'],
+      [3, 'd'],
+      [4, 'e'],
+      [5, 'f'],
+      [7, null],
+    ]);
     expect(r.rejected[0]!.reasons[0]).toMatch(/future/);
     expect(r.rejected[1]!.reasons[0]).toMatch(/no member/);
     const again = await ingestEvents(t.db, [ev('a'), ev('g')], { now: NOW });
@@ -58,9 +70,16 @@ describe('ingestEvents', () => {
     const old = Array.from({ length: 150 }, () => new ObjectId().toHexString());
     const fresh = Array.from({ length: 150 }, () => new ObjectId().toHexString());
     const at = (u: string, i: string, name = 'app.opened') => ({ eventId: `mix-${i}`, userId: u, name, ts: '2026-03-09T08:00:00Z' });
-    const first = await ingestEvents(t.db, old.map((u, i) => at(u, `a${i}`)), { now: NOW, checkUsers: false });
+    const first = await ingestEvents(
+      t.db,
+      old.map((u, i) => at(u, `a${i}`)),
+      { now: NOW, checkUsers: false },
+    );
     expect(first.accepted).toBe(150);
-    const second = await ingestEvents(t.db, [...old.map((u, i) => at(u, `b${i}`, 'blog.read')), ...fresh.map((u, i) => at(u, `c${i}`))], { now: NOW, checkUsers: false });
+    const second = await ingestEvents(t.db, [...old.map((u, i) => at(u, `b${i}`, 'blog.read')), ...fresh.map((u, i) => at(u, `c${i}`))], {
+      now: NOW,
+      checkUsers: false,
+    });
     expect(second).toMatchObject({ accepted: 300, duplicates: 0, rejected: [] });
     const docs = await t.db.collection(ROLLUP).find({ d: '2026-03-09' }).toArray();
     expect(docs).toHaveLength(2); // one part per batch (150 member-days, then 300)
@@ -85,7 +104,12 @@ describe('ingestEvents', () => {
   it('refuses a batch that is not an array, empty, or over 500', async () => {
     await expect(ingestEvents(t.db, { events: [] })).rejects.toThrow(/array/);
     await expect(ingestEvents(t.db, [])).rejects.toThrow(/empty/);
-    await expect(ingestEvents(t.db, Array.from({ length: 501 }, (_, i) => ev(`x${i}`)))).rejects.toThrow(/500/);
+    await expect(
+      ingestEvents(
+        t.db,
+        Array.from({ length: 501 }, (_, i) => ev(`x${i}`)),
+      ),
+    ).rejects.toThrow(/500/);
   });
 });
 
@@ -104,7 +128,10 @@ describe('API keys', () => {
     expect((await caller.analytics.keys.list()).map((k) => k.name)).toContain('platform');
     await caller.analytics.keys.revoke({ id: apiKey.id });
     expect(await verifyApiKey(t.db, `Bearer ${key}`)).toBeNull();
-    const audit = await t.db.collection('audit_logs').find({ action: { $in: ['analytics.keys.create', 'analytics.keys.revoke'] } }).toArray();
+    const audit = await t.db
+      .collection('audit_logs')
+      .find({ action: { $in: ['analytics.keys.create', 'analytics.keys.revoke'] } })
+      .toArray();
     expect(audit.map((a) => a.result)).toEqual(['success', 'success']);
     expect(JSON.stringify(audit)).not.toContain(key);
   });

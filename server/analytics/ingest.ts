@@ -46,11 +46,7 @@ export const OLDEST_TS = Date.UTC(2015, 0, 1);
  * them to the drain, so a request costs one insertMany plus one small insert; `'now'` (default:
  * tests, scripts) drains the queue before returning.
  */
-export async function ingestEvents(
-  db: Db,
-  batch: unknown,
-  opts: { now?: Date; checkUsers?: boolean; rollup?: 'now' | 'queue' } = {},
-): Promise<IngestResult> {
+export async function ingestEvents(db: Db, batch: unknown, opts: { now?: Date; checkUsers?: boolean; rollup?: 'now' | 'queue' } = {}): Promise<IngestResult> {
   if (!Array.isArray(batch)) throw new AppError('BAD_REQUEST', 'Send {"events": [...]} with an array of events.');
   if (batch.length === 0) throw new AppError('BAD_REQUEST', 'The batch is empty.');
   if (batch.length > MAX_BATCH) throw new AppError('BAD_REQUEST', `At most ${MAX_BATCH} events per batch (got ${batch.length}).`);
@@ -122,7 +118,12 @@ export async function ingestEvents(
       for (const we of errs) {
         failed.add(we.index);
         if (isDuplicateKeyError(we)) duplicates++;
-        else rejected.push({ index: candidates[we.index]!.index, eventId: candidates[we.index]!.doc.eventId, reasons: [`storage: ${we.errmsg ?? 'write failed'}`] });
+        else
+          rejected.push({
+            index: candidates[we.index]!.index,
+            eventId: candidates[we.index]!.doc.eventId,
+            reasons: [`storage: ${we.errmsg ?? 'write failed'}`],
+          });
       }
       stored = docs.filter((_, i) => !failed.has(i));
     }

@@ -257,9 +257,7 @@ export async function verifyApiKey(
   if ((lastUsedWrites.get(who.id) ?? 0) < now - 60_000) {
     if (lastUsedWrites.size > 1000) lastUsedWrites = new Map();
     lastUsedWrites.set(who.id, now);
-    await db
-      .collection<ApiKeyDoc>(API_KEYS)
-      .updateOne({ _id: new ObjectId(who.id) }, { $set: { lastUsedAt: new Date(now), lastUsedIp: opts.ip ?? null } });
+    await db.collection<ApiKeyDoc>(API_KEYS).updateOne({ _id: new ObjectId(who.id) }, { $set: { lastUsedAt: new Date(now), lastUsedIp: opts.ip ?? null } });
   }
   return { id: who.id, name: who.name };
 }

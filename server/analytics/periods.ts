@@ -53,7 +53,7 @@ export interface Period {
 /** The whole periods covering days [from, to] (the range is widened to full periods). */
 export function periodsCovering(from: number, to: number, interval: Interval): Period[] {
   const out: Period[] = [];
-  for (let s = periodStart(from, interval); s <= to; ) {
+  for (let s = periodStart(from, interval); s <= to;) {
     const e = periodEnd(s, interval);
     out.push({ key: periodKeyOfIndex(s, interval), start: s, end: e });
     s = e + 1;

@@ -51,7 +51,12 @@ async function generate(rng: Rng, rangeFrom: number, rangeTo: number) {
   const n = rng.int(25, 45);
   let seq = 0;
   for (let i = 0; i < n; i++) {
-    const kind = rng.weighted([['normal', 6], ['never', 1], ['before', 1], ['after', 1]] as const);
+    const kind = rng.weighted([
+      ['normal', 6],
+      ['never', 1],
+      ['before', 1],
+      ['after', 1],
+    ] as const);
     const signup = rng.timeBetween((rangeFrom - 120) * DAY, (rangeTo + 1) * DAY);
     const u = { _id: new ObjectId(), createdAt: new Date(signup) };
     users.push(u);

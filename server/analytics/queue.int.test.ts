@@ -77,7 +77,8 @@ describe('rollup queue (POST /api/events)', () => {
 
   it('drains a backlog larger than one step (two full steps and 5 batches)', async () => {
     const n = 2 * DOCS_PER_STEP + 5;
-    for (let i = 0; i < n; i++) await ingestEvents(t.db, [ev(`k${i}`, i % 2 ? a : b, 'app.opened', `2026-05-${String(10 + (i % 5)).padStart(2, '0')}T08:00:00Z`)], opts);
+    for (let i = 0; i < n; i++)
+      await ingestEvents(t.db, [ev(`k${i}`, i % 2 ? a : b, 'app.opened', `2026-05-${String(10 + (i % 5)).padStart(2, '0')}T08:00:00Z`)], opts);
     expect(await queuedBatches(t.db)).toBe(n);
     expect(await drainRollupQueue(t.db)).toEqual({ locked: true, batches: n, events: n });
     const docs = await t.db.collection(ROLLUP).find({}).toArray();

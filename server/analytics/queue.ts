@@ -184,9 +184,16 @@ export function startRollupWorker(db: Db): void {
 
 /** Removes queue documents the rebuild has read the events of (ids taken before it started reading). */
 export async function dropQueued(db: Db, ids: ObjectId[]): Promise<void> {
-  await bulkWriteChunked(queue(db), ids.map((_id) => ({ deleteOne: { filter: { _id } } })));
+  await bulkWriteChunked(
+    queue(db),
+    ids.map((_id) => ({ deleteOne: { filter: { _id } } })),
+  );
 }
 
 export async function queuedIds(db: Db): Promise<ObjectId[]> {
-  return (await queue(db).find({}, { projection: { _id: 1 } }).toArray()).map((d) => d._id);
+  return (
+    await queue(db)
+      .find({}, { projection: { _id: 1 } })
+      .toArray()
+  ).map((d) => d._id);
 }

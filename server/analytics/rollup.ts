@@ -124,14 +124,21 @@ export async function readDayMembers(db: Db, coll: string, id: string): Promise<
 export async function memberActiveDays(db: Db, userHex: string, days: string[]): Promise<string[]> {
   if (!/^[0-9a-f]{24}$/i.test(userHex) || days.length === 0) return [];
   const needle = Buffer.from(userHex, 'hex');
-  const docs = await db.collection<DayDoc>(DAY_ACTIVE).find({ _id: { $in: days } }, { projection: { b: 1, m: 1 } }).toArray();
+  const docs = await db
+    .collection<DayDoc>(DAY_ACTIVE)
+    .find({ _id: { $in: days } }, { projection: { b: 1, m: 1 } })
+    .toArray();
   const has = (d: DayDoc) => {
     if (!d.b) return (d.m ?? []).includes(userHex.toLowerCase());
     const buf = Buffer.from(d.b.buffer);
     for (let i = buf.indexOf(needle); i !== -1; i = buf.indexOf(needle, i + 1)) if (i % 12 === 0) return true;
     return false;
   };
-  return docs.filter(has).map((d) => d._id).sort().reverse();
+  return docs
+    .filter(has)
+    .map((d) => d._id)
+    .sort()
+    .reverse();
 }
 
 interface DayDoc {
@@ -199,8 +206,16 @@ export async function applyToRollup(db: Db, events: EventForRollup[]): Promise<{
   await db.collection<RollupPart>(ROLLUP).insertMany(parts, { ordered: false });
   const days = foldDays(rows);
   const writes: Array<() => Promise<void>> = [
-    ...[...days.all].map(([id, v]) => () => addDayMembers(db, DAY_ACTIVE, id, { d: v.d }, v.m)),
-    ...[...days.byName].map(([id, v]) => () => addDayMembers(db, DAY_EVENT_ACTIVE, id, { d: v.d, k: v.k }, v.m)),
+    ...[...days.all].map(
+      ([id, v]) =>
+        () =>
+          addDayMembers(db, DAY_ACTIVE, id, { d: v.d }, v.m),
+    ),
+    ...[...days.byName].map(
+      ([id, v]) =>
+        () =>
+          addDayMembers(db, DAY_EVENT_ACTIVE, id, { d: v.d, k: v.k }, v.m),
+    ),
   ];
   for (let i = 0; i < writes.length; i += 8) await Promise.all(writes.slice(i, i + 8).map((w) => w()));
   bumpGeneration(db);
@@ -231,14 +246,15 @@ export async function readMemberDay(db: Db, userHex: string, day: string): Promi
 export async function rebuildRollup(db: Db, onProgress?: (msg: string) => void): Promise<{ events: number; docs: number; ms: number }> {
   const t0 = Date.now();
   const tmp = `${ROLLUP}_rebuild`;
-  await db.collection(tmp).drop().catch(() => undefined);
+  await db
+    .collection(tmp)
+    .drop()
+    .catch(() => undefined);
   // Batches queued before the read starts are stored events the read includes: drop them after.
   const queued = await queuedIds(db);
   const acc = new Map<string, MemberDayRow>();
   let events = 0;
-  const cursor = db
-    .collection('activity_events')
-    .find({}, { projection: { _id: 0, userId: 1, name: 1, day: 1, week: 1, month: 1 }, batchSize: 10_000 });
+  const cursor = db.collection('activity_events').find({}, { projection: { _id: 0, userId: 1, name: 1, day: 1, week: 1, month: 1 }, batchSize: 10_000 });
   for await (const ev of cursor) {
     if (!ev.userId || typeof ev.day !== 'string' || typeof ev.name !== 'string') continue;
     addEvent(acc, (ev.userId as ObjectId).toHexString(), ev.day, ev.week, ev.month, ev.name);
@@ -265,8 +281,14 @@ export async function rebuildRollup(db: Db, onProgress?: (msg: string) => void):
   const days = foldDays(acc.values());
   const tmpDay = `${DAY_ACTIVE}_rebuild`;
   const tmpDayEv = `${DAY_EVENT_ACTIVE}_rebuild`;
-  await db.collection(tmpDay).drop().catch(() => undefined);
-  await db.collection(tmpDayEv).drop().catch(() => undefined);
+  await db
+    .collection(tmpDay)
+    .drop()
+    .catch(() => undefined);
+  await db
+    .collection(tmpDayEv)
+    .drop()
+    .catch(() => undefined);
   const dayDocs = [...days.all].map(([id, v]) => ({ _id: id, d: v.d, b: packIds(v.m), n: v.m.size }));
   // _id = 'YYYY-MM-DD' (all events) or 'YYYY-MM-DD|name' (per event name), as applyToRollup writes them.
   for (let i = 0; i < dayDocs.length; i += 50) await db.collection(tmpDay).insertMany(dayDocs.slice(i, i + 50) as never[]);
@@ -274,12 +296,23 @@ export async function rebuildRollup(db: Db, onProgress?: (msg: string) => void):
   for (let i = 0; i < evDocs.length; i += 50) await db.collection(tmpDayEv).insertMany(evDocs.slice(i, i + 50) as never[]);
   if (!dayDocs.length) await db.createCollection(tmpDay).catch(() => undefined);
   if (!evDocs.length) await db.createCollection(tmpDayEv).catch(() => undefined);
-  for (const [from, to] of [[tmp, ROLLUP], [tmpDay, DAY_ACTIVE], [tmpDayEv, DAY_EVENT_ACTIVE]] as const) {
-    await db.collection(to).drop().catch(() => undefined);
+  for (const [from, to] of [
+    [tmp, ROLLUP],
+    [tmpDay, DAY_ACTIVE],
+    [tmpDayEv, DAY_EVENT_ACTIVE],
+  ] as const) {
+    await db
+      .collection(to)
+      .drop()
+      .catch(() => undefined);
     await db.collection(from).rename(to);
   }
   await dropQueued(db, queued);
-  for (const c of RETIRED) await db.collection(c).drop().catch(() => undefined);
+  for (const c of RETIRED)
+    await db
+      .collection(c)
+      .drop()
+      .catch(() => undefined);
   bumpGeneration(db);
   return { events, docs: acc.size, ms: Date.now() - t0 };
 }

@@ -17,12 +17,24 @@ import { apiKeyUsage, createApiKey, listApiKeys, revokeApiKey, rotateApiKey } fr
 import { trackAdminEvents } from './track';
 
 export const analyticsRouter = router({
-  activeUsers: permissionProcedure('analytics.read').input(activeUsersInput).query(({ ctx, input }) => activeUsers(ctx.db, input)),
-  retention: permissionProcedure('analytics.read').input(retentionInput).query(({ ctx, input }) => retention(ctx.db, input)),
-  lifecycle: permissionProcedure('analytics.read').input(lifecycleInput).query(({ ctx, input }) => lifecycle(ctx.db, input)),
-  stickiness: permissionProcedure('analytics.read').input(stickinessInput).query(({ ctx, input }) => stickiness(ctx.db, input)),
-  featureUsage: permissionProcedure('analytics.read').input(featureUsageInput).query(({ ctx, input }) => featureUsage(ctx.db, input)),
-  atRisk: permissionProcedure('analytics.read').input(atRiskInput).query(({ ctx, input }) => atRisk(ctx.db, input, ctx.operator.role)),
+  activeUsers: permissionProcedure('analytics.read')
+    .input(activeUsersInput)
+    .query(({ ctx, input }) => activeUsers(ctx.db, input)),
+  retention: permissionProcedure('analytics.read')
+    .input(retentionInput)
+    .query(({ ctx, input }) => retention(ctx.db, input)),
+  lifecycle: permissionProcedure('analytics.read')
+    .input(lifecycleInput)
+    .query(({ ctx, input }) => lifecycle(ctx.db, input)),
+  stickiness: permissionProcedure('analytics.read')
+    .input(stickinessInput)
+    .query(({ ctx, input }) => stickiness(ctx.db, input)),
+  featureUsage: permissionProcedure('analytics.read')
+    .input(featureUsageInput)
+    .query(({ ctx, input }) => featureUsage(ctx.db, input)),
+  atRisk: permissionProcedure('analytics.read')
+    .input(atRiskInput)
+    .query(({ ctx, input }) => atRisk(ctx.db, input, ctx.operator.role)),
   homeSummary: permissionProcedure('analytics.read').query(({ ctx }) => homeSummary(ctx.db)),
   /** The admin app's own usage (which analytics views operators open); any signed-in operator. */
   track: protectedProcedure.input(trackInput).mutation(({ ctx, input }) => trackAdminEvents(ctx.db, ctx.operator.admin._id, input.events)),
@@ -45,7 +57,9 @@ export const analyticsRouter = router({
         ctx.audit.details = { newKey: { id: res.apiKey.id, prefix: res.apiKey.prefix }, oldKeyExpiresAt: res.old.expiresAt };
         return res;
       }),
-    usage: permissionProcedure('analytics.keys').input(keyUsageInput).query(({ ctx, input }) => apiKeyUsage(ctx.db, input.id, input.days)),
+    usage: permissionProcedure('analytics.keys')
+      .input(keyUsageInput)
+      .query(({ ctx, input }) => apiKeyUsage(ctx.db, input.id, input.days)),
     revoke: permissionProcedure('analytics.keys')
       .input(revokeKeyInput)
       .mutation(async ({ ctx, input }) => {

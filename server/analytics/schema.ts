@@ -74,14 +74,24 @@ export type AtRiskInput = z.infer<typeof atRiskInput>;
 
 /** One event as sent by the platform to POST /api/events. */
 export const incomingEvent = z.object({
-  eventId: z.string().min(1).max(128).regex(/^[\w.:-]+$/, 'eventId may hold letters, digits, _ . : -'),
+  eventId: z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(/^[\w.:-]+$/, 'eventId may hold letters, digits, _ . : -'),
   userId: objectIdString('userId must be a 24-hex member id.'),
   name: eventName,
   /** ISO 8601 with an offset or Z; stored as UTC. */
   ts: z.iso.datetime({ offset: true }),
   source: z.enum(ACTIVITY_SOURCES).default('web'),
   props: z
-    .record(z.string().max(64).regex(/^[A-Za-z_][\w]*$/, 'prop names are identifiers'), z.union([z.string().max(500), z.number(), z.boolean(), z.null()]))
+    .record(
+      z
+        .string()
+        .max(64)
+        .regex(/^[A-Za-z_][\w]*$/, 'prop names are identifiers'),
+      z.union([z.string().max(500), z.number(), z.boolean(), z.null()]),
+    )
     .refine((o) => Object.keys(o).length <= 20, 'At most 20 props.')
     .default({}),
 });
@@ -100,7 +110,11 @@ export const trackInput = z.object({
 
 export const createKeyInput = z.object({
   name: z.string().trim().min(2).max(80),
-  scopes: z.array(z.enum(['events:write'])).min(1).max(5).default(['events:write']),
+  scopes: z
+    .array(z.enum(['events:write']))
+    .min(1)
+    .max(5)
+    .default(['events:write']),
   /** Days until the key stops working; null: no expiry. */
   expiresInDays: z.number().int().min(1).max(3650).nullable().default(null),
 });
@@ -108,7 +122,12 @@ export const revokeKeyInput = z.object({ id: objectIdString() });
 export const rotateKeyInput = z.object({
   id: objectIdString(),
   /** How long the old key keeps working after the new one is issued (0: stops at once). */
-  overlapHours: z.number().int().min(0).max(24 * 30).default(24),
+  overlapHours: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 30)
+    .default(24),
   expiresInDays: z.number().int().min(1).max(3650).nullable().default(null),
 });
 export const keyUsageInput = z.object({ id: objectIdString(), days: z.number().int().min(1).max(90).default(30) });

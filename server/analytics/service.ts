@@ -40,9 +40,7 @@ export async function loadUserDays(db: Db, from: number, to: number, event?: str
   const CONCURRENCY = 16;
   for (let i = 0; i < days.length; i += CONCURRENCY) {
     const chunk = days.slice(i, i + CONCURRENCY);
-    const got = await Promise.all(
-      chunk.map((d) => readDayMembers(db, coll, event ? `${dayKeyOfIndex(d)}|${encodeName(event)}` : dayKeyOfIndex(d))),
-    );
+    const got = await Promise.all(chunk.map((d) => readDayMembers(db, coll, event ? `${dayKeyOfIndex(d)}|${encodeName(event)}` : dayKeyOfIndex(d))));
     got.forEach((m, k) => m && docs.push({ d: chunk[k]!, m }));
   }
   const out: UserDay[] = [];
@@ -171,7 +169,10 @@ export async function atRiskAll(db: Db, input: Omit<AtRiskInput, 'page' | 'pageS
   const details = new Map<string, Record<string, unknown>>();
   for (let i = 0; i < scores.length; i += 5_000) {
     const ids = scores.slice(i, i + 5_000).map((s) => new ObjectId(s.u));
-    const users = await db.collection('users').find({ _id: { $in: ids } }, { projection: { name: 1, email: 1, city: 1, status: 1 } }).toArray();
+    const users = await db
+      .collection('users')
+      .find({ _id: { $in: ids } }, { projection: { name: 1, email: 1, city: 1, status: 1 } })
+      .toArray();
     for (const u of users) details.set((u._id as ObjectId).toHexString(), u);
   }
   const personal = can(role, 'data.personal.read');

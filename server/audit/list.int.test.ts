@@ -33,7 +33,12 @@ describe('audit.list', () => {
     let cursor: { at: Date; id: string } | null = null;
     let pages = 0;
     do {
-      const r: Awaited<ReturnType<typeof c.audit.list>> = await c.audit.list({ from: new Date('2026-01-01T00:00:00Z'), to: new Date('2026-01-03T00:00:00Z'), limit: 7, cursor });
+      const r: Awaited<ReturnType<typeof c.audit.list>> = await c.audit.list({
+        from: new Date('2026-01-01T00:00:00Z'),
+        to: new Date('2026-01-03T00:00:00Z'),
+        limit: 7,
+        cursor,
+      });
       seen.push(...r.items.map((x) => (x.input as { i: number }).i.toString()));
       cursor = r.nextCursor;
       pages++;
@@ -65,10 +70,28 @@ describe('dashboard widgets', () => {
     expect(await keys('moderator')).toEqual(['counts', 'pendingActions', 'moderationQueues']);
     expect(await keys('content_manager')).toEqual(['counts', 'content']);
     expect(await keys('super_admin')).toEqual([
-      'counts', 'systemStatus', 'adminActivity', 'pendingActions', 'moderationQueues', 'analytics', 'backupHealth', 'dataQuality', 'content',
+      'counts',
+      'systemStatus',
+      'adminActivity',
+      'pendingActions',
+      'moderationQueues',
+      'analytics',
+      'backupHealth',
+      'dataQuality',
+      'content',
     ]);
     expect(await keys('analyst')).toEqual(['counts', 'analytics']);
-    expect(await keys('admin')).toEqual(['counts', 'systemStatus', 'adminActivity', 'pendingActions', 'moderationQueues', 'analytics', 'backupHealth', 'dataQuality', 'content']);
+    expect(await keys('admin')).toEqual([
+      'counts',
+      'systemStatus',
+      'adminActivity',
+      'pendingActions',
+      'moderationQueues',
+      'analytics',
+      'backupHealth',
+      'dataQuality',
+      'content',
+    ]);
     // a widget outside the role is refused even when asked for by name
     const viewerCaller = callerFor(t.db, await makeAdmin(t.db, 'viewer'));
     await expect(viewerCaller.dashboard.widget({ key: 'backupHealth' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
@@ -90,7 +113,15 @@ describe('dashboard widgets', () => {
   it('masks personal fields in moderation queues for a role without personal-data access', async () => {
     await t.db.collection('contacts').insertOne({ subject: 'Help', email: 'p@x.local', status: 'new', createdAt: new Date() });
     const now = new Date();
-    await t.db.collection('roles').insertOne({ key: 'modlite', label: 'Mod lite', description: '', permissions: ['dashboard.view', 'moderation.manage'], createdAt: now, updatedAt: now, createdBy: null });
+    await t.db.collection('roles').insertOne({
+      key: 'modlite',
+      label: 'Mod lite',
+      description: '',
+      permissions: ['dashboard.view', 'moderation.manage'],
+      createdAt: now,
+      updatedAt: now,
+      createdBy: null,
+    });
     const w = (await allWidgets(callerFor(t.db, await makeAdmin(t.db, 'modlite')))).find((x) => x.key === 'moderationQueues');
     if (!w || w.key !== 'moderationQueues' || !w.ok) throw new Error('missing widget');
     expect(w.data.contacts.items[0]).toMatchObject({ title: 'Help', sub: '••••' });

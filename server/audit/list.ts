@@ -52,10 +52,7 @@ export async function listAudit(db: Db, input: AuditListInput) {
   const base = auditFilter(input, input.action ? await auditActions(db) : []);
   const filter: Filter<AuditLogDoc> = input.cursor
     ? {
-        $and: [
-          base,
-          { $or: [{ at: { $lt: input.cursor.at } }, { at: input.cursor.at, _id: { $lt: new ObjectId(input.cursor.id) } }] },
-        ],
+        $and: [base, { $or: [{ at: { $lt: input.cursor.at } }, { at: input.cursor.at, _id: { $lt: new ObjectId(input.cursor.id) } }] }],
       }
     : base;
   const docs = await collections
@@ -101,7 +98,11 @@ export async function auditActions(db: Db): Promise<string[]> {
 export async function backfillActorEmail(db: Db): Promise<number> {
   let n = 0;
   for (;;) {
-    const batch = await collections.auditLogs(db).find({ actorEmail: null }, { projection: { actor: 1 } }).limit(500).toArray();
+    const batch = await collections
+      .auditLogs(db)
+      .find({ actorEmail: null }, { projection: { actor: 1 } })
+      .limit(500)
+      .toArray();
     if (batch.length === 0) return n;
     await bulkWriteChunked(
       collections.auditLogs(db),

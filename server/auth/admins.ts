@@ -28,10 +28,9 @@ export async function recordSignIn(db: Db, id: ObjectId): Promise<void> {
 
 /** The account holder's new password; every session of theirs ends (sessionVersion moves on). */
 export async function setOwnPassword(db: Db, id: ObjectId, newPassword: string): Promise<void> {
-  await collections.admins(db).updateOne(
-    { _id: id },
-    { $set: { passwordHash: await hashPassword(newPassword), updatedAt: new Date() }, $inc: { sessionVersion: 1 } },
-  );
+  await collections
+    .admins(db)
+    .updateOne({ _id: id }, { $set: { passwordHash: await hashPassword(newPassword), updatedAt: new Date() }, $inc: { sessionVersion: 1 } });
 }
 
 export async function insertAdmin(

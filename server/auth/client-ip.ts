@@ -43,8 +43,11 @@ function normalize(ip: string | null | undefined): string | null {
 /** The client address from the socket peer and X-Forwarded-For, believing `hops` proxies. */
 export function resolveClientIp(socketIp: string | null | undefined, forwardedFor: string | string[] | null | undefined, hops: number): string {
   if (hops > 0) {
-    const raw = Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor ?? '';
-    const chain = raw.split(',').map((x) => x.trim()).filter(Boolean);
+    const raw = Array.isArray(forwardedFor) ? forwardedFor.join(',') : (forwardedFor ?? '');
+    const chain = raw
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
     if (chain.length > 0) return normalize(chain[Math.max(0, chain.length - hops)]) ?? 'unknown';
   }
   return normalize(socketIp) ?? 'unknown';
@@ -74,7 +77,7 @@ function headerOf(headers: unknown, name: string): string | null {
   if (!headers) return null;
   if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name);
   const v = (headers as Record<string, string | string[] | undefined>)[name];
-  return Array.isArray(v) ? v[0] ?? null : v ?? null;
+  return Array.isArray(v) ? (v[0] ?? null) : (v ?? null);
 }
 
 /** The client address of a request's headers (see the top of this file). */

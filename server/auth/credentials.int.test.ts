@@ -94,7 +94,9 @@ describe('audited mutations', () => {
   it('me.changePassword: success and failure are both in the audit log, without secrets', async () => {
     const a = await makeAdmin(t.db, 'viewer');
     const caller = callerFor(t.db, a);
-    await expect(caller.me.changePassword({ currentPassword: 'wrong-one', newPassword: 'a brand new password' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(caller.me.changePassword({ currentPassword: 'wrong-one', newPassword: 'a brand new password' })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
     await caller.me.changePassword({ currentPassword: TEST_PASSWORD, newPassword: 'a brand new password' });
     const entries = await collections.auditLogs(t.db).find({ action: 'me.changePassword', 'actor.id': a._id.toHexString() }).sort({ at: 1 }).toArray();
     expect(entries.map((e) => e.result)).toEqual(['failure', 'success']);

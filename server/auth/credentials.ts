@@ -13,9 +13,7 @@ export const CredentialsSchema = z.object({
   password: z.string().min(1).max(1024),
 });
 
-export type SignInResult =
-  | { ok: true; admin: AdminDoc }
-  | { ok: false; reason: 'invalid' | 'deactivated' | 'rate_limited'; retryAfter?: number };
+export type SignInResult = { ok: true; admin: AdminDoc } | { ok: false; reason: 'invalid' | 'deactivated' | 'rate_limited'; retryAfter?: number };
 
 const limiters = new WeakMap<MongoClient, SignInLimiter>();
 let lastPrune = 0;
@@ -24,12 +22,7 @@ let lastPrune = 0;
  * Checks an email + password. Every outcome is audited; failures count against the per-(email + IP)
  * and per-IP limits and the per-email slow-down (./rate-limit.ts); deactivated admins cannot sign in.
  */
-export async function verifyCredentials(
-  db: Db,
-  client: MongoClient,
-  raw: unknown,
-  meta: { ip: string; userAgent: string | null },
-): Promise<SignInResult> {
+export async function verifyCredentials(db: Db, client: MongoClient, raw: unknown, meta: { ip: string; userAgent: string | null }): Promise<SignInResult> {
   const parsed = CredentialsSchema.safeParse(raw);
   if (!parsed.success) {
     recordSignInFailure('invalid');

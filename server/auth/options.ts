@@ -12,7 +12,7 @@ function headerOf(headers: unknown, name: string): string | null {
   if (!headers) return null;
   if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name);
   const v = (headers as Record<string, string | string[] | undefined>)[name];
-  return Array.isArray(v) ? v[0] ?? null : v ?? null;
+  return Array.isArray(v) ? (v[0] ?? null) : (v ?? null);
 }
 
 /** The client's address: the socket's, or X-Forwarded-For only as far as TRUST_PROXY says (./client-ip.ts). */

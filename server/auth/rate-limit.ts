@@ -48,8 +48,7 @@ export function createSignInLimiter(client: MongoClient, dbName: string): SignIn
   // Only counts (never refuses): the budget is far above what a 15-minute window can hold.
   const byEmail = new RateLimiterMongo({ ...common, keyPrefix: 'signin_email', points: 1_000_000_000, duration: SIGNIN_LIMITS.perEmail.duration });
 
-  const wait = (r: RateLimiterRes | null, limit: number) =>
-    r && r.consumedPoints >= limit ? Math.ceil(r.msBeforeNext / 1000) : 0;
+  const wait = (r: RateLimiterRes | null, limit: number) => (r && r.consumedPoints >= limit ? Math.ceil(r.msBeforeNext / 1000) : 0);
 
   return {
     async check(email, ip) {
@@ -74,6 +73,9 @@ export function createSignInLimiter(client: MongoClient, dbName: string): SignIn
 }
 
 export async function pruneExpired(client: MongoClient, dbName: string): Promise<number> {
-  const r = await client.db(dbName).collection('rate_limits').deleteMany({ expire: { $lte: new Date() } });
+  const r = await client
+    .db(dbName)
+    .collection('rate_limits')
+    .deleteMany({ expire: { $lte: new Date() } });
   return r.deletedCount;
 }

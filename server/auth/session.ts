@@ -61,9 +61,7 @@ export async function resolveRole(db: Db, key: string): Promise<ResolvedRole | n
   const hit = roleCache.get(ck);
   if (hit) return hit.role;
   const doc = await collections.roles(db).findOne({ key });
-  const role: ResolvedRole | null = doc
-    ? { key: doc.key, label: doc.label, builtin: false, permissions: doc.permissions.filter(isPermission) }
-    : null;
+  const role: ResolvedRole | null = doc ? { key: doc.key, label: doc.label, builtin: false, permissions: doc.permissions.filter(isPermission) } : null;
   roleCache.set(ck, { role });
   return role;
 }

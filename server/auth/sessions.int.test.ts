@@ -33,7 +33,7 @@ describe('sessions that end', () => {
     expect(await loadOperator(t.db, phone)).not.toBeNull();
   });
 
-  it('changing one\'s own password ends every session of that operator', async () => {
+  it("changing one's own password ends every session of that operator", async () => {
     const a = await makeAdmin(t.db, 'analyst');
     const other = cookieOf(a);
     const caller = createCaller(createContextInner({ db: t.db, session: cookieOf(a), ip: '127.0.0.1', userAgent: 'vitest' }));
@@ -95,7 +95,11 @@ describe('request budget on tRPC', () => {
     const ca = callerFor(t.db, a);
     let code = 'OK';
     let n = 0;
-    for (; n < 1_300 && code === 'OK'; n++) code = await ca.me.get().then(() => 'OK', (e) => (e as { code: string }).code);
+    for (; n < 1_300 && code === 'OK'; n++)
+      code = await ca.me.get().then(
+        () => 'OK',
+        (e) => (e as { code: string }).code,
+      );
     expect(code).toBe('TOO_MANY_REQUESTS');
     expect(n).toBe(1_201); // RATE_LIMIT_TRPC_PER_MIN default 1,200
     expect((await callerFor(t.db, b).me.get()).email).toBe(b.email);

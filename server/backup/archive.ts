@@ -249,9 +249,7 @@ export async function* readArchive(source: AsyncIterable<Buffer | Uint8Array>): 
           const want = d.CRC instanceof Long ? d.CRC.toBigInt() : BigInt(Number(d.CRC ?? 0));
           const got = st.crc.signed();
           if (want !== got) {
-            throw new ArchiveFormatError(
-              `archive: CRC mismatch in ${collection} (stored ${BigInt.asUintN(64, want).toString(16)}, computed ${st.crc.hex()})`,
-            );
+            throw new ArchiveFormatError(`archive: CRC mismatch in ${collection} (stored ${BigInt.asUintN(64, want).toString(16)}, computed ${st.crc.hex()})`);
           }
           st.done = true;
           out.push({ type: 'eof', db, collection, crc: st.crc.hex(), count: st.count, bytes: st.bytes });

@@ -28,7 +28,9 @@ let storage: DirectoryStorage;
 
 async function snapshot(db: Db, c: string) {
   const docs = await db.collection(c).find({}).sort({ _id: 1 }).toArray();
-  const indexes = (await db.collection(c).listIndexes().toArray()).map((i) => ({ name: i.name, key: i.key, unique: !!i.unique })).sort((a, b) => a.name.localeCompare(b.name));
+  const indexes = (await db.collection(c).listIndexes().toArray())
+    .map((i) => ({ name: i.name, key: i.key, unique: !!i.unique }))
+    .sort((a, b) => a.name.localeCompare(b.name));
   return { docs: docs.map((d) => EJSON.stringify(d, { relaxed: false })), indexes };
 }
 
@@ -72,7 +74,11 @@ describe('round trip', () => {
     original = { users: await snapshot(db, 'users'), blogs: await snapshot(db, 'blogs'), events: await snapshot(db, 'events') };
     backup = await runBackup(db, storage, { collections: ['users', 'blogs', 'events'], trigger: 'manual', note: 'test' });
     expect(backup.status).toBe('complete');
-    expect(backup.collections.map((c) => [c.name, c.count])).toEqual([['users', 2500], ['blogs', 40], ['events', 0]]);
+    expect(backup.collections.map((c) => [c.name, c.count])).toEqual([
+      ['users', 2500],
+      ['blogs', 40],
+      ['events', 0],
+    ]);
     expect(backup.sha256).toMatch(/^[a-f0-9]{64}$/);
     const file = fs.readFileSync(path.join(dir, backup.file));
     expect(file.subarray(0, 2).toString('hex')).toBe('1f8b'); // gzip
@@ -148,13 +154,27 @@ describe('recovery of an interrupted replace', () => {
   it('rolls back a journal still filling (target untouched) and forward one swapping', async () => {
     const before = await snapshot(db, 'blogs');
     await db.collection('__restore_tmp_blogs').insertOne({ half: true });
-    await bk.journal(db).insertOne({ _id: 'j-fill', state: 'filling', backupId: 'x', items: [{ collection: 'blogs', temp: '__restore_tmp_blogs', expected: 40, swapped: false }], createdAt: new Date(), updatedAt: new Date() });
+    await bk.journal(db).insertOne({
+      _id: 'j-fill',
+      state: 'filling',
+      backupId: 'x',
+      items: [{ collection: 'blogs', temp: '__restore_tmp_blogs', expected: 40, swapped: false }],
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    });
     expect(await recoverRestores(db)).toEqual({ rolledBack: 1, rolledForward: 0 });
     expect(await snapshot(db, 'blogs')).toEqual(before);
     expect(await db.listCollections({ name: '__restore_tmp_blogs' }).toArray()).toEqual([]);
 
     await db.collection('__restore_tmp_events').insertMany([{ n: 1 }, { n: 2 }]);
-    await bk.journal(db).insertOne({ _id: 'j-swap', state: 'swapping', backupId: 'x', items: [{ collection: 'events', temp: '__restore_tmp_events', expected: 2, swapped: false }], createdAt: new Date(), updatedAt: new Date() });
+    await bk.journal(db).insertOne({
+      _id: 'j-swap',
+      state: 'swapping',
+      backupId: 'x',
+      items: [{ collection: 'events', temp: '__restore_tmp_events', expected: 2, swapped: false }],
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    });
     expect(await recoverRestores(db)).toEqual({ rolledBack: 0, rolledForward: 1 });
     expect(await db.collection('events').countDocuments()).toBe(2);
     expect((await bk.journal(db).findOne({ _id: 'j-swap' }))?.state).toBe('done');
@@ -184,7 +204,9 @@ describe('retention', () => {
     const now = new Date('2026-06-30T12:00:00Z');
     const mk = async (daysAgo: number, verified: boolean) => {
       const b = await runBackup(db, storage, { collections: ['events'], trigger: 'schedule' });
-      await bk.backups(db).updateOne({ _id: b._id }, { $set: { createdAt: new Date(now.getTime() - daysAgo * 86_400_000), verifyStatus: verified ? 'ok' : null } });
+      await bk
+        .backups(db)
+        .updateOne({ _id: b._id }, { $set: { createdAt: new Date(now.getTime() - daysAgo * 86_400_000), verifyStatus: verified ? 'ok' : null } });
       return b._id;
     };
     const oldVerified = await mk(20, true); // too old, but the newest verified: kept
@@ -237,7 +259,9 @@ describe('locks and the service', () => {
     expect((await caller.backup.list({ limit: 5 }))[0].id).toBe(backupId);
 
     await expect(callerFor(db, admin).backup.restore({ id: backupId, mode: 'replace', confirm: 'blogs' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await expect(caller.backup.restore({ id: backupId, mode: 'replace', collections: ['blogs'], confirm: 'users' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(caller.backup.restore({ id: backupId, mode: 'replace', collections: ['blogs'], confirm: 'users' })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
     await db.collection('blogs').insertOne({ title: 'extra' });
     const r = await caller.backup.restore({ id: backupId, mode: 'replace', collections: ['blogs'], confirm: 'blogs' });
     const rj = await waitForJob(db, r.jobId);
@@ -289,7 +313,10 @@ describe('download', () => {
     expect(withKeys.collections).toMatchObject([{ name: 'analytics_api_keys', count: 1 }]);
 
     for (const b of [withAdmins, withKeys]) {
-      await expect(openBackupFile(db, b._id, builtinRole('admin'))).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/backup\.download\.credentials/) });
+      await expect(openBackupFile(db, b._id, builtinRole('admin'))).rejects.toMatchObject({
+        code: 'FORBIDDEN',
+        message: expect.stringMatching(/backup\.download\.credentials/),
+      });
       const f = await openBackupFile(db, b._id, builtinRole('super_admin'));
       expect(f.size).toBeGreaterThan(0);
       f.stream.destroy();
@@ -306,7 +333,12 @@ describe('download', () => {
 /** An archive of one namespace per name (one small document each), gzipped. */
 function archiveOf(dbName: string, names: string[]): Buffer {
   const enc = new ArchiveEncoder(dbName);
-  const parts = [enc.begin({ concurrent_collections: 1, server_version: 'test', tool_version: 'test' }, names.map((collection) => ({ collection, indexes: [] })))];
+  const parts = [
+    enc.begin(
+      { concurrent_collections: 1, server_version: 'test', tool_version: 'test' },
+      names.map((collection) => ({ collection, indexes: [] })),
+    ),
+  ];
   for (const n of names) {
     parts.push(enc.startCollection(n), enc.documents([BSON.serialize({ _id: new ObjectId(), a: 1 })]), enc.endCollection().buffer);
   }
@@ -317,7 +349,10 @@ describe('upload limits', () => {
   it('a small gzip bomb (valid prelude, then ~200 MB of zeros in 1 MB documents) is refused at the decompression cap', async () => {
     const { importUpload } = await import('./service');
     const enc = new ArchiveEncoder('acube');
-    const head = Buffer.concat([enc.begin({ concurrent_collections: 1, server_version: 'test', tool_version: 'test' }, [{ collection: 'blogs', indexes: [] }]), enc.startCollection('blogs')]);
+    const head = Buffer.concat([
+      enc.begin({ concurrent_collections: 1, server_version: 'test', tool_version: 'test' }, [{ collection: 'blogs', indexes: [] }]),
+      enc.startCollection('blogs'),
+    ]);
     const doc = BSON.serialize({ z: new BSON.Binary(Buffer.alloc(1024 * 1024 - 64)) });
     const block = gzipSync(Buffer.concat(Array.from({ length: 64 }, () => doc)), { level: 9 }); // 64 MB → ~64 KB
     // gzip members concatenate: 3 × 64 MB + the head, about 200 KB on the wire.
@@ -325,7 +360,10 @@ describe('upload limits', () => {
     expect(bomb.length).toBeLessThan(1024 * 1024);
     const before = await bk.backups(db).countDocuments();
     const started = Date.now();
-    await expect(importUpload(db, [bomb], null)).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/decompresses to more than 64 MB/) });
+    await expect(importUpload(db, [bomb], null)).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/decompresses to more than 64 MB/),
+    });
     console.log(`[upload limits] gzip bomb of ${bomb.length} bytes refused in ${Date.now() - started} ms`);
     expect(await bk.backups(db).countDocuments()).toBe(before);
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.partial'))).toEqual([]);
@@ -335,14 +373,20 @@ describe('upload limits', () => {
     const { importUpload } = await import('./service');
     const b = await runBackup(db, storage, { collections: ['blogs'], trigger: 'manual' });
     const bytes = fs.readFileSync(path.join(dir, b.file));
-    await expect(importUpload(db, [bytes], null, '', { maxRawBytes: 1024 ** 3, maxDocs: 10 })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/more than 10 documents/) });
+    await expect(importUpload(db, [bytes], null, '', { maxRawBytes: 1024 ** 3, maxDocs: 10 })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/more than 10 documents/),
+    });
     expect((await importUpload(db, [bytes], null, '', { maxRawBytes: 1024 ** 3, maxDocs: 1000 })).totalDocs).toBe(b.totalDocs);
   });
 
   it('an archive of only foreign names (../x, system.users, admin.$cmd) is refused, not listed empty', async () => {
     const { importUpload } = await import('./service');
     const before = await bk.backups(db).countDocuments();
-    await expect(importUpload(db, [archiveOf('admin', ['../x', 'system.users', '$cmd'])], null)).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/no collection this app backs up/) });
+    await expect(importUpload(db, [archiveOf('admin', ['../x', 'system.users', '$cmd'])], null)).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/no collection this app backs up/),
+    });
     expect(await bk.backups(db).countDocuments()).toBe(before);
     // foreign names beside an allowed one are ignored, and not counted
     const up = await importUpload(db, [archiveOf('acube', ['blogs', 'system.users'])], null);

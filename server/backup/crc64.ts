@@ -62,8 +62,14 @@ export class Crc64 {
     while (n - i >= 8) {
       const a = (lo ^ (buf[i] | (buf[i + 1] << 8) | (buf[i + 2] << 16) | (buf[i + 3] << 24))) >>> 0;
       const b = (hi ^ (buf[i + 4] | (buf[i + 5] << 8) | (buf[i + 6] << 16) | (buf[i + 7] << 24))) >>> 0;
-      const b0 = a & 0xff, b1 = (a >>> 8) & 0xff, b2 = (a >>> 16) & 0xff, b3 = a >>> 24;
-      const b4 = b & 0xff, b5 = (b >>> 8) & 0xff, b6 = (b >>> 16) & 0xff, b7 = b >>> 24;
+      const b0 = a & 0xff,
+        b1 = (a >>> 8) & 0xff,
+        b2 = (a >>> 16) & 0xff,
+        b3 = a >>> 24;
+      const b4 = b & 0xff,
+        b5 = (b >>> 8) & 0xff,
+        b6 = (b >>> 16) & 0xff,
+        b7 = b >>> 24;
       hi = h7[b0] ^ h6[b1] ^ h5[b2] ^ h4[b3] ^ h3[b4] ^ h2[b5] ^ h1[b6] ^ h0[b7];
       lo = l7[b0] ^ l6[b1] ^ l5[b2] ^ l4[b3] ^ l3[b4] ^ l2[b5] ^ l1[b6] ^ l0[b7];
       i += 8;
@@ -80,7 +86,7 @@ export class Crc64 {
 
   /** The checksum as an unsigned 64-bit BigInt. */
   bigint(): bigint {
-    return (BigInt((~this.hi) >>> 0) << 32n) | BigInt((~this.lo) >>> 0);
+    return (BigInt(~this.hi >>> 0) << 32n) | BigInt(~this.lo >>> 0);
   }
 
   /** The checksum as a signed 64-bit BigInt (how mongodump stores it: BSON int64). */

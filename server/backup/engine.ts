@@ -115,7 +115,12 @@ export async function runBackup(db: Db, storage: BackupStorage, opts: RunBackupO
     // SQLite row count on the embedded FerretDB — 4 ms for 20,000 documents against 2.2 s to read them), the
     // previous complete backup's count when that fails. Each collection's estimate is replaced by its real count
     // once copied and never sits below what was already copied, so the total never reads "48,573 / ~4,300".
-    const previous = await bk.backups(db).find({ status: 'complete' }, { projection: { collections: 1 } }).sort({ createdAt: -1 }).limit(5).toArray();
+    const previous = await bk
+      .backups(db)
+      .find({ status: 'complete' }, { projection: { collections: 1 } })
+      .sort({ createdAt: -1 })
+      .limit(5)
+      .toArray();
     const lastCount = (c: string) => previous.map((p) => p.collections.find((x) => x.name === c)?.count).find((n) => n !== undefined) ?? 0;
     const estimateOf = async (c: string) => {
       try {
@@ -141,7 +146,12 @@ export async function runBackup(db: Db, storage: BackupStorage, opts: RunBackupO
       if (!gzip.write(b)) await Promise.race([once(gzip, 'drain'), done]);
     };
     const enc = new ArchiveEncoder(db.databaseName);
-    await write(enc.begin({ concurrent_collections: 1, server_version: version, tool_version: TOOL_VERSION }, metas.map((m) => ({ collection: m.collection, indexes: m.indexes }))));
+    await write(
+      enc.begin(
+        { concurrent_collections: 1, server_version: version, tool_version: TOOL_VERSION },
+        metas.map((m) => ({ collection: m.collection, indexes: m.indexes })),
+      ),
+    );
 
     const entries: BackupCollectionEntry[] = [];
     let docsDone = 0;
@@ -197,7 +207,10 @@ export async function runBackup(db: Db, storage: BackupStorage, opts: RunBackupO
   } catch (e) {
     await writer.abort().catch(() => undefined);
     const msg = e instanceof Error ? e.message : String(e);
-    await bk.backups(db).updateOne({ _id: id }, { $set: { status: 'failed', error: msg, finishedAt: new Date(), durationMs: Date.now() - started } }).catch(() => undefined);
+    await bk
+      .backups(db)
+      .updateOne({ _id: id }, { $set: { status: 'failed', error: msg, finishedAt: new Date(), durationMs: Date.now() - started } })
+      .catch(() => undefined);
     throw e;
   }
 }
@@ -275,7 +288,8 @@ export async function scanArchive(
         await onHeader?.(ev.collections);
       } else if (ev.type === 'docs') {
         docsSeen += ev.docs.length;
-        if (limits.maxDocs !== undefined && docsSeen > limits.maxDocs) throw new ArchiveLimitError(`archive: holds more than ${limits.maxDocs} documents, the limit for this upload`);
+        if (limits.maxDocs !== undefined && docsSeen > limits.maxDocs)
+          throw new ArchiveLimitError(`archive: holds more than ${limits.maxDocs} documents, the limit for this upload`);
         await onDocs?.(ev.collection, ev.docs);
       } else {
         result.collections.push({ name: ev.collection, count: ev.count, rawBytes: ev.bytes, crc: ev.crc, indexes: metas.get(ev.collection)?.indexes ?? [] });
@@ -317,7 +331,8 @@ export async function verifyBackup(db: Db, storage: BackupStorage, backup: Backu
     });
     progress({ collection: null, docsDone, collectionsDone: backup.collections.length });
     const problems: string[] = [];
-    if (backup.sha256 && res.sha256 !== backup.sha256) problems.push(`SHA-256 differs (file ${res.sha256.slice(0, 12)}…, manifest ${backup.sha256.slice(0, 12)}…)`);
+    if (backup.sha256 && res.sha256 !== backup.sha256)
+      problems.push(`SHA-256 differs (file ${res.sha256.slice(0, 12)}…, manifest ${backup.sha256.slice(0, 12)}…)`);
     const cols = backup.collections.map((m) => {
       const got = res.collections.find((c) => c.name === m.name);
       const ok = !!got && got.count === m.count && got.crc === m.crc;
@@ -329,10 +344,9 @@ export async function verifyBackup(db: Db, storage: BackupStorage, backup: Backu
   } catch (e) {
     report = { ok: false, error: e instanceof Error ? e.message : String(e), sha256: null, collections: [] };
   }
-  await bk.backups(db).updateOne(
-    { _id: backup._id },
-    { $set: { verifiedAt: new Date(), verifyStatus: report.ok ? 'ok' : 'failed', verifyError: report.error } },
-  );
+  await bk
+    .backups(db)
+    .updateOne({ _id: backup._id }, { $set: { verifiedAt: new Date(), verifyStatus: report.ok ? 'ok' : 'failed', verifyError: report.error } });
   return report;
 }
 
@@ -480,7 +494,12 @@ export async function restoreBackup(db: Db, storage: BackupStorage, backup: Back
     await scanArchive(await storage.openRead(backup.file), async (collection, docs) => {
       const rep = repOf.get(collection);
       if (!rep) return;
-      const p = insertUnordered(db, collection, docs.map((d) => BSON.deserialize(d, DESER)), rep).then(() => {
+      const p = insertUnordered(
+        db,
+        collection,
+        docs.map((d) => BSON.deserialize(d, DESER)),
+        rep,
+      ).then(() => {
         docsDone += docs.length;
         progress({ collection, docsDone });
       });
@@ -496,7 +515,11 @@ export async function restoreBackup(db: Db, storage: BackupStorage, backup: Back
   await recoverRestores(db);
   const journalId = opts.journalId ?? new ObjectId().toHexString();
   const items = entries.map((e) => ({ collection: e.name, temp: tempName(e.name), expected: e.count, swapped: false }));
-  for (const it of items) await db.collection(it.temp).drop().catch(() => undefined);
+  for (const it of items)
+    await db
+      .collection(it.temp)
+      .drop()
+      .catch(() => undefined);
   const now = new Date();
   await bk.journal(db).insertOne({ _id: journalId, state: 'filling', backupId: backup._id, items, createdAt: now, updatedAt: now });
 
@@ -507,7 +530,12 @@ export async function restoreBackup(db: Db, storage: BackupStorage, backup: Back
   await scanArchive(await storage.openRead(backup.file), async (collection, docs) => {
     const rep = repOf.get(collection);
     if (!rep) return;
-    const p = insertUnordered(db, tempName(collection), docs.map((d) => BSON.deserialize(d, DESER)), rep).then(() => {
+    const p = insertUnordered(
+      db,
+      tempName(collection),
+      docs.map((d) => BSON.deserialize(d, DESER)),
+      rep,
+    ).then(() => {
       docsDone += docs.length;
       progress({ collection, docsDone });
       if (rep.failed || rep.skipped) throw new Error(`Writing ${collection} failed: ${rep.failures[0] ?? 'duplicate keys'}`);
@@ -560,7 +588,11 @@ function sameDocument(a: Buffer, b: Buffer): boolean {
 }
 
 async function rollBack(db: Db, journalId: string, items: JournalDoc['items']) {
-  for (const it of items) await db.collection(it.temp).drop().catch(() => undefined);
+  for (const it of items)
+    await db
+      .collection(it.temp)
+      .drop()
+      .catch(() => undefined);
   await bk.journal(db).updateOne({ _id: journalId }, { $set: { state: 'rolled_back', updatedAt: new Date() } });
 }
 
@@ -598,7 +630,10 @@ export async function finishSwap(db: Db, journalId: string): Promise<void> {
 export async function recoverRestores(db: Db): Promise<{ rolledBack: number; rolledForward: number }> {
   let rolledBack = 0;
   let rolledForward = 0;
-  for (const j of await bk.journal(db).find({ state: { $in: ['filling', 'swapping'] } }).toArray()) {
+  for (const j of await bk
+    .journal(db)
+    .find({ state: { $in: ['filling', 'swapping'] } })
+    .toArray()) {
     if (j.state === 'filling') {
       await rollBack(db, j._id, j.items);
       rolledBack++;

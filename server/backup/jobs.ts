@@ -16,7 +16,18 @@ const running = new Map<string, Promise<void>>();
 
 /** What a live `job` event carries (the Backups page merges it into its job list; `result` comes with a refetch). */
 export function jobLiveData(j: JobDoc) {
-  return { id: j._id, kind: j.kind, status: j.status, backupId: j.backupId, mode: j.mode ?? null, collections: j.collections, startedAt: j.startedAt, finishedAt: j.finishedAt, progress: j.progress, error: j.error };
+  return {
+    id: j._id,
+    kind: j.kind,
+    status: j.status,
+    backupId: j.backupId,
+    mode: j.mode ?? null,
+    collections: j.collections,
+    startedAt: j.startedAt,
+    finishedAt: j.finishedAt,
+    progress: j.progress,
+    error: j.error,
+  };
 }
 
 /** Publishes the job's current state to holders of backup.read (live progress, server/live). Never throws. */
@@ -80,7 +91,8 @@ export function progressWriter(db: Db, jobId: string) {
     const set: Record<string, unknown> = { heartbeatAt: new Date() };
     for (const [k, v] of Object.entries(state)) set[`progress.${k}`] = v;
     pending = pending.then(() =>
-      bk.jobs(db)
+      bk
+        .jobs(db)
         .updateOne({ _id: jobId, status: 'running' }, { $set: set })
         .then(() => announceJob(db, jobId))
         .catch(() => undefined),
@@ -141,16 +153,20 @@ export async function waitForJob(db: Db, jobId: string): Promise<JobDoc> {
 
 /** Marks jobs whose process stopped beating as failed. */
 export async function failStaleJobs(db: Db, now = new Date()): Promise<number> {
-  const r = await bk.jobs(db).updateMany(
-    { status: 'running', heartbeatAt: { $lt: new Date(now.getTime() - STALE_JOB_MS) } },
-    { $set: { status: 'failed', finishedAt: now, error: 'Interrupted: the server stopped while this job was running.', 'progress.phase': 'failed' } },
-  );
+  const r = await bk
+    .jobs(db)
+    .updateMany(
+      { status: 'running', heartbeatAt: { $lt: new Date(now.getTime() - STALE_JOB_MS) } },
+      { $set: { status: 'failed', finishedAt: now, error: 'Interrupted: the server stopped while this job was running.', 'progress.phase': 'failed' } },
+    );
   return r.modifiedCount;
 }
 
 export function heartbeat(db: Db, jobId: string): () => void {
   const t = setInterval(() => {
-    bk.jobs(db).updateOne({ _id: jobId }, { $set: { heartbeatAt: new Date() } }).catch(() => undefined);
+    bk.jobs(db)
+      .updateOne({ _id: jobId }, { $set: { heartbeatAt: new Date() } })
+      .catch(() => undefined);
   }, 20_000);
   t.unref?.();
   return () => clearInterval(t);

@@ -27,7 +27,10 @@ const oldPrints: Record<string, string> = {};
 
 async function resetToOld() {
   for (const c of COLLS) {
-    await db.collection(c).drop().catch(() => undefined);
+    await db
+      .collection(c)
+      .drop()
+      .catch(() => undefined);
     await db.collection(c).insertMany(oldDocs[c].map((d) => ({ ...d })));
   }
 }

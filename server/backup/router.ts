@@ -8,11 +8,17 @@ const actor = (ctx: { operator: { admin: { _id: { toHexString(): string }; email
 });
 
 export const backupRouter = router({
-  list: permissionProcedure('backup.read').input(listInput).query(({ ctx, input }) => svc.listBackups(ctx.db, input.limit)),
-  get: permissionProcedure('backup.read').input(idInput).query(({ ctx, input }) => svc.getBackup(ctx.db, input.id)),
+  list: permissionProcedure('backup.read')
+    .input(listInput)
+    .query(({ ctx, input }) => svc.listBackups(ctx.db, input.limit)),
+  get: permissionProcedure('backup.read')
+    .input(idInput)
+    .query(({ ctx, input }) => svc.getBackup(ctx.db, input.id)),
   collections: permissionProcedure('backup.read').query(({ ctx }) => svc.availableCollections(ctx.db)),
   stats: permissionProcedure('backup.read').query(({ ctx }) => svc.backupStats(ctx.db)),
-  job: permissionProcedure('backup.read').input(jobInput).query(({ ctx, input }) => svc.getJob(ctx.db, input.jobId)),
+  job: permissionProcedure('backup.read')
+    .input(jobInput)
+    .query(({ ctx, input }) => svc.getJob(ctx.db, input.jobId)),
   jobs: permissionProcedure('backup.read').query(({ ctx }) => svc.activeJobs(ctx.db)),
   create: permissionProcedure('backup.create')
     .input(createInput)

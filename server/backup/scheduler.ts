@@ -26,7 +26,14 @@ export async function runScheduledBackup(db: Db, scheduledAt: Date): Promise<'ra
     const { jobId, backupId } = await startBackup(db, { note: 'Scheduled backup' }, null, 'schedule');
     const job = await waitForJob(db, jobId);
     const retention = job.status === 'succeeded' ? await applyRetention(db) : null;
-    await writeAudit(db, { actor: null, action: 'backup.scheduled', target: { type: 'backup', id: backupId }, details: { status: job.status, error: job.error, retention }, result: job.status === 'succeeded' ? 'success' : 'failure', error: job.error });
+    await writeAudit(db, {
+      actor: null,
+      action: 'backup.scheduled',
+      target: { type: 'backup', id: backupId },
+      details: { status: job.status, error: job.error, retention },
+      result: job.status === 'succeeded' ? 'success' : 'failure',
+      error: job.error,
+    });
   } catch (e) {
     await writeAudit(db, { actor: null, action: 'backup.scheduled', target: null, result: 'failure', error: (e as Error).message });
   }
@@ -58,11 +65,15 @@ export async function startScheduler(): Promise<void> {
   if (g.__acubeBackupScheduler?.poll) return;
   const st = (g.__acubeBackupScheduler ??= {});
   st.poll = setInterval(() => {
-    getDb().then(arm).catch(() => undefined);
+    getDb()
+      .then(arm)
+      .catch(() => undefined);
   }, 60_000);
   st.poll.unref?.();
   g.__acubeBackupScheduleChanged = () => {
-    getDb().then(arm).catch(() => undefined);
+    getDb()
+      .then(arm)
+      .catch(() => undefined);
   };
   try {
     const db = await getDb();

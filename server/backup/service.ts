@@ -9,7 +9,17 @@ import type { Readable } from 'node:stream';
 import { AppError } from '../errors';
 import { can, type ResolvedRole } from '../permissions';
 import { defaultStorage, type BackupStorage } from './storage';
-import { bk, backupableCollections, CREDENTIAL_COLLECTIONS, DEFAULT_SCHEDULE, holdsCredentials, isBackupable, type BackupDoc, type JobDoc, type ScheduleDoc } from './model';
+import {
+  bk,
+  backupableCollections,
+  CREDENTIAL_COLLECTIONS,
+  DEFAULT_SCHEDULE,
+  holdsCredentials,
+  isBackupable,
+  type BackupDoc,
+  type JobDoc,
+  type ScheduleDoc,
+} from './model';
 import { lockCollections } from '../db/locks';
 import { createJob, failStaleJobs, heartbeat, progressWriter, runInBackground } from './jobs';
 import { ArchiveLimitError, recoverRestores, restoreBackup, runBackup, scanArchive, verifyBackup, type RestoreReport } from './engine';
@@ -53,7 +63,19 @@ function dto(b: BackupDoc) {
 export type BackupDto = ReturnType<typeof dto>;
 
 function jobDto(j: JobDoc) {
-  return { id: j._id, kind: j.kind, status: j.status, backupId: j.backupId, mode: j.mode ?? null, collections: j.collections, startedAt: j.startedAt, finishedAt: j.finishedAt, progress: j.progress, result: j.result as RestoreReport | Record<string, unknown> | null, error: j.error };
+  return {
+    id: j._id,
+    kind: j.kind,
+    status: j.status,
+    backupId: j.backupId,
+    mode: j.mode ?? null,
+    collections: j.collections,
+    startedAt: j.startedAt,
+    finishedAt: j.finishedAt,
+    progress: j.progress,
+    result: j.result as RestoreReport | Record<string, unknown> | null,
+    error: j.error,
+  };
 }
 export type JobDto = ReturnType<typeof jobDto>;
 
@@ -109,7 +131,14 @@ export async function getBackup(db: Db, id: string) {
     ...dto(b),
     sourceDb: b.sourceDb,
     serverVersion: b.serverVersion,
-    indexes: Object.fromEntries(b.collections.map((c) => [c.name, (BSON.EJSON.parse(c.indexesJson, { relaxed: true }) as { name: string; key: unknown; unique?: boolean }[]).map((ix: { name: string; key: unknown; unique?: boolean }) => ({ name: ix.name, key: JSON.stringify(ix.key), unique: !!ix.unique }))])),
+    indexes: Object.fromEntries(
+      b.collections.map((c) => [
+        c.name,
+        (BSON.EJSON.parse(c.indexesJson, { relaxed: true }) as { name: string; key: unknown; unique?: boolean }[]).map(
+          (ix: { name: string; key: unknown; unique?: boolean }) => ({ name: ix.name, key: JSON.stringify(ix.key), unique: !!ix.unique }),
+        ),
+      ]),
+    ),
   };
 }
 
@@ -120,7 +149,12 @@ export async function getJob(db: Db, jobId: string) {
 }
 
 export async function activeJobs(db: Db) {
-  const rows = await bk.jobs(db).find({ $or: [{ status: 'running' }, { finishedAt: { $gt: new Date(Date.now() - 10 * 60_000) } }] }).sort({ startedAt: -1 }).limit(10).toArray();
+  const rows = await bk
+    .jobs(db)
+    .find({ $or: [{ status: 'running' }, { finishedAt: { $gt: new Date(Date.now() - 10 * 60_000) } }] })
+    .sort({ startedAt: -1 })
+    .limit(10)
+    .toArray();
   return rows.map(jobDto);
 }
 
@@ -149,7 +183,11 @@ export async function startRestore(db: Db, input: RestoreInput, actor: Actor, ro
   if (missing.length) throw new AppError('BAD_REQUEST', `Not in this backup: ${missing.join(', ')}`);
   if (input.mode === 'replace') {
     if (!can(role, 'backup.restore.replace')) throw new AppError('FORBIDDEN', 'Replace-restore needs the permission "backup.restore.replace".');
-    const typed = (input.confirm ?? '').split(/[\s,]+/).filter(Boolean).sort().join(',');
+    const typed = (input.confirm ?? '')
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .sort()
+      .join(',');
     if (typed !== [...chosen].sort().join(',')) {
       throw new AppError('BAD_REQUEST', `To confirm, type the collection names that will be replaced: ${chosen.join(', ')}`);
     }
@@ -174,7 +212,12 @@ export async function startRestore(db: Db, input: RestoreInput, actor: Actor, ro
         progress,
         beforeReplace: async (cols) => {
           progress({ phase: 'safety backup' });
-          const safety = await runBackup(db, storage(), { collections: cols, trigger: 'safety', note: `Automatic safety backup before replacing ${cols.join(', ')} from ${b._id}`, by: actor });
+          const safety = await runBackup(db, storage(), {
+            collections: cols,
+            trigger: 'safety',
+            note: `Automatic safety backup before replacing ${cols.join(', ')} from ${b._id}`,
+            by: actor,
+          });
           return safety._id;
         },
       });
@@ -204,11 +247,18 @@ export async function deleteBackup(db: Db, id: string) {
 async function retentionPlan(db: Db, now: Date) {
   const s = await getSchedule(db);
   // Archives (audit retention) hold the only copy of removed entries: never removed by backup retention.
-  const complete = await bk.backups(db).find({ status: 'complete', trigger: { $ne: 'archive' } }).sort({ createdAt: -1 }).toArray();
+  const complete = await bk
+    .backups(db)
+    .find({ status: 'complete', trigger: { $ne: 'archive' } })
+    .sort({ createdAt: -1 })
+    .toArray();
   const newestVerified = complete.find((b) => b.verifyStatus === 'ok');
   const cutoff = now.getTime() - s.retentionDays * 86_400_000;
   const doomed = complete.filter((b, i) => b._id !== newestVerified?._id && (i >= s.retentionCount || b.createdAt.getTime() < cutoff));
-  const failed = await bk.backups(db).find({ status: 'failed', createdAt: { $lt: new Date(now.getTime() - 86_400_000) } }).toArray();
+  const failed = await bk
+    .backups(db)
+    .find({ status: 'failed', createdAt: { $lt: new Date(now.getTime() - 86_400_000) } })
+    .toArray();
   return { s, complete, doomed, failed };
 }
 
@@ -264,11 +314,23 @@ export async function setSchedule(db: Db, input: ScheduleInput, actor: Actor) {
 
 export async function scheduleView(db: Db) {
   const s = await getSchedule(db);
-  return { enabled: s.enabled, cron: s.cron, retentionDays: s.retentionDays, retentionCount: s.retentionCount, updatedAt: s.updatedAt, updatedBy: s.updatedBy, nextRun: nextRun(s.cron, s.enabled) };
+  return {
+    enabled: s.enabled,
+    cron: s.cron,
+    retentionDays: s.retentionDays,
+    retentionCount: s.retentionCount,
+    updatedAt: s.updatedAt,
+    updatedBy: s.updatedBy,
+    nextRun: nextRun(s.cron, s.enabled),
+  };
 }
 
 export async function backupStats(db: Db) {
-  const all = await bk.backups(db).find({}, { projection: { collections: 0 } }).sort({ createdAt: -1 }).toArray();
+  const all = await bk
+    .backups(db)
+    .find({}, { projection: { collections: 0 } })
+    .sort({ createdAt: -1 })
+    .toArray();
   const complete = all.filter((b) => b.status === 'complete');
   const s = await getSchedule(db);
   return {
@@ -288,14 +350,24 @@ export async function backupStats(db: Db) {
 /** For the dashboard widget registry (issue 5). */
 export async function backupHealthSummary(db: Db) {
   const s = await backupStats(db);
-  return { lastSuccess: s.lastSuccess, lastFailure: s.lastFailure, nextScheduledRun: s.nextRun, count: s.complete, storageUsedBytes: s.storageUsedBytes, newestVerified: s.newestVerified };
+  return {
+    lastSuccess: s.lastSuccess,
+    lastFailure: s.lastFailure,
+    nextScheduledRun: s.nextRun,
+    count: s.complete,
+    storageUsedBytes: s.storageUsedBytes,
+    newestVerified: s.newestVerified,
+  };
 }
 
 /** Start-up recovery: unfinished replace restores, interrupted jobs and backups, stale temp files. */
 export async function recoverOnStartup(db: Db) {
   const restores = await recoverRestores(db);
   const jobs = await failStaleJobs(db);
-  const stale = await bk.backups(db).find({ status: 'running', createdAt: { $lt: new Date(Date.now() - 2 * 60_000) } }).toArray();
+  const stale = await bk
+    .backups(db)
+    .find({ status: 'running', createdAt: { $lt: new Date(Date.now() - 2 * 60_000) } })
+    .toArray();
   for (const b of stale) {
     const active = b.jobId ? await bk.jobs(db).findOne({ _id: b.jobId, status: 'running' }) : null;
     if (active) continue;
@@ -408,7 +480,13 @@ export async function importUpload(
     createdAt: now,
     finishedAt: now,
     durationMs: 0,
-    collections: kept.map((c) => ({ name: c.name, count: c.count, rawBytes: c.rawBytes, crc: c.crc, indexesJson: BSON.EJSON.stringify(c.indexes, { relaxed: false }) })),
+    collections: kept.map((c) => ({
+      name: c.name,
+      count: c.count,
+      rawBytes: c.rawBytes,
+      crc: c.crc,
+      indexesJson: BSON.EJSON.stringify(c.indexes, { relaxed: false }),
+    })),
     totalDocs: kept.reduce((a, c) => a + c.count, 0),
     rawBytes: kept.reduce((a, c) => a + c.rawBytes, 0),
     sizeBytes: res.sizeBytes,

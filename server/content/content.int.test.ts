@@ -31,7 +31,17 @@ function fieldsFor(type: ContentType, title: string): any {
   const common = { title, slug: '', body: '# Hello\n\nBody', excerpt: 'An excerpt', tags: ['wellbeing'], coverImageUrl: '' };
   if (type === 'blogs') return { ...common, author: 'Dr. Test' };
   if (type === 'events')
-    return { ...common, category: 'workshop' as const, startsAt: new Date('2027-01-10T10:00:00Z'), endsAt: new Date('2027-01-10T12:00:00Z'), location: 'Pune', online: false, onlineUrl: '', capacity: 2, price: 0 };
+    return {
+      ...common,
+      category: 'workshop' as const,
+      startsAt: new Date('2027-01-10T10:00:00Z'),
+      endsAt: new Date('2027-01-10T12:00:00Z'),
+      location: 'Pune',
+      online: false,
+      onlineUrl: '',
+      capacity: 2,
+      price: 0,
+    };
   return { ...common, department: 'Clinical', location: 'Remote', employmentType: 'full_time' as const, closesAt: null };
 }
 
@@ -54,7 +64,9 @@ describe('content editing', () => {
     const b = await create('blogs', 'Sleep & Anxiety: A Guide');
     expect(b.slug).toBe('sleep-anxiety-a-guide-2');
     // an explicit slug already in use is refused on the field
-    const taken = await code(cm().content.save({ type: 'blogs', id: b.id, version: b.version, fields: { ...fieldsFor('blogs', 'x'), slug: 'sleep-anxiety-a-guide' } }));
+    const taken = await code(
+      cm().content.save({ type: 'blogs', id: b.id, version: b.version, fields: { ...fieldsFor('blogs', 'x'), slug: 'sleep-anxiety-a-guide' } }),
+    );
     expect(taken).toBe('BAD_REQUEST');
     const revs = await cm().content.revisions({ type: 'blogs', id: a.id });
     expect(revs.map((r) => r.action)).toEqual(['create']);
@@ -65,11 +77,21 @@ describe('content editing', () => {
 
   it('a stale save is a CONFLICT carrying the current version; nothing is overwritten', async () => {
     const a = await create('blogs', 'Concurrent post');
-    const first = await cm().content.save({ type: 'blogs', id: a.id, version: 1, fields: { ...fieldsFor('blogs', 'Concurrent post'), body: 'Alice was here' } });
+    const first = await cm().content.save({
+      type: 'blogs',
+      id: a.id,
+      version: 1,
+      fields: { ...fieldsFor('blogs', 'Concurrent post'), body: 'Alice was here' },
+    });
     expect(first.version).toBe(2);
     let details: { kind?: string; currentVersion?: number; current?: { fields: { body: string } } } | undefined;
     try {
-      await callerFor(t.db, admins.admin).content.save({ type: 'blogs', id: a.id, version: 1, fields: { ...fieldsFor('blogs', 'Concurrent post'), body: 'Bob was here' } });
+      await callerFor(t.db, admins.admin).content.save({
+        type: 'blogs',
+        id: a.id,
+        version: 1,
+        fields: { ...fieldsFor('blogs', 'Concurrent post'), body: 'Bob was here' },
+      });
     } catch (e) {
       expect((e as TRPCError).code).toBe('CONFLICT');
       details = ((e as TRPCError).cause as { details?: typeof details }).details;
@@ -80,14 +102,29 @@ describe('content editing', () => {
     const now = await cm().content.get({ type: 'blogs', id: a.id });
     expect(now.fields.body).toBe('Alice was here');
     // Bob merges and saves on top of version 2
-    const merged = await callerFor(t.db, admins.admin).content.save({ type: 'blogs', id: a.id, version: 2, fields: { ...fieldsFor('blogs', 'Concurrent post'), body: 'Alice was here\n\nBob was here' } });
+    const merged = await callerFor(t.db, admins.admin).content.save({
+      type: 'blogs',
+      id: a.id,
+      version: 2,
+      fields: { ...fieldsFor('blogs', 'Concurrent post'), body: 'Alice was here\n\nBob was here' },
+    });
     expect(merged.version).toBe(3);
   });
 
   it('keeps revisions with what changed, and restores one as a new revision', async () => {
     const a = await create('careers', 'Counsellor');
-    const v2 = await cm().content.save({ type: 'careers', id: a.id, version: 1, fields: { ...fieldsFor('careers', 'Senior counsellor'), body: 'Second text' } });
-    const v3 = await cm().content.save({ type: 'careers', id: a.id, version: v2.version, fields: { ...fieldsFor('careers', 'Lead counsellor'), body: 'Third text' } });
+    const v2 = await cm().content.save({
+      type: 'careers',
+      id: a.id,
+      version: 1,
+      fields: { ...fieldsFor('careers', 'Senior counsellor'), body: 'Second text' },
+    });
+    const v3 = await cm().content.save({
+      type: 'careers',
+      id: a.id,
+      version: v2.version,
+      fields: { ...fieldsFor('careers', 'Lead counsellor'), body: 'Third text' },
+    });
     const revs = await cm().content.revisions({ type: 'careers', id: a.id });
     expect(revs.map((r) => r.version)).toEqual([3, 2, 1]);
     expect(revs[0]!.changes.map((c) => c.field).sort()).toEqual(['body', 'title']);
@@ -107,8 +144,26 @@ describe('content editing', () => {
 
   it('a seeded record without version or revisions keeps its previous state as a baseline revision', async () => {
     const _id = new ObjectId();
-    await t.db.collection('blogs').insertOne({ _id, title: 'Old post', slug: 'old-post', author: 'X', excerpt: '', body: 'old body', tags: [], status: 'published', publishedAt: new Date(), views: 3, createdAt: new Date('2026-01-01'), updatedAt: new Date('2026-01-02') });
-    const saved = await cm().content.save({ type: 'blogs', id: String(_id), version: 0, fields: { ...fieldsFor('blogs', 'Old post'), slug: 'old-post', body: 'new body' } });
+    await t.db.collection('blogs').insertOne({
+      _id,
+      title: 'Old post',
+      slug: 'old-post',
+      author: 'X',
+      excerpt: '',
+      body: 'old body',
+      tags: [],
+      status: 'published',
+      publishedAt: new Date(),
+      views: 3,
+      createdAt: new Date('2026-01-01'),
+      updatedAt: new Date('2026-01-02'),
+    });
+    const saved = await cm().content.save({
+      type: 'blogs',
+      id: String(_id),
+      version: 0,
+      fields: { ...fieldsFor('blogs', 'Old post'), slug: 'old-post', body: 'new body' },
+    });
     expect(saved.version).toBe(1);
     const revs = await cm().content.revisions({ type: 'blogs', id: String(_id) });
     expect(revs.map((r) => r.action)).toEqual(['save', 'baseline']);
@@ -117,10 +172,18 @@ describe('content editing', () => {
 
   it('refuses values the data-quality rules reject (through zod and the registry rules)', async () => {
     const a = await create('events', 'Quality event');
-    expect(await code(cm().content.save({ type: 'events', id: a.id, version: 1, fields: { ...fieldsFor('events', 'Quality event'), category: 'party' as never } }))).toBe('BAD_REQUEST');
+    expect(
+      await code(cm().content.save({ type: 'events', id: a.id, version: 1, fields: { ...fieldsFor('events', 'Quality event'), category: 'party' as never } })),
+    ).toBe('BAD_REQUEST');
     expect(await code(cm().content.save({ type: 'events', id: a.id, version: 1, fields: { ...fieldsFor('events', ''), title: '   ' } }))).toBe('BAD_REQUEST');
-    expect(await code(cm().content.save({ type: 'events', id: a.id, version: 1, fields: { ...fieldsFor('events', 'Q'), endsAt: new Date('2027-01-09T00:00:00Z') } }))).toBe('BAD_REQUEST');
-    expect(await code(cm().content.save({ type: 'events', id: a.id, version: 1, fields: { ...fieldsFor('events', 'Q'), coverImageUrl: 'javascript:alert(1)' } }))).toBe('BAD_REQUEST');
+    expect(
+      await code(
+        cm().content.save({ type: 'events', id: a.id, version: 1, fields: { ...fieldsFor('events', 'Q'), endsAt: new Date('2027-01-09T00:00:00Z') } }),
+      ),
+    ).toBe('BAD_REQUEST');
+    expect(
+      await code(cm().content.save({ type: 'events', id: a.id, version: 1, fields: { ...fieldsFor('events', 'Q'), coverImageUrl: 'javascript:alert(1)' } })),
+    ).toBe('BAD_REQUEST');
   });
 
   describe('every transition of every content type, legal and illegal', () => {
@@ -160,7 +223,11 @@ describe('content editing', () => {
     const regs = await cm().content.registrations({ eventId: ev.id });
     expect(regs.capacityLeft).toBe(0);
     expect(regs.counts.waitlisted).toBe(1);
-    expect(regs.items.map((i) => [i.member.name, i.member.email])).toEqual([['••••', '••••'], ['••••', '••••'], ['••••', '••••']]);
+    expect(regs.items.map((i) => [i.member.name, i.member.email])).toEqual([
+      ['••••', '••••'],
+      ['••••', '••••'],
+      ['••••', '••••'],
+    ]);
     expect(regs.items[2]!.waitlistPosition).toBe(1);
     const superRegs = await callerFor(t.db, admins.super_admin).content.registrations({ eventId: ev.id });
     expect(superRegs.items.map((i) => i.member.name)).toEqual(['Member 0', 'Member 1', 'Member 2']);
@@ -171,7 +238,10 @@ describe('content editing', () => {
     expect(res.registrationsCancelled).toBe(3);
     expect(res.noticesQueued).toBe(3);
     expect(await t.db.collection('event_registrations').countDocuments({ eventId, status: 'cancelled', statusReason: 'event_cancelled' })).toBe(3);
-    const notices = await t.db.collection('notices').find({ about: `events:${ev.id}` }).toArray();
+    const notices = await t.db
+      .collection('notices')
+      .find({ about: `events:${ev.id}` })
+      .toArray();
     expect(notices).toHaveLength(3);
     expect(notices.every((n) => n.status === 'pending_messaging' && n.kind === 'event_cancelled' && /Venue unavailable/.test(n.body))).toBe(true);
     const after = await cm().content.registrations({ eventId: ev.id });

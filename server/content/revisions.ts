@@ -23,7 +23,17 @@ export function diffFields(before: Record<string, unknown>, after: Record<string
 
 export async function writeRevision(
   db: Db,
-  r: { type: ContentType; docId: ObjectId; version: number; by: Actor | null; action: RevisionDoc['action']; snapshot: Record<string, unknown>; changes: RevisionDoc['changes']; at?: Date; restoredFrom?: ObjectId },
+  r: {
+    type: ContentType;
+    docId: ObjectId;
+    version: number;
+    by: Actor | null;
+    action: RevisionDoc['action'];
+    snapshot: Record<string, unknown>;
+    changes: RevisionDoc['changes'];
+    at?: Date;
+    restoredFrom?: ObjectId;
+  },
 ): Promise<void> {
   await revisionsColl(db).insertOne({
     _id: new ObjectId(),
@@ -82,7 +92,7 @@ export async function listRevisions(db: Db, type: ContentType, id: string): Prom
     action: d.action,
     snapshot: d.snapshot,
     changes: d.changes,
-    restoredFromVersion: d.restoredFrom ? byId.get(String(d.restoredFrom)) ?? null : null,
+    restoredFromVersion: d.restoredFrom ? (byId.get(String(d.restoredFrom)) ?? null) : null,
   }));
 }
 
@@ -98,8 +108,12 @@ export async function restoreRevision(
   const fields: Record<string, unknown> = {};
   for (const f of EDITABLE[input.type]) fields[f] = rev.snapshot[f];
   for (const f of ['startsAt', 'endsAt', 'closesAt']) if (f in fields && typeof fields[f] === 'string') fields[f] = new Date(fields[f] as string);
-  if (input.type === 'events' && !(fields.startsAt instanceof Date)) throw new AppError('BAD_REQUEST', 'This revision has no start time; it cannot be restored.');
-  const saved = await saveContent(db, op, { type: input.type, id: input.id, version: input.version, fields } as never, audit, { action: 'restore', restoredFrom: rev._id });
+  if (input.type === 'events' && !(fields.startsAt instanceof Date))
+    throw new AppError('BAD_REQUEST', 'This revision has no start time; it cannot be restored.');
+  const saved = await saveContent(db, op, { type: input.type, id: input.id, version: input.version, fields } as never, audit, {
+    action: 'restore',
+    restoredFrom: rev._id,
+  });
   audit.details = { ...(audit.details as object), restoredFromVersion: rev.version };
   return saved;
 }

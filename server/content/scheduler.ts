@@ -32,7 +32,10 @@ export async function publishDue(db: Db, now = new Date(), owner = `pid-${proces
   if (!(await tryLock(db, `${MARKER_PREFIX}${minute.toISOString().slice(0, 16)}`, owner, MARKER_LEASE_MS))) return out;
   out.ran = true;
   // markers of earlier minutes are never taken again; drop the expired ones (no TTL index on FerretDB)
-  await bk.locks(db).deleteMany({ _id: { $regex: `^${MARKER_PREFIX}` }, expiresAt: { $lt: now } }).catch(() => undefined);
+  await bk
+    .locks(db)
+    .deleteMany({ _id: { $regex: `^${MARKER_PREFIX}` }, expiresAt: { $lt: now } })
+    .catch(() => undefined);
   for (const type of CONTENT_TYPES) {
     const due = await db
       .collection(type)
@@ -50,13 +53,25 @@ export async function publishDue(db: Db, now = new Date(), owner = `pid-${proces
           { action: 'scheduled_publish', now },
         );
         out.published.push({ type, id: String(d._id), title: String(d.title ?? '') });
-        await writeAudit(db, { actor: null, action: 'content.scheduledPublish', target: audit.target ?? null, details: { ...(audit.details as object), publishAt: d.publishAt }, result: 'success' });
+        await writeAudit(db, {
+          actor: null,
+          action: 'content.scheduledPublish',
+          target: audit.target ?? null,
+          details: { ...(audit.details as object), publishAt: d.publishAt },
+          result: 'success',
+        });
       } catch (e) {
         // edited or published in between: the next minute sees the new version if it is still due
         if (e instanceof AppError && (e.code === 'CONFLICT' || e.code === 'NOT_FOUND')) out.conflicts++;
         else {
           console.error('[content] scheduled publish failed', type, String(d._id), e);
-          await writeAudit(db, { actor: null, action: 'content.scheduledPublish', target: { type, id: String(d._id) }, result: 'failure', error: (e as Error).message?.slice(0, 500) });
+          await writeAudit(db, {
+            actor: null,
+            action: 'content.scheduledPublish',
+            target: { type, id: String(d._id) },
+            result: 'failure',
+            error: (e as Error).message?.slice(0, 500),
+          });
         }
       }
     }

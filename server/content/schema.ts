@@ -57,7 +57,22 @@ export const FIELDS_SCHEMA = { blogs: BlogFields, events: EventFields, careers: 
 /** The editable field names of each type (the editor's form, revisions and diffs use these). */
 export const EDITABLE: Record<ContentType, readonly string[]> = {
   blogs: ['title', 'slug', 'author', 'excerpt', 'body', 'tags', 'coverImageUrl'],
-  events: ['title', 'slug', 'category', 'startsAt', 'endsAt', 'location', 'online', 'onlineUrl', 'capacity', 'price', 'excerpt', 'body', 'tags', 'coverImageUrl'],
+  events: [
+    'title',
+    'slug',
+    'category',
+    'startsAt',
+    'endsAt',
+    'location',
+    'online',
+    'onlineUrl',
+    'capacity',
+    'price',
+    'excerpt',
+    'body',
+    'tags',
+    'coverImageUrl',
+  ],
   careers: ['title', 'slug', 'department', 'location', 'employmentType', 'closesAt', 'excerpt', 'body', 'tags', 'coverImageUrl'],
 };
 
@@ -107,7 +122,11 @@ export const PreviewInput = z.strictObject({ markdown: z.string().max(MAX_BODY) 
 /** The page's URL filters (/content?type=…&status=…), validated before use. */
 export const ContentUrlFilters = z.object({
   type: ContentTypeSchema.catch('blogs'),
-  status: z.string().regex(/^[a-z_]{1,32}$/).optional().catch(undefined),
+  status: z
+    .string()
+    .regex(/^[a-z_]{1,32}$/)
+    .optional()
+    .catch(undefined),
   author: z.string().max(120).optional().catch(undefined),
   q: z.string().max(200).optional().catch(undefined),
 });

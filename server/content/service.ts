@@ -19,14 +19,7 @@ import { queueNotices, noticesAbout } from '../notices/service';
 import { renderMarkdown } from './markdown';
 import { BODY_FIELD, atVersion, slugify, type Actor } from './model';
 import { diffFields, ensureBaseline, writeRevision } from './revisions';
-import {
-  EDITABLE,
-  FIELDS_SCHEMA,
-  type AnyFields,
-  type ContentListInput,
-  type ContentSaveInput,
-  type ContentType,
-} from './schema';
+import { EDITABLE, FIELDS_SCHEMA, type AnyFields, type ContentListInput, type ContentSaveInput, type ContentType } from './schema';
 import { ContentListInput as ListSchema } from './schema';
 
 export function actorOf(op: Operator): Actor {
@@ -123,14 +116,22 @@ export async function listContent(db: Db, raw: ContentListInput) {
   if (input.from || input.to) and.push({ [dateField]: { ...(input.from ? { $gte: input.from } : {}), ...(input.to ? { $lte: input.to } : {}) } });
   const filter = and.length ? { $and: and } : {};
   const sort: Record<string, 1 | -1> =
-    input.sort === 'created_asc' ? { createdAt: 1, _id: 1 }
-    : input.sort === 'created_desc' ? { createdAt: -1, _id: -1 }
-    : input.sort === 'title_asc' ? { title: 1, _id: 1 }
-    : { updatedAt: -1, _id: -1 };
+    input.sort === 'created_asc'
+      ? { createdAt: 1, _id: 1 }
+      : input.sort === 'created_desc'
+        ? { createdAt: -1, _id: -1 }
+        : input.sort === 'title_asc'
+          ? { title: 1, _id: 1 }
+          : { updatedAt: -1, _id: -1 };
   const projection = { [KW_FIELD]: 0, [BODY_FIELD[type]]: 0 };
   const [total, docs] = await Promise.all([
     countMatching(db, type, filter),
-    coll(db, type).find(filter, { projection }).sort(sort).skip((input.page - 1) * input.pageSize).limit(input.pageSize).toArray(),
+    coll(db, type)
+      .find(filter, { projection })
+      .sort(sort)
+      .skip((input.page - 1) * input.pageSize)
+      .limit(input.pageSize)
+      .toArray(),
   ]);
   return { total, page: input.page, pageSize: input.pageSize, items: docs.map((d) => toDto(type, d)) };
 }
@@ -143,11 +144,15 @@ export async function getContent(db: Db, type: ContentType, id: string): Promise
 
 function conflict(type: ContentType, current: Document): AppError {
   const dto = toDto(type, current);
-  return new AppError('CONFLICT', `Someone else saved this ${type === 'blogs' ? 'post' : type === 'events' ? 'event' : 'posting'} since you opened it (now version ${dto.version}). Compare and merge before saving.`, {
-    kind: 'version',
-    currentVersion: dto.version,
-    current: dto,
-  });
+  return new AppError(
+    'CONFLICT',
+    `Someone else saved this ${type === 'blogs' ? 'post' : type === 'events' ? 'event' : 'posting'} since you opened it (now version ${dto.version}). Compare and merge before saving.`,
+    {
+      kind: 'version',
+      currentVersion: dto.version,
+      current: dto,
+    },
+  );
 }
 
 async function loadForWrite(db: Db, type: ContentType, id: ObjectId, version: number): Promise<Document> {
@@ -169,7 +174,12 @@ function isDup(e: unknown) {
   return (e as { code?: number })?.code === 11000;
 }
 
-async function slugFor(db: Db, type: ContentType, fields: { slug: string; title: string }, self: ObjectId | null): Promise<{ slug: string; generated: boolean }> {
+async function slugFor(
+  db: Db,
+  type: ContentType,
+  fields: { slug: string; title: string },
+  self: ObjectId | null,
+): Promise<{ slug: string; generated: boolean }> {
   const notSelf = self ? { _id: { $ne: self } } : {};
   if (fields.slug) {
     const other = await coll(db, type).findOne({ slug: fields.slug, ...notSelf }, { projection: { title: 1 } });
@@ -252,7 +262,16 @@ export async function saveContent(
   }
   if (!matched) await casFailed(db, type, id);
   const after = { ...current, ...set };
-  await writeRevision(db, { type, docId: id, version: next, by, action: opts.action ?? 'save', snapshot: snapshotOf(type, after), changes, restoredFrom: opts.restoredFrom });
+  await writeRevision(db, {
+    type,
+    docId: id,
+    version: next,
+    by,
+    action: opts.action ?? 'save',
+    snapshot: snapshotOf(type, after),
+    changes,
+    restoredFrom: opts.restoredFrom,
+  });
   audit.target = { type, id: input.id, label: fields.title };
   audit.details = {
     before: Object.fromEntries(changes.map((c) => [c.field, c.before])),
@@ -280,7 +299,10 @@ export async function setContentStatus(
   const current = await loadForWrite(db, type, id, input.version);
   const from = String(current.status ?? '');
   if (!canTransition(type, from, to)) {
-    throw new AppError('BAD_REQUEST', `A ${from || 'status-less'} item cannot become ${to}. Allowed: ${nextStatuses(type, from).join(', ') || 'none (final status)'}.`);
+    throw new AppError(
+      'BAD_REQUEST',
+      `A ${from || 'status-less'} item cannot become ${to}. Allowed: ${nextStatuses(type, from).join(', ') || 'none (final status)'}.`,
+    );
   }
   const reason = input.reason?.trim() || null;
   if (needsReason(type, to) && !reason) throw new AppError('BAD_REQUEST', `Say why (a reason is required to move to ${to}).`, { field: 'reason' });
@@ -296,7 +318,16 @@ export async function setContentStatus(
   const after = { ...current, ...set };
   const changes: { field: string; before: unknown; after: unknown }[] = [{ field: 'status', before: from, after: to }];
   if (current.publishAt && set.publishAt === null) changes.push({ field: 'publishAt', before: current.publishAt, after: null });
-  await writeRevision(db, { type, docId: id, version: input.version + 1, by, action: opts.action ?? 'status', snapshot: snapshotOf(type, after), changes, at: now });
+  await writeRevision(db, {
+    type,
+    docId: id,
+    version: input.version + 1,
+    by,
+    action: opts.action ?? 'status',
+    snapshot: snapshotOf(type, after),
+    changes,
+    at: now,
+  });
   const result: StatusResult = { item: toDto(type, after) };
   if (type === 'events' && to === 'cancelled') {
     const c = await cancelEventRegistrations(db, after, reason ?? '', by, now);
@@ -304,7 +335,11 @@ export async function setContentStatus(
     result.noticesQueued = c.notices;
   }
   audit.target = { type, id: input.id, label: String(current.title ?? '') };
-  audit.details = { before: { status: from, version: input.version }, after: { status: to, version: input.version + 1, reason }, ...(result.registrationsCancelled !== undefined ? { registrationsCancelled: result.registrationsCancelled, noticesQueued: result.noticesQueued } : {}) };
+  audit.details = {
+    before: { status: from, version: input.version },
+    after: { status: to, version: input.version + 1, reason },
+    ...(result.registrationsCancelled !== undefined ? { registrationsCancelled: result.registrationsCancelled, noticesQueued: result.noticesQueued } : {}),
+  };
   return result;
 }
 
@@ -317,7 +352,10 @@ async function cancelEventRegistrations(db: Db, event: Document, reason: string,
     { eventId: event._id, status: { $in: ['registered', 'waitlisted'] } },
     { $set: { status: 'cancelled', statusReason: 'event_cancelled', statusChangedAt: now, updatedAt: now }, $inc: { version: 1 } },
   );
-  const names = await userNames(db, open.map((o) => o.userId as ObjectId));
+  const names = await userNames(
+    db,
+    open.map((o) => o.userId as ObjectId),
+  );
   const notices = await queueNotices(
     db,
     open.map((o) => ({
@@ -337,7 +375,10 @@ async function userNames(db: Db, ids: ObjectId[]): Promise<Map<string, Document>
   const out = new Map<string, Document>();
   const uniq = [...new Map(ids.filter(Boolean).map((i) => [String(i), i])).values()];
   for (let i = 0; i < uniq.length; i += 500) {
-    const docs = await db.collection('users').find({ _id: { $in: uniq.slice(i, i + 500) } }, { projection: { name: 1, email: 1 } }).toArray();
+    const docs = await db
+      .collection('users')
+      .find({ _id: { $in: uniq.slice(i, i + 500) } }, { projection: { name: 1, email: 1 } })
+      .toArray();
     for (const d of docs) out.set(String(d._id), d);
   }
   return out;
@@ -356,14 +397,23 @@ export async function scheduleContent(
   const now = new Date();
   // to the minute: the scheduler runs at every minute
   const at = input.publishAt ? new Date(Math.floor(input.publishAt.getTime() / 60_000) * 60_000) : null;
-  if (at && at.getTime() < Math.floor(now.getTime() / 60_000) * 60_000) throw new AppError('BAD_REQUEST', 'Choose a time in the future.', { field: 'publishAt' });
+  if (at && at.getTime() < Math.floor(now.getTime() / 60_000) * 60_000)
+    throw new AppError('BAD_REQUEST', 'Choose a time in the future.', { field: 'publishAt' });
   const by = actorOf(op);
   await ensureBaseline(db, type, current);
   const set = { publishAt: at, updatedAt: now, updatedBy: by, version: input.version + 1 };
   const r = await coll(db, type).updateOne({ _id: id, status: 'draft', ...atVersion(input.version) }, { $set: set });
   if (!r.matchedCount) await casFailed(db, type, id);
   const after = { ...current, ...set };
-  await writeRevision(db, { type, docId: id, version: input.version + 1, by, action: 'schedule', snapshot: snapshotOf(type, after), changes: [{ field: 'publishAt', before: current.publishAt ?? null, after: at }] });
+  await writeRevision(db, {
+    type,
+    docId: id,
+    version: input.version + 1,
+    by,
+    action: 'schedule',
+    snapshot: snapshotOf(type, after),
+    changes: [{ field: 'publishAt', before: current.publishAt ?? null, after: at }],
+  });
   audit.target = { type, id: input.id, label: String(current.title ?? '') };
   audit.details = { before: { publishAt: current.publishAt ?? null }, after: { publishAt: at }, version: input.version + 1 };
   return toDto(type, after);
@@ -385,7 +435,10 @@ export async function eventRegistrations(db: Db, role: ResolvedRole, eventId: st
   const capacity = typeof event.capacity === 'number' ? event.capacity : 0;
   const limit = Math.min(opts.limit ?? 300, 1000);
   const docs = await regs.find({ eventId: id }).sort({ createdAt: 1, _id: 1 }).limit(limit).toArray();
-  const users = await userNames(db, docs.map((d) => d.userId as ObjectId));
+  const users = await userNames(
+    db,
+    docs.map((d) => d.userId as ObjectId),
+  );
   const personal = can(role, 'data.personal.read');
   const order: Record<string, number> = { registered: 0, attended: 0, waitlisted: 1, cancelled: 2 };
   const items = docs
@@ -396,7 +449,9 @@ export async function eventRegistrations(db: Db, role: ResolvedRole, eventId: st
         id: String(d._id),
         status: String(d.status ?? ''),
         createdAt: (d.createdAt as Date | undefined) ?? null,
-        member: m ? { id: String(d.userId), name: String(m.name ?? ''), email: String(m.email ?? '') } : { id: String(d.userId), name: '(unknown member)', email: '' },
+        member: m
+          ? { id: String(d.userId), name: String(m.name ?? ''), email: String(m.email ?? '') }
+          : { id: String(d.userId), name: '(unknown member)', email: '' },
       };
     })
     .sort((a, b) => (order[a.status] ?? 3) - (order[b.status] ?? 3));

@@ -14,12 +14,24 @@ beforeAll(async () => {
   const now = Date.now();
   const at = (d: number) => new Date(now + d * 86_400_000);
   const many = <T>(n: number, f: (i: number) => T) => Array.from({ length: n }, (_, i) => f(i));
-  await t.db.collection('contacts').insertMany(many(7, (i) => ({ subject: `s${i}`, email: `c${i}@x.in`, status: ['new', 'in_progress', 'resolved'][i % 3], createdAt: at(-i) })));
-  await t.db.collection('session_bookings').insertMany(many(9, (i) => ({ userId: new ObjectId(), psychologistId: new ObjectId(), status: ['pending', 'confirmed', 'completed'][i % 3], scheduledAt: at(i), createdAt: at(-i) })));
+  await t.db
+    .collection('contacts')
+    .insertMany(many(7, (i) => ({ subject: `s${i}`, email: `c${i}@x.in`, status: ['new', 'in_progress', 'resolved'][i % 3], createdAt: at(-i) })));
+  await t.db.collection('session_bookings').insertMany(
+    many(9, (i) => ({
+      userId: new ObjectId(),
+      psychologistId: new ObjectId(),
+      status: ['pending', 'confirmed', 'completed'][i % 3],
+      scheduledAt: at(i),
+      createdAt: at(-i),
+    })),
+  );
   await t.db.collection('volunteers').insertMany(many(5, (i) => ({ name: `v${i}`, status: i < 2 ? 'applied' : 'active', createdAt: at(-i) })));
   await t.db.collection('blogs').insertMany(many(6, (i) => ({ title: `b${i}`, status: i < 4 ? 'draft' : 'published', createdAt: at(-i) })));
   await t.db.collection('careers').insertMany(many(3, (i) => ({ title: `c${i}`, status: i ? 'open' : 'closed', createdAt: at(-i) })));
-  await t.db.collection('events').insertMany(many(6, (i) => ({ title: `e${i}`, status: ['draft', 'published', 'cancelled'][i % 3], startsAt: at(i - 2), createdAt: at(-30) })));
+  await t.db
+    .collection('events')
+    .insertMany(many(6, (i) => ({ title: `e${i}`, status: ['draft', 'published', 'cancelled'][i % 3], startsAt: at(i - 2), createdAt: at(-30) })));
 });
 afterAll(() => t.drop());
 
@@ -31,7 +43,11 @@ describe('dashboard drill-down', () => {
     for (const w of widgets) {
       if (!w.ok) continue;
       if (w.key === 'pendingActions') pairs.push(...w.data.map((p) => ({ label: p.label, count: p.count, drill: p.drill })));
-      if (w.key === 'moderationQueues') pairs.push({ label: 'contacts queue', count: w.data.contacts.count, drill: w.data.contacts.drill }, { label: 'volunteers queue', count: w.data.volunteers.count, drill: w.data.volunteers.drill });
+      if (w.key === 'moderationQueues')
+        pairs.push(
+          { label: 'contacts queue', count: w.data.contacts.count, drill: w.data.contacts.drill },
+          { label: 'volunteers queue', count: w.data.volunteers.count, drill: w.data.volunteers.drill },
+        );
       if (w.key === 'content') {
         const d = w.data;
         pairs.push(
@@ -61,7 +77,15 @@ describe('dashboard drill-down', () => {
     expect(q.data.contacts.collection).toBe('contacts');
     expect(q.data.contacts.items[0]!.id).toMatch(/^[0-9a-f]{24}$/);
     const now = new Date();
-    await collections.roles(t.db).insertOne({ key: 'queue_only', label: 'Queue only', description: '', permissions: ['dashboard.view', 'moderation.manage'], createdAt: now, updatedAt: now, createdBy: null } as never);
+    await collections.roles(t.db).insertOne({
+      key: 'queue_only',
+      label: 'Queue only',
+      description: '',
+      permissions: ['dashboard.view', 'moderation.manage'],
+      createdAt: now,
+      updatedAt: now,
+      createdBy: null,
+    } as never);
     const only = callerFor(t.db, await makeAdmin(t.db, 'queue_only'));
     const p = (await allWidgets(only)).find((w) => w.key === 'pendingActions');
     if (!p || p.key !== 'pendingActions' || !p.ok) throw new Error('no pending widget');

@@ -11,9 +11,7 @@ function isWidgetKey(k: string): k is WidgetKey {
 
 /** The widgets this operator may see, in page order, without their data. */
 export function dashboardWidgetList(operator: Operator): { key: WidgetKey; title: string }[] {
-  return (Object.keys(WIDGETS) as WidgetKey[])
-    .filter((k) => can(operator.role, WIDGETS[k].permission))
-    .map((key) => ({ key, title: WIDGETS[key].title }));
+  return (Object.keys(WIDGETS) as WidgetKey[]).filter((k) => can(operator.role, WIDGETS[k].permission)).map((key) => ({ key, title: WIDGETS[key].title }));
 }
 
 /** Cache key of a widget's data: per set of permissions where the data depends on the role. */
@@ -44,9 +42,16 @@ export async function loadWidget(db: Db, operator: Operator, key: string): Promi
     throw new AppError('FORBIDDEN', `The ${w.title} widget needs the permission "${w.permission}".`);
   }
   try {
-    const r = await cached(db, w.tier, widgetCacheKey(key, w.perRole ? operator.role.permissions : null), w.tags, () => w.load(db, operator) as Promise<unknown>, {
-      staleWhileRevalidate: true,
-    });
+    const r = await cached(
+      db,
+      w.tier,
+      widgetCacheKey(key, w.perRole ? operator.role.permissions : null),
+      w.tags,
+      () => w.load(db, operator) as Promise<unknown>,
+      {
+        staleWhileRevalidate: true,
+      },
+    );
     return { key, title: w.title, permission: w.permission, ok: true, data: r.value, computedAt: r.computedAt } as WidgetResult;
   } catch (e) {
     console.error(`[dashboard] widget ${key}`, e);

@@ -54,7 +54,11 @@ export async function adminActivity(db: Db) {
   const since = new Date(Date.now() - 24 * 3600_000);
   const col = collections.auditLogs(db);
   const [recent, byResult] = await Promise.all([
-    col.find({}, { projection: { at: 1, actor: 1, action: 1, result: 1, target: 1 } }).sort({ at: -1, _id: -1 }).limit(8).toArray(),
+    col
+      .find({}, { projection: { at: 1, actor: 1, action: 1, result: 1, target: 1 } })
+      .sort({ at: -1, _id: -1 })
+      .limit(8)
+      .toArray(),
     col.aggregate<{ _id: string; n: number }>([{ $match: { at: { $gte: since } } }, { $group: { _id: '$result', n: { $sum: 1 } } }]).toArray(),
   ]);
   const last24h = { success: 0, failure: 0, denied: 0 } as Record<string, number>;
@@ -84,7 +88,13 @@ export async function pendingActions(db: Db, role: ResolvedRole) {
   return Promise.all(
     items.map(async (i) => {
       const c: Condition = { field: 'status', operator: 'eq', value: i.status };
-      return { key: i.key, label: i.label, count: await countMatching(db, i.collection, filterOf(i.collection, c)), drill: drill(role, i.collection, c), href: i.href };
+      return {
+        key: i.key,
+        label: i.label,
+        count: await countMatching(db, i.collection, filterOf(i.collection, c)),
+        drill: drill(role, i.collection, c),
+        href: i.href,
+      };
     }),
   );
 }

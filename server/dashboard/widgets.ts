@@ -29,20 +29,59 @@ export interface WidgetDef<T> {
 }
 const widget = <T>(w: WidgetDef<T>) => w;
 
-const PLATFORM = ['users', 'psychologists', 'session_bookings', 'events', 'event_registrations', 'blogs', 'careers', 'volunteers', 'contacts', 'activity_events'];
+const PLATFORM = [
+  'users',
+  'psychologists',
+  'session_bookings',
+  'events',
+  'event_registrations',
+  'blogs',
+  'careers',
+  'volunteers',
+  'contacts',
+  'activity_events',
+];
 
 /** Order here is the order on the page. */
 export const WIDGETS = {
-  counts: widget({ title: 'Platform records', permission: 'dashboard.view', tier: 'dashboard', tags: PLATFORM, perRole: true, load: (db, op) => platformCounts(db, op.role) }),
+  counts: widget({
+    title: 'Platform records',
+    permission: 'dashboard.view',
+    tier: 'dashboard',
+    tags: PLATFORM,
+    perRole: true,
+    load: (db, op) => platformCounts(db, op.role),
+  }),
   systemStatus: widget({ title: 'System status', permission: 'system.read', tier: 'hot', tags: [], load: (db) => systemStatus(db) }),
   adminActivity: widget({ title: 'Admin activity', permission: 'audit.read', tier: 'hot', tags: ['audit_logs'], load: (db) => adminActivity(db) }),
-  pendingActions: widget({ title: 'Pending actions', permission: 'moderation.manage', tier: 'hot', tags: ['contacts', 'session_bookings', 'volunteers'], perRole: true, load: (db, op) => pendingActions(db, op.role) }),
-  moderationQueues: widget({ title: 'Moderation queues', permission: 'moderation.manage', tier: 'hot', tags: ['contacts', 'volunteers'], perRole: true, load: (db, op) => moderationQueues(db, op.role) }),
+  pendingActions: widget({
+    title: 'Pending actions',
+    permission: 'moderation.manage',
+    tier: 'hot',
+    tags: ['contacts', 'session_bookings', 'volunteers'],
+    perRole: true,
+    load: (db, op) => pendingActions(db, op.role),
+  }),
+  moderationQueues: widget({
+    title: 'Moderation queues',
+    permission: 'moderation.manage',
+    tier: 'hot',
+    tags: ['contacts', 'volunteers'],
+    perRole: true,
+    load: (db, op) => moderationQueues(db, op.role),
+  }),
   analytics: widget({ title: 'Engagement', permission: 'analytics.read', tier: 'dashboard', tags: ['activity_events'], load: (db) => homeSummary(db) }),
   backupHealth: widget({ title: 'Backup health', permission: 'backup.read', tier: 'hot', tags: ['backups'], load: (db) => backupHealthSummary(db) }),
   // reads every platform collection: the slowest tile, kept five minutes and refreshed in the background
   dataQuality: widget({ title: 'Data quality', permission: 'data.validate', tier: 'dashboard', tags: PLATFORM, load: (db) => dataQualitySummary(db) }),
-  content: widget({ title: 'Content', permission: 'content.edit', tier: 'dashboard', tags: ['blogs', 'careers', 'events'], perRole: true, load: (db, op) => contentSummary(db, op.role) }),
+  content: widget({
+    title: 'Content',
+    permission: 'content.edit',
+    tier: 'dashboard',
+    tags: ['blogs', 'careers', 'events'],
+    perRole: true,
+    load: (db, op) => contentSummary(db, op.role),
+  }),
 };
 
 export type WidgetKey = keyof typeof WIDGETS;

@@ -8,13 +8,22 @@ import type { Db, Document } from 'mongodb';
 
 export async function distinctByIndex(db: Db, collection: string, field: string, max = 1_000): Promise<string[] | null> {
   // Without an index leading with the field each step would sort the whole collection: refuse (null).
-  const indexes = await db.collection(collection).listIndexes().toArray().catch(() => []);
+  const indexes = await db
+    .collection(collection)
+    .listIndexes()
+    .toArray()
+    .catch(() => []);
   if (!indexes.some((i) => Object.keys(i.key ?? {})[0] === field)) return null;
   const out: string[] = [];
   let last: string | null = null;
   while (out.length < max) {
     const filter: Document = last === null ? { [field]: { $gte: '' } } : { [field]: { $gt: last } };
-    const next = await db.collection(collection).find(filter, { projection: { [field]: 1 } }).sort({ [field]: 1, _id: 1 }).limit(1).next();
+    const next = await db
+      .collection(collection)
+      .find(filter, { projection: { [field]: 1 } })
+      .sort({ [field]: 1, _id: 1 })
+      .limit(1)
+      .next();
     const v = next?.[field];
     if (typeof v !== 'string') break;
     out.push(v);

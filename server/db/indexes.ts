@@ -34,21 +34,22 @@ export const INDEXES: Record<string, IndexDescription[]> = merge(
   NOTIFICATION_INDEXES,
   SERIES_INDEXES,
   {
-  admins: [{ key: { email: 1 }, name: 'email_unique', unique: true }],
-  audit_logs: [
-    { key: { at: -1 }, name: 'at_desc' },
-    // audit.list sorts on (at, _id) for its keyset cursor (issue 5); on MongoDB this index serves it without a blocking sort
-    { key: { at: -1, _id: -1 }, name: 'at_id_desc' },
-    { key: { 'actor.id': 1, at: -1 }, name: 'actor_at' },
-    // the audit filters, each with the (at, _id) order of the list, so a filtered page is an index range
-    { key: { actorEmail: 1, at: -1, _id: -1 }, name: 'actorEmail_at' },
-    { key: { action: 1, at: -1, _id: -1 }, name: 'action_at_id' },
-    { key: { result: 1, at: -1, _id: -1 }, name: 'result_at' },
-  ],
-  roles: [{ key: { key: 1 }, name: 'key_unique', unique: true }],
-  rate_limits: [{ key: { key: 1 }, name: 'key_unique', unique: true }],
-  saved_searches: [{ key: { adminId: 1, name: 1 }, name: 'admin_name_unique', unique: true }],
-});
+    admins: [{ key: { email: 1 }, name: 'email_unique', unique: true }],
+    audit_logs: [
+      { key: { at: -1 }, name: 'at_desc' },
+      // audit.list sorts on (at, _id) for its keyset cursor (issue 5); on MongoDB this index serves it without a blocking sort
+      { key: { at: -1, _id: -1 }, name: 'at_id_desc' },
+      { key: { 'actor.id': 1, at: -1 }, name: 'actor_at' },
+      // the audit filters, each with the (at, _id) order of the list, so a filtered page is an index range
+      { key: { actorEmail: 1, at: -1, _id: -1 }, name: 'actorEmail_at' },
+      { key: { action: 1, at: -1, _id: -1 }, name: 'action_at_id' },
+      { key: { result: 1, at: -1, _id: -1 }, name: 'result_at' },
+    ],
+    roles: [{ key: { key: 1 }, name: 'key_unique', unique: true }],
+    rate_limits: [{ key: { key: 1 }, name: 'key_unique', unique: true }],
+    saved_searches: [{ key: { adminId: 1, name: 1 }, name: 'admin_name_unique', unique: true }],
+  },
+);
 
 /**
  * Creates the indexes that are missing, by name. FerretDB v1.24 panics (and drops the
@@ -56,17 +57,11 @@ export const INDEXES: Record<string, IndexDescription[]> = merge(
  * list first and send only what is missing. Under 'embedded' it also drops the indexes of ours
  * that the policy leaves out and an earlier version created.
  */
-export async function ensureIndexes(
-  db: Db,
-  which: Record<string, IndexDescription[]> = INDEXES,
-  policy: IndexPolicy = defaultIndexPolicy(),
-): Promise<void> {
+export async function ensureIndexes(db: Db, which: Record<string, IndexDescription[]> = INDEXES, policy: IndexPolicy = defaultIndexPolicy()): Promise<void> {
   const existing = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
   for (const [name, all] of Object.entries(which)) {
     const specs = indexesFor(all, policy, name);
-    const have = existing.has(name)
-      ? new Set((await db.collection(name).listIndexes().toArray()).map((i) => i.name as string))
-      : new Set<string>();
+    const have = existing.has(name) ? new Set((await db.collection(name).listIndexes().toArray()).map((i) => i.name as string)) : new Set<string>();
     const missing = specs.filter((s) => !s.name || !have.has(s.name));
     // records written before slugs were required get one first, or the unique slug index cannot be built
     if (missing.some((s) => s.name === 'slug_unique') && existing.has(name)) await backfillSlugs(db, name);

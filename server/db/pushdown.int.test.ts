@@ -45,7 +45,31 @@ afterAll(async () => {
 
 // ---- random values -------------------------------------------------------------------------------
 
-const STRINGS = ['', 'a', 'a b', 'a!', 'ab', 'A', 'b', 'book', 'booking', 'bookings', 'é', 'ée', 'z', '10', '9', 'Zoë', '日本', '<a&b>', 'x"y', 'line\nbreak', 'tab\tx', 'ﬀ', '😀'];
+const STRINGS = [
+  '',
+  'a',
+  'a b',
+  'a!',
+  'ab',
+  'A',
+  'b',
+  'book',
+  'booking',
+  'bookings',
+  'é',
+  'ée',
+  'z',
+  '10',
+  '9',
+  'Zoë',
+  '日本',
+  '<a&b>',
+  'x"y',
+  'line\nbreak',
+  'tab\tx',
+  'ﬀ',
+  '😀',
+];
 const FIELDS = ['a', 'b', 'c', 'tags'] as const;
 
 function scalar(r: Rng): unknown {
@@ -85,7 +109,15 @@ function value(r: Rng, depth = 0): unknown {
 }
 
 function makeId(r: Rng, i: number): unknown {
-  switch (r.weighted([['oid', 12], ['int', 3], ['str', 3], ['obj', 1], ['bin', 1]] as const)) {
+  switch (
+    r.weighted([
+      ['oid', 12],
+      ['int', 3],
+      ['str', 3],
+      ['obj', 1],
+      ['bin', 1],
+    ] as const)
+  ) {
     case 'int':
       return new Int32(i);
     case 'str':
@@ -103,7 +135,18 @@ function makeDocs(r: Rng): Document[] {
   const n = r.int(20, 220);
   const docs: Document[] = [];
   // a field has a "profile": mostly one type (like real collections), sometimes anything
-  const profile = Object.fromEntries(FIELDS.map((f) => [f, r.weighted([['mixed', 2], ['str', 2], ['num', 2], ['date', 1], ['arr', f === 'tags' ? 4 : 1]] as const)]));
+  const profile = Object.fromEntries(
+    FIELDS.map((f) => [
+      f,
+      r.weighted([
+        ['mixed', 2],
+        ['str', 2],
+        ['num', 2],
+        ['date', 1],
+        ['arr', f === 'tags' ? 4 : 1],
+      ] as const),
+    ]),
+  );
   for (let i = 0; i < n; i++) {
     const d: Document = { _id: makeId(r, i) };
     for (const f of FIELDS) {
@@ -134,7 +177,13 @@ function makeIndexes(r: Rng): Document[] {
 }
 
 function condition(r: Rng, depth = 0): Document {
-  const f = r.weighted([['a', 3], ['b', 3], ['c', 2], ['tags', 3], ['_id', 1]] as const);
+  const f = r.weighted([
+    ['a', 3],
+    ['b', 3],
+    ['c', 2],
+    ['tags', 3],
+    ['_id', 1],
+  ] as const);
   const v = () => (f === '_id' ? makeId(r, r.int(0, 220)) : r.chance(0.85) ? scalar(r) : value(r));
   switch (r.int(0, 14)) {
     case 0:
@@ -155,7 +204,9 @@ function condition(r: Rng, depth = 0): Document {
     case 9:
       return { [f]: { $exists: r.chance(0.5) } };
     case 10:
-      return { [f]: { $regex: `^${r.pick(['b', 'bo', 'book', 'a', 'p:', 'x\\"', 'a\\ b', '[ab]', 'bo*k', 'é'])}`, ...(r.chance(0.2) ? { $options: 'i' } : {}) } };
+      return {
+        [f]: { $regex: `^${r.pick(['b', 'bo', 'book', 'a', 'p:', 'x\\"', 'a\\ b', '[ab]', 'bo*k', 'é'])}`, ...(r.chance(0.2) ? { $options: 'i' } : {}) },
+      };
     case 11:
       return { [f]: { $nin: [v(), v()] } };
     case 12:
@@ -178,7 +229,16 @@ interface Query {
 }
 
 function makeQuery(r: Rng): Query {
-  const parts = Array.from({ length: r.weighted([[0, 1], [1, 6], [2, 3]] as const) }, () => condition(r));
+  const parts = Array.from(
+    {
+      length: r.weighted([
+        [0, 1],
+        [1, 6],
+        [2, 3],
+      ] as const),
+    },
+    () => condition(r),
+  );
   const filter = parts.length === 0 ? {} : parts.length === 1 ? parts[0]! : r.chance(0.5) ? { $and: parts } : Object.assign({}, ...parts);
   let sort: Document | null = null;
   if (r.chance(0.85)) {
@@ -196,7 +256,9 @@ const show = (x: unknown) => BSON.EJSON.stringify(x, { relaxed: false });
 async function runOne(client: MongoClient, coll: string, q: Query): Promise<string[]> {
   const c = client.db('pushdown').collection(coll);
   if (q.count && q.countCmd) {
-    const res = await client.db('pushdown').command({ count: coll, query: q.filter, ...(q.skip ? { skip: q.skip } : {}), ...(q.limit ? { limit: q.limit } : {}) });
+    const res = await client
+      .db('pushdown')
+      .command({ count: coll, query: q.filter, ...(q.skip ? { skip: q.skip } : {}), ...(q.limit ? { limit: q.limit } : {}) });
     return [String(res.n)];
   }
   if (q.count) return [String(await c.countDocuments(q.filter, q.skip || q.limit ? { skip: q.skip, limit: q.limit || undefined } : {}))];
@@ -302,7 +364,9 @@ describe('FerretDB pushdown patches (differential, seeded)', () => {
   it('serves equality, ranges, keywords and sort from the indexes (SQLite plan through explain)', async () => {
     const c = on.client.db('pushdown').collection('plan');
     await c.drop().catch(() => undefined);
-    await c.insertMany(Array.from({ length: 300 }, (_, i) => ({ status: ['a', 'b', 'c'][i % 3], at: new Date(1e12 + i * 1000), _kw: ['w' + (i % 17), 'all'] })));
+    await c.insertMany(
+      Array.from({ length: 300 }, (_, i) => ({ status: ['a', 'b', 'c'][i % 3], at: new Date(1e12 + i * 1000), _kw: ['w' + (i % 17), 'all'] })),
+    );
     await c.createIndexes([
       { key: { status: 1, _id: 1 }, name: 'status' },
       { key: { at: -1, _id: -1 }, name: 'at' },

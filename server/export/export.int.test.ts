@@ -68,7 +68,9 @@ describe('export permissions', () => {
     expect((await run('analyst', 'audit_logs', {})).status).toBe(403);
     expect((await run('admin', 'admins', {})).status).toBe(400);
     expect((await run('admin', 'users', { q: '{not json' })).status).toBe(400);
-    const bad = await run('admin', 'users', { q: q({ collection: 'users', where: { op: 'and', conditions: [{ field: '$where', operator: 'eq', value: 1 }] } }) });
+    const bad = await run('admin', 'users', {
+      q: q({ collection: 'users', where: { op: 'and', conditions: [{ field: '$where', operator: 'eq', value: 1 }] } }),
+    });
     expect(bad.status).toBe(400);
     expect((await bad.json()).error.message).toMatch(/Unknown field "\$where"/);
     expect((await run('admin', 'users', { columns: 'name,passwordHash' })).status).toBe(400);
@@ -108,10 +110,16 @@ describe('CSV', () => {
     expect(new Set(records.map((r) => r.email))).toEqual(new Set([MASK]));
   });
   it('applies the same filter and sort as search, across many chunks', async () => {
-    const text = await (await run('analyst', 'session_bookings', {
-      columns: 'amount,status',
-      q: q({ collection: 'session_bookings', where: { op: 'and', conditions: [{ field: 'status', operator: 'eq', value: 'confirmed' }] }, sort: [{ field: 'amount', dir: 'desc' }] }),
-    })).text();
+    const text = await (
+      await run('analyst', 'session_bookings', {
+        columns: 'amount,status',
+        q: q({
+          collection: 'session_bookings',
+          where: { op: 'and', conditions: [{ field: 'status', operator: 'eq', value: 'confirmed' }] },
+          sort: [{ field: 'amount', dir: 'desc' }],
+        }),
+      })
+    ).text();
     const records = parse(text, { columns: true }) as Record<string, string>[];
     expect(records).toHaveLength(1300);
     expect(records[0]).toEqual({ amount: '2599', status: 'confirmed' });
@@ -129,7 +137,10 @@ describe('JSON and NDJSON', () => {
     expect(arr[0].scheduledAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
     const empty = JSON.parse(await (await run('admin', 'users', { format: 'json', q: q({ collection: 'users', text: 'nobodyatall' }) })).text());
     expect(empty).toEqual([]);
-    const nd = (await (await run('admin', 'users', { format: 'ndjson' })).text()).trim().split('\n').map((l) => JSON.parse(l));
+    const nd = (await (await run('admin', 'users', { format: 'ndjson' })).text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(nd).toHaveLength(5);
   });
 });

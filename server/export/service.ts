@@ -49,7 +49,11 @@ export async function exportResponse(db: Db, operator: Operator | null, collecti
     writeAudit(db, {
       actor,
       action: EXPORT_ACTION,
-      target: { type: 'collection', id: collectionParam.slice(0, 64), label: isSearchKey(collectionParam) ? SEARCH_REGISTRY[collectionParam].label : undefined },
+      target: {
+        type: 'collection',
+        id: collectionParam.slice(0, 64),
+        label: isSearchKey(collectionParam) ? SEARCH_REGISTRY[collectionParam].label : undefined,
+      },
       input,
       details,
       result,
@@ -79,7 +83,12 @@ export async function exportResponse(db: Db, operator: Operator | null, collecti
 
   let opened: Awaited<ReturnType<typeof openExportCursor>>;
   try {
-    const columns = p.columns ? p.columns.split(',').map((c) => c.trim()).filter(Boolean) : null;
+    const columns = p.columns
+      ? p.columns
+          .split(',')
+          .map((c) => c.trim())
+          .filter(Boolean)
+      : null;
     opened = await openExportCursor(db, operator.role, p.collection, query, columns);
   } catch (e) {
     if (e instanceof AppError) {

@@ -127,7 +127,12 @@ export function defineRoute<P = Record<string, never>>(
       who = operator!.admin._id.toHexString();
     } else {
       apiKey = await verifyApiKey(db, req.headers.get('authorization'), { scope: spec.scope, ip });
-      if (!apiKey) return jsonError(401, 'UNAUTHORIZED', 'Missing, unknown, revoked or expired API key, or one without the scope this route needs. Send "Authorization: Bearer <key>".');
+      if (!apiKey)
+        return jsonError(
+          401,
+          'UNAUTHORIZED',
+          'Missing, unknown, revoked or expired API key, or one without the scope this route needs. Send "Authorization: Bearer <key>".',
+        );
       who = `key:${apiKey.id}`;
     }
     if (spec.budget) {
@@ -141,7 +146,13 @@ export function defineRoute<P = Record<string, never>>(
       const max = spec.concurrent();
       release = holdSlot(spec.route, who, max);
       if (!release) {
-        return jsonError(429, 'TOO_MANY_REQUESTS', `You already have ${max} of these running. Wait for one to finish.`, { concurrent: max }, { 'retry-after': '5' });
+        return jsonError(
+          429,
+          'TOO_MANY_REQUESTS',
+          `You already have ${max} of these running. Wait for one to finish.`,
+          { concurrent: max },
+          { 'retry-after': '5' },
+        );
       }
     }
     try {

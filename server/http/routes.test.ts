@@ -9,7 +9,19 @@ import { isSameOrigin } from './origin';
 import { holdSlot, resetBudgets, spend } from './limits';
 
 const opOf = (role: (typeof BUILTIN_ROLE_KEYS)[number]): Operator => ({
-  admin: { _id: new ObjectId(), email: `${role}@t`, name: role, role, status: 'active', passwordHash: '', sessionVersion: 0, createdAt: new Date(), updatedAt: new Date(), createdBy: null, lastSignInAt: null },
+  admin: {
+    _id: new ObjectId(),
+    email: `${role}@t`,
+    name: role,
+    role,
+    status: 'active',
+    passwordHash: '',
+    sessionVersion: 0,
+    createdAt: new Date(),
+    updatedAt: new Date(),
+    createdBy: null,
+    lastSignInAt: null,
+  },
   role: builtinRole(role),
 });
 

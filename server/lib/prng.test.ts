@@ -26,9 +26,7 @@ describe('prng (mulberry32)', () => {
   it('different seeds ⇒ different sequences', () => {
     const a = createRng(1);
     const b = createRng(2);
-    expect(Array.from({ length: 8 }, () => a.u32())).not.toEqual(
-      Array.from({ length: 8 }, () => b.u32()),
-    );
+    expect(Array.from({ length: 8 }, () => a.u32())).not.toEqual(Array.from({ length: 8 }, () => b.u32()));
   });
 
   it('helpers are deterministic and in range', () => {
@@ -45,8 +43,19 @@ describe('prng (mulberry32)', () => {
         const d = r.dateBetween(new Date('2025-01-01T00:00:00Z'), new Date('2025-02-01T00:00:00Z'));
         expect(d.getTime()).toBeGreaterThanOrEqual(Date.UTC(2025, 0, 1));
         expect(d.getTime()).toBeLessThan(Date.UTC(2025, 1, 1));
-        out.push(n, f, d.getTime(), r.pick(['a', 'b', 'c']), r.chance(0.3),
-          r.weighted([['x', 1], ['y', 3]] as const), r.normal(), r.exponential(2));
+        out.push(
+          n,
+          f,
+          d.getTime(),
+          r.pick(['a', 'b', 'c']),
+          r.chance(0.3),
+          r.weighted([
+            ['x', 1],
+            ['y', 3],
+          ] as const),
+          r.normal(),
+          r.exponential(2),
+        );
       }
       out.push(r.sample([1, 2, 3, 4, 5, 6], 3), r.shuffle([1, 2, 3, 4]), r.alnum(6), r.digits(4));
       return out;
@@ -63,12 +72,21 @@ describe('prng (mulberry32)', () => {
 
   it('weighted / weightedPicker follow the weights roughly', () => {
     const r = createRng(9);
-    const pick = r.weightedPicker([['a', 1], ['b', 9]] as const);
+    const pick = r.weightedPicker([
+      ['a', 1],
+      ['b', 9],
+    ] as const);
     let b = 0;
     let b2 = 0;
     for (let i = 0; i < 10_000; i++) {
       if (pick() === 'b') b++;
-      if (r.weighted([['a', 1], ['b', 9]] as const) === 'b') b2++;
+      if (
+        r.weighted([
+          ['a', 1],
+          ['b', 9],
+        ] as const) === 'b'
+      )
+        b2++;
     }
     expect(b / 10_000).toBeGreaterThan(0.87);
     expect(b / 10_000).toBeLessThan(0.93);

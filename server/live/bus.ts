@@ -105,13 +105,21 @@ export function publishQuietly(db: Db, ev: Parameters<typeof publish>[1]): void 
 
 /** Events after `seq`, in order (a reconnecting subscriber's backlog), at most `limit`. */
 export async function eventsAfter(db: Db, seq: number, limit = BACKLOG_LIMIT): Promise<LiveEvent[]> {
-  const docs = await liveEvents(db).find({ seq: { $gt: seq } }).sort({ seq: 1 }).limit(limit).toArray();
+  const docs = await liveEvents(db)
+    .find({ seq: { $gt: seq } })
+    .sort({ seq: 1 })
+    .limit(limit)
+    .toArray();
   return docs.map(toEvent);
 }
 
 /** The newest sequence number stored (0 when none; after pruning, the newest kept event's). */
 export async function currentSeq(db: Db): Promise<number> {
-  const d = await liveEvents(db).find({}, { projection: { seq: 1 } }).sort({ seq: -1 }).limit(1).next();
+  const d = await liveEvents(db)
+    .find({}, { projection: { seq: 1 } })
+    .sort({ seq: -1 })
+    .limit(1)
+    .next();
   return d?.seq ?? 0;
 }
 
@@ -212,7 +220,11 @@ export class Hub {
       const now = Date.now();
       for (const [s, t] of this.gaps) if (now - t > GAP_MS) this.gaps.delete(s);
       const floor = this.gaps.size ? Math.min(...this.gaps.keys()) - 1 : this.last;
-      const docs = await liveEvents(this.db).find({ seq: { $gt: floor } }).sort({ seq: 1 }).limit(BATCH).toArray();
+      const docs = await liveEvents(this.db)
+        .find({ seq: { $gt: floor } })
+        .sort({ seq: 1 })
+        .limit(BATCH)
+        .toArray();
       this.deliver(docs);
     } catch (e) {
       console.error('[live] poll failed:', e instanceof Error ? e.message : e);

@@ -22,12 +22,14 @@ import { publish } from './bus';
 import type { StreamItem } from './stream';
 import type { AdminDoc } from '../db/collections';
 
-
 /** Reads a subscription in the background; `until` waits for a matching item. */
 async function listen(db: Db, admin: AdminDoc, lastEventId?: string) {
   const ac = new AbortController();
   // the abort signal of a server-side caller is given when the caller is made (as the SSE handler passes the request's)
-  const caller = createCaller(createContextInner({ db, session: { adminId: admin._id.toHexString(), sessionVersion: admin.sessionVersion }, ip: '127.0.0.1' }), { signal: ac.signal });
+  const caller = createCaller(
+    createContextInner({ db, session: { adminId: admin._id.toHexString(), sessionVersion: admin.sessionVersion }, ip: '127.0.0.1' }),
+    { signal: ac.signal },
+  );
   const items: { id: string; item: StreamItem }[] = [];
   let error: unknown = null;
   let done = false;
@@ -53,7 +55,8 @@ async function listen(db: Db, admin: AdminDoc, lastEventId?: string) {
     for (;;) {
       const hit = items.find((x) => pred(x.item));
       if (hit) return hit.item;
-      if (done || Date.now() > end) throw new Error(`not received within ${ms} ms (done=${done}, error=${String(error)}); got ${items.map((x) => x.item.type).join(',')}`);
+      if (done || Date.now() > end)
+        throw new Error(`not received within ${ms} ms (done=${done}, error=${String(error)}); got ${items.map((x) => x.item.type).join(',')}`);
       await new Promise((r) => setTimeout(r, 50));
     }
   }
@@ -192,6 +195,3 @@ describe('live.events', () => {
     await s.close();
   });
 });
-
-
-

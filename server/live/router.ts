@@ -7,7 +7,10 @@ import { liveStream } from './stream';
 export const LiveInput = z
   .object({
     /** The id of the last event received (tRPC's httpSubscriptionLink sends it on reconnect). */
-    lastEventId: z.string().regex(/^\d{1,15}$/).nullish(),
+    lastEventId: z
+      .string()
+      .regex(/^\d{1,15}$/)
+      .nullish(),
   })
   .optional();
 

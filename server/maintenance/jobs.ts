@@ -38,19 +38,31 @@ export interface MaintenanceJob {
 }
 
 export function auditRetentionDays(): number {
-  return z.coerce.number().int().min(1).max(36_500).catch(365).parse(process.env.AUDIT_RETENTION_DAYS ?? 365);
+  return z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(36_500)
+    .catch(365)
+    .parse(process.env.AUDIT_RETENTION_DAYS ?? 365);
 }
 
 export async function runAuditRetention(db: Db, now = new Date(), days = auditRetentionDays()) {
   const cutoff = new Date(now.getTime() - days * 86_400_000);
   const old = await collections.auditLogs(db).countDocuments({ at: { $lt: cutoff } });
   if (!old) return { days, cutoff, removed: 0, archiveId: null };
-  const { jobId, backupId } = await startBackup(db, { collections: ['audit_logs'], note: `Audit retention: archive before removing ${old} entries older than ${cutoff.toISOString().slice(0, 10)}` }, null, 'archive');
+  const { jobId, backupId } = await startBackup(
+    db,
+    { collections: ['audit_logs'], note: `Audit retention: archive before removing ${old} entries older than ${cutoff.toISOString().slice(0, 10)}` },
+    null,
+    'archive',
+  );
   const job = await waitForJob(db, jobId);
   if (job.status !== 'succeeded') throw new Error(`The archive backup failed, nothing was removed: ${job.error ?? 'unknown error'}`);
   const archive = await bk.backups(db).findOne({ _id: backupId });
   const held = archive?.collections.find((c) => c.name === 'audit_logs')?.count ?? 0;
-  if (archive?.status !== 'complete' || held < old) throw new Error(`The archive ${backupId} holds ${held} audit entries, fewer than the ${old} to remove; nothing was removed.`);
+  if (archive?.status !== 'complete' || held < old)
+    throw new Error(`The archive ${backupId} holds ${held} audit entries, fewer than the ${old} to remove; nothing was removed.`);
   const removedAt = new Date();
   const r = await collections.auditLogs(db).deleteMany({ at: { $lt: cutoff } });
   return { days, cutoff, removed: r.deletedCount, archiveId: backupId, archivedAt: archive.finishedAt, removedAt };
@@ -60,8 +72,13 @@ export async function runPrune(db: Db, now = new Date()) {
   const day = 86_400_000;
   const rateLimits = (await db.collection('rate_limits').deleteMany({ expire: { $lte: now } })).deletedCount;
   const locks = (await bk.locks(db).deleteMany({ expiresAt: { $lt: now } })).deletedCount;
-  const jobs = (await bk.jobs(db).deleteMany({ status: { $in: ['succeeded', 'failed'] }, finishedAt: { $lt: new Date(now.getTime() - 30 * day) } })).deletedCount;
-  const newest = await liveEvents(db).find({}, { projection: { seq: 1 } }).sort({ seq: -1 }).limit(1).next();
+  const jobs = (await bk.jobs(db).deleteMany({ status: { $in: ['succeeded', 'failed'] }, finishedAt: { $lt: new Date(now.getTime() - 30 * day) } }))
+    .deletedCount;
+  const newest = await liveEvents(db)
+    .find({}, { projection: { seq: 1 } })
+    .sort({ seq: -1 })
+    .limit(1)
+    .next();
   const live = newest ? (await liveEvents(db).deleteMany({ at: { $lt: new Date(now.getTime() - day) }, seq: { $lt: newest.seq } })).deletedCount : 0;
   const notes = await pruneNotifications(db, 90, now);
   const series = await pruneSeries(db, now);

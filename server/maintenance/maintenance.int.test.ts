@@ -39,7 +39,14 @@ afterAll(async () => {
 async function seedAudit(n: number, ageDays: number, action: string) {
   const at = new Date(Date.now() - ageDays * DAY);
   await collections.auditLogs(t.db).insertMany(
-    Array.from({ length: n }, (_, i) => ({ at: new Date(at.getTime() + i), actor: null, actorEmail: '', action, result: 'success' as const, day: at.toISOString().slice(0, 10) })),
+    Array.from({ length: n }, (_, i) => ({
+      at: new Date(at.getTime() + i),
+      actor: null,
+      actorEmail: '',
+      action,
+      result: 'success' as const,
+      day: at.toISOString().slice(0, 10),
+    })),
   );
 }
 
@@ -108,14 +115,19 @@ describe('maintenance', () => {
     expect(list.find((j) => j.key === 'prune')?.last?.by).toBe(sa.email);
     expect(list.find((j) => j.key === 'prune')?.nextRun).toBeInstanceOf(Date);
     expect(await collections.auditLogs(t.db).countDocuments({ action: 'system.maintenance.run', 'actor.email': sa.email })).toBe(1);
-    await t.db.collection('backup_locks').insertOne({ _id: 'maint-run:prune', owner: 'elsewhere', at: new Date(), expiresAt: new Date(Date.now() + 60_000) } as never);
+    await t.db
+      .collection('backup_locks')
+      .insertOne({ _id: 'maint-run:prune', owner: 'elsewhere', at: new Date(), expiresAt: new Date(Date.now() + 60_000) } as never);
     await expect(callerFor(t.db, sa).system.maintenance.run({ key: 'prune' })).rejects.toMatchObject({ code: 'CONFLICT' });
-  await t.db.collection('backup_locks').deleteOne({ _id: 'maint-run:prune' } as never);
+    await t.db.collection('backup_locks').deleteOne({ _id: 'maint-run:prune' } as never);
   });
 
   it('prune removes expired counters and locks, old jobs and old live events but keeps the newest event', async () => {
     const now = new Date();
-    await t.db.collection('rate_limits').insertMany([{ key: 'x1', points: 1, expire: new Date(now.getTime() - 1000) }, { key: 'x2', points: 1, expire: new Date(now.getTime() + 60_000) }]);
+    await t.db.collection('rate_limits').insertMany([
+      { key: 'x1', points: 1, expire: new Date(now.getTime() - 1000) },
+      { key: 'x2', points: 1, expire: new Date(now.getTime() + 60_000) },
+    ]);
     await t.db.collection('live_events').deleteMany({});
     await t.db.collection('live_events').insertMany([
       { _id: 1, seq: 1, at: new Date(now.getTime() - 3 * DAY), type: 'audit', permission: null, adminId: null, data: {} },

@@ -67,7 +67,17 @@ export async function runMaintenanceJob(
       error = (e instanceof Error ? e.message : String(e)).slice(0, 500);
     }
     const finishedAt = new Date();
-    record = { startedAt, finishedAt, durationMs: finishedAt.getTime() - startedAt.getTime(), result: error ? 'failure' : 'success', details, error, trigger: opts.trigger, by: opts.by?.email ?? null, instance: instanceId() };
+    record = {
+      startedAt,
+      finishedAt,
+      durationMs: finishedAt.getTime() - startedAt.getTime(),
+      result: error ? 'failure' : 'success',
+      details,
+      error,
+      trigger: opts.trigger,
+      by: opts.by?.email ?? null,
+      instance: instanceId(),
+    };
     await maintenanceRuns(db).updateOne({ _id: key }, { $set: { last: record, running: null } }, { upsert: true });
   } finally {
     clearInterval(renew);
@@ -75,13 +85,24 @@ export async function runMaintenanceJob(
   }
   publishQuietly(db, { type: 'maintenance', permission: 'system.read', data: { key, result: record.result, finishedAt: record.finishedAt } });
   if (record.result === 'failure') {
-    await notify(db, { kind: 'maintenance.failed', title: `Maintenance failed: ${job.label}`, body: record.error, href: '/system', permission: 'system.read' }).catch((e) =>
-      console.error('[maintenance] notification:', e instanceof Error ? e.message : e),
-    );
+    await notify(db, {
+      kind: 'maintenance.failed',
+      title: `Maintenance failed: ${job.label}`,
+      body: record.error,
+      href: '/system',
+      permission: 'system.read',
+    }).catch((e) => console.error('[maintenance] notification:', e instanceof Error ? e.message : e));
   }
   // Manual runs are audited by the mutation that started them; scheduled ones when they failed or removed audit entries.
   if (opts.trigger !== 'manual' && (record.result === 'failure' || (key === 'audit-retention' && Number(record.details?.removed) > 0))) {
-    await writeAudit(db, { actor: null, action: `maintenance.${key}`, target: { type: 'maintenance', id: key }, details: record.details, result: record.result, error: record.error });
+    await writeAudit(db, {
+      actor: null,
+      action: `maintenance.${key}`,
+      target: { type: 'maintenance', id: key },
+      details: record.details,
+      result: record.result,
+      error: record.error,
+    });
   }
   return { status: 'ran', record };
 }
@@ -106,7 +127,15 @@ export async function listMaintenance(db: Db) {
 
 /** Records the start-up index step (server/db/client.ts) as the index-upkeep job's last run. */
 export async function recordStartupRun(db: Db, info: { startedAt: Date; finishedAt: Date; error: string | null }): Promise<void> {
-  const record: RunRecord = { ...info, durationMs: info.finishedAt.getTime() - info.startedAt.getTime(), result: info.error ? 'failure' : 'success', details: null, trigger: 'startup', by: null, instance: instanceId() };
+  const record: RunRecord = {
+    ...info,
+    durationMs: info.finishedAt.getTime() - info.startedAt.getTime(),
+    result: info.error ? 'failure' : 'success',
+    details: null,
+    trigger: 'startup',
+    by: null,
+    instance: instanceId(),
+  };
   await maintenanceRuns(db).updateOne({ _id: 'index-upkeep' }, { $set: { last: record, running: null } }, { upsert: true });
 }
 

@@ -29,12 +29,27 @@ export interface RuleDoc {
 const rules = (db: Db) => db.collection<RuleDoc>('messaging_rules');
 
 export async function getRule(db: Db): Promise<RuleDoc> {
-  return (await rules(db).findOne({ _id: 'reengagement' })) ?? { _id: 'reengagement', enabled: false, templateKey: 'reengagement', capDays: 30, holdoutPct: 10, updatedAt: new Date(0), updatedBy: null, lastRunDay: null };
+  return (
+    (await rules(db).findOne({ _id: 'reengagement' })) ?? {
+      _id: 'reengagement',
+      enabled: false,
+      templateKey: 'reengagement',
+      capDays: 30,
+      holdoutPct: 10,
+      updatedAt: new Date(0),
+      updatedBy: null,
+      lastRunDay: null,
+    }
+  );
 }
 
 export async function saveRule(db: Db, r: Pick<RuleDoc, 'enabled' | 'templateKey' | 'capDays' | 'holdoutPct'>, by: string) {
   const before = await getRule(db);
-  await rules(db).updateOne({ _id: 'reengagement' }, { $set: { ...r, updatedAt: new Date(), updatedBy: by }, $setOnInsert: { lastRunDay: null } }, { upsert: true });
+  await rules(db).updateOne(
+    { _id: 'reengagement' },
+    { $set: { ...r, updatedAt: new Date(), updatedBy: by }, $setOnInsert: { lastRunDay: null } },
+    { upsert: true },
+  );
   return { before, after: await getRule(db) };
 }
 
@@ -46,7 +61,14 @@ export async function runRule(db: Db, now = new Date()): Promise<'ran' | 'skippe
   if (!(await tryLock(db, `messaging:rule:${asOf}`, `pid-${process.pid}`, 7 * 86_400_000))) return 'skipped';
   const c = await createCampaign(
     db,
-    { name: `Re-engagement (automatic) ${asOf}`, templateKey: rule.templateKey, audience: { kind: 'at_risk', asOf }, holdoutPct: rule.holdoutPct, frequencyCapDays: rule.capDays, ruleId: rule._id },
+    {
+      name: `Re-engagement (automatic) ${asOf}`,
+      templateKey: rule.templateKey,
+      audience: { kind: 'at_risk', asOf },
+      holdoutPct: rule.holdoutPct,
+      frequencyCapDays: rule.capDays,
+      ruleId: rule._id,
+    },
     null,
   );
   await scheduleCampaign(db, c._id.toHexString(), now);

@@ -46,7 +46,10 @@ export async function audienceMemberIds(db: Db, a: AudienceSpec, adminId: Object
     case 'cohort': {
       const from = new Date(`${a.signupFrom}T00:00:00Z`);
       const to = new Date(new Date(`${a.signupTo}T00:00:00Z`).getTime() + 86_400_000);
-      const docs = await db.collection('users').find({ createdAt: { $gte: from, $lt: to } }, { projection: { _id: 1 } }).toArray();
+      const docs = await db
+        .collection('users')
+        .find({ createdAt: { $gte: from, $lt: to } }, { projection: { _id: 1 } })
+        .toArray();
       return docs.map((u) => (u._id as ObjectId).toHexString()).sort();
     }
     case 'saved_search': {
@@ -57,7 +60,11 @@ export async function audienceMemberIds(db: Db, a: AudienceSpec, adminId: Object
       if (s.collection !== 'users') throw new AppError('BAD_REQUEST', 'The saved search must be on Members.');
       const q = SearchInput.parse({ ...JSON.parse(String(s.query)), page: 1 });
       const built = buildQuery('users', q, can(role, 'data.personal.read'));
-      const docs = await db.collection('users').find(built.filter as Filter<Document>, { projection: { _id: 1 } }).limit(500_000).toArray();
+      const docs = await db
+        .collection('users')
+        .find(built.filter as Filter<Document>, { projection: { _id: 1 } })
+        .limit(500_000)
+        .toArray();
       return docs.map((u) => (u._id as ObjectId).toHexString()).sort();
     }
   }
@@ -73,10 +80,9 @@ export function inHoldout(campaignId: string, memberId: string, pct: number): bo
 /** Members contacted (a message of an optional category enqueued) since `since`. */
 export async function recentlyContacted(db: Db, since: Date): Promise<Set<string>> {
   const out = new Set<string>();
-  const cur = ms.messages(db).find(
-    { createdAt: { $gte: since }, status: { $in: ['queued', 'sending', 'sent', 'held'] } },
-    { projection: { memberId: 1, category: 1 } },
-  );
+  const cur = ms
+    .messages(db)
+    .find({ createdAt: { $gte: since }, status: { $in: ['queued', 'sending', 'sent', 'held'] } }, { projection: { memberId: 1, category: 1 } });
   for await (const m of cur) if (m.memberId && m.category !== 'transactional') out.add(m.memberId.toHexString());
   return out;
 }
@@ -90,18 +96,33 @@ export interface AudiencePlan {
   holdoutIds: string[];
 }
 
-async function plan(db: Db, c: Pick<CampaignDoc, '_id' | 'audience' | 'category' | 'holdoutPct' | 'frequencyCapDays'>, adminId: ObjectId | null, role: ResolvedRole | null): Promise<AudiencePlan> {
+async function plan(
+  db: Db,
+  c: Pick<CampaignDoc, '_id' | 'audience' | 'category' | 'holdoutPct' | 'frequencyCapDays'>,
+  adminId: ObjectId | null,
+  role: ResolvedRole | null,
+): Promise<AudiencePlan> {
   const ids = await audienceMemberIds(db, c.audience, adminId, role);
   const users = new Map<string, { email: string; name: string }>();
   for (let i = 0; i < ids.length; i += 2_000) {
     const chunk = ids.slice(i, i + 2_000).map((h) => new ObjectId(h));
-    for (const u of await db.collection('users').find({ _id: { $in: chunk } }, { projection: { email: 1, name: 1 } }).toArray()) {
+    for (const u of await db
+      .collection('users')
+      .find({ _id: { $in: chunk } }, { projection: { email: 1, name: 1 } })
+      .toArray()) {
       users.set((u._id as ObjectId).toHexString(), { email: String(u.email ?? ''), name: String(u.name ?? '') });
     }
   }
   const capped = c.frequencyCapDays > 0 ? await recentlyContacted(db, new Date(Date.now() - c.frequencyCapDays * 86_400_000)) : new Set<string>();
   const ex = await exclusions(db, [...users.values()].map((u) => u.email).filter(Boolean), c.category);
-  const out: AudiencePlan = { total: ids.length, excluded: { suppressedOrUnsubscribed: 0, frequencyCap: 0, noEmail: 0 }, holdout: 0, send: 0, recipients: [], holdoutIds: [] };
+  const out: AudiencePlan = {
+    total: ids.length,
+    excluded: { suppressedOrUnsubscribed: 0, frequencyCap: 0, noEmail: 0 },
+    holdout: 0,
+    send: 0,
+    recipients: [],
+    holdoutIds: [],
+  };
   const cid = c._id.toHexString();
   for (const id of ids) {
     const u = users.get(id);
@@ -194,7 +215,11 @@ export async function scheduleCampaign(db: Db, id: string, at: Date | null): Pro
  * and messages are keyed per campaign + member.
  */
 export async function startDueCampaigns(db: Db, now = new Date()): Promise<number> {
-  const due = await ms.campaigns(db).find({ status: 'scheduled', scheduledAt: { $lte: now } }).limit(20).toArray();
+  const due = await ms
+    .campaigns(db)
+    .find({ status: 'scheduled', scheduledAt: { $lte: now } })
+    .limit(20)
+    .toArray();
   let n = 0;
   for (const c of due) {
     const owner = `${process.pid}:${new ObjectId().toHexString()}`;
@@ -219,29 +244,57 @@ async function runCampaign(db: Db, c: CampaignDoc): Promise<void> {
   const now = new Date();
   const enroll = [
     ...p.holdoutIds.map((id) => ({ _id: `${c._id.toHexString()}:${id}`, campaignId: c._id, memberId: new ObjectId(id), group: 'holdout' as const, at: now })),
-    ...p.recipients.map((r) => ({ _id: `${c._id.toHexString()}:${r.memberId.toHexString()}`, campaignId: c._id, memberId: r.memberId, group: 'sent' as const, at: now })),
+    ...p.recipients.map((r) => ({
+      _id: `${c._id.toHexString()}:${r.memberId.toHexString()}`,
+      campaignId: c._id,
+      memberId: r.memberId,
+      group: 'sent' as const,
+      at: now,
+    })),
   ];
   for (let i = 0; i < enroll.length; i += 1_000) {
-    await ms.enrollments(db).insertMany(enroll.slice(i, i + 1_000), { ordered: false }).catch((e) => {
-      const w = (e as { writeErrors?: { code?: number }[]; code?: number });
-      if (!(w.code === 11000 || w.writeErrors?.every((x) => x.code === 11000))) throw e;
-    });
+    await ms
+      .enrollments(db)
+      .insertMany(enroll.slice(i, i + 1_000), { ordered: false })
+      .catch((e) => {
+        const w = e as { writeErrors?: { code?: number }[]; code?: number };
+        if (!(w.code === 11000 || w.writeErrors?.every((x) => x.code === 11000))) throw e;
+      });
   }
   await ms.campaigns(db).updateOne(
     { _id: c._id },
-    { $set: { status: 'sending', startedAt: now, templateVersion: v.version, updatedAt: now, counts: { audience: p.total, holdout: p.holdout, enqueued: p.send, excluded: p.total - p.send - p.holdout } } },
+    {
+      $set: {
+        status: 'sending',
+        startedAt: now,
+        templateVersion: v.version,
+        updatedAt: now,
+        counts: { audience: p.total, holdout: p.holdout, enqueued: p.send, excluded: p.total - p.send - p.holdout },
+      },
+    },
   );
   const reco = c.templateKey === 'reengagement' || v.variables.includes('recommendations');
   for (let i = 0; i < p.recipients.length; i += 1_000) {
     const chunk = p.recipients.slice(i, i + 1_000);
     if (reco) {
-      const ctx = await loadRecommendationContext(db, chunk.map((r) => r.memberId));
+      const ctx = await loadRecommendationContext(
+        db,
+        chunk.map((r) => r.memberId),
+      );
       for (const r of chunk) r.vars = { recommendations: recommendFor(ctx, r.memberId.toHexString()) };
     }
     const still = await ms.campaigns(db).findOne({ _id: c._id }, { projection: { status: 1 } });
     const status = still?.status === 'paused' ? 'held' : still?.status === 'cancelled' ? null : 'queued';
     if (!status) break;
-    await enqueueMany(db, { templateKey: t._id, version: v, category: c.category, campaignId: c._id, keyPrefix: `campaign:${c._id.toHexString()}`, recipients: chunk, status });
+    await enqueueMany(db, {
+      templateKey: t._id,
+      version: v,
+      category: c.category,
+      campaignId: c._id,
+      keyPrefix: `campaign:${c._id.toHexString()}`,
+      recipients: chunk,
+      status,
+    });
   }
 }
 
@@ -272,7 +325,10 @@ export async function cancelCampaign(db: Db, id: string): Promise<CampaignDoc> {
 
 /** Marks sending campaigns with nothing left in the outbox as done. */
 export async function finishCampaigns(db: Db): Promise<void> {
-  for (const c of await ms.campaigns(db).find({ status: 'sending' }, { projection: { _id: 1 } }).toArray()) {
+  for (const c of await ms
+    .campaigns(db)
+    .find({ status: 'sending' }, { projection: { _id: 1 } })
+    .toArray()) {
     const left = await ms.messages(db).findOne({ campaignId: c._id, status: { $in: ['queued', 'sending', 'held'] } }, { projection: { _id: 1 } });
     if (!left) await ms.campaigns(db).updateOne({ _id: c._id, status: 'sending' }, { $set: { status: 'done', finishedAt: new Date(), updatedAt: new Date() } });
   }
@@ -312,7 +368,9 @@ export async function campaignReport(db: Db, id: string, now = new Date()) {
   const counts = {} as Record<(typeof statuses)[number], number>;
   for (const s of statuses) counts[s] = await ms.messages(db).countDocuments({ campaignId: c._id, status: s });
   // one pass over the campaign's messages for the engagement counts and the timeline (hour buckets)
-  let opened = 0, clicked = 0, unsubscribed = 0;
+  let opened = 0,
+    clicked = 0,
+    unsubscribed = 0;
   const series = new Map<string, { t: string; sent: number; opened: number; clicked: number; unsubscribed: number }>();
   const bump = (d: Date | null, k: 'sent' | 'opened' | 'clicked' | 'unsubscribed') => {
     if (!d) return;
@@ -333,7 +391,8 @@ export async function campaignReport(db: Db, id: string, now = new Date()) {
   const uplift: UpliftRow[] = [];
   if (c.startedAt) {
     const groups = { sent: new Set<string>(), holdout: new Set<string>() };
-    for await (const e of ms.enrollments(db).find({ campaignId: c._id }, { projection: { memberId: 1, group: 1 } })) groups[e.group].add(e.memberId.toHexString());
+    for await (const e of ms.enrollments(db).find({ campaignId: c._id }, { projection: { memberId: 1, group: 1 } }))
+      groups[e.group].add(e.memberId.toHexString());
     const start = dayIndexOfDate(c.startedAt);
     const today = dayIndexOfDate(now);
     const pairs = await loadUserDays(db, start, Math.min(start + 30, today));
@@ -344,7 +403,8 @@ export async function campaignReport(db: Db, id: string, now = new Date()) {
       if (prev === undefined || p.d < prev) firstActive.set(p.u, p.d);
     }
     for (const days of [7, 14, 30]) {
-      let sa = 0, ha = 0;
+      let sa = 0,
+        ha = 0;
       for (const [u, d] of firstActive) {
         if (d - start >= days) continue;
         if (groups.sent.has(u)) sa++;

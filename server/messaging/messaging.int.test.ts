@@ -90,7 +90,13 @@ describe('delivery through SMTP to Mailpit', () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain(addr('asha'));
     const { POST } = await import('../../app/api/messaging/preferences/route');
-    const saved = await POST(new Request(prefs, { method: 'POST', body: '_form=1&notifications=on&reengagement=on', headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
+    const saved = await POST(
+      new Request(prefs, {
+        method: 'POST',
+        body: '_form=1&notifications=on&reengagement=on',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      }),
+    );
     expect(saved.status).toBe(303);
     expect((await ms.preferences(db).findOne({ _id: addr('asha') }))?.categories).toEqual({ notifications: true, news: false, reengagement: true });
     expect((await GET(new Request(prefs.replace('token=', 'token=x')))).status).toBe(400);
@@ -110,7 +116,13 @@ describe('delivery through SMTP to Mailpit', () => {
     const tampered = url.searchParams.get('token')!.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
     const bad = await POST(new Request(`http://x/api/messaging/unsubscribe?token=${tampered}`, { method: 'POST', body: 'List-Unsubscribe=One-Click' }));
     expect(bad.status).toBe(400);
-    const ok = await POST(new Request(`http://x${url.pathname}${url.search}`, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
+    const ok = await POST(
+      new Request(`http://x${url.pathname}${url.search}`, {
+        method: 'POST',
+        body: 'List-Unsubscribe=One-Click',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      }),
+    );
     expect(ok.status).toBe(200);
     const pref = await ms.preferences(db).findOne({ _id: addr('ravi') });
     expect(pref?.categories.reengagement).toBe(false);
@@ -128,10 +140,15 @@ describe('delivery through SMTP to Mailpit', () => {
     await setPreferences(db, addr('meena'), { reengagement: false }, 'preferences_page', null);
     const s = await drainAll();
     expect(s?.skipped).toBe(1);
-    expect((await ms.messages(db).findOne({ _id: new ObjectId(r.id) }))).toMatchObject({ status: 'skipped', skipReason: 'unsubscribed (reengagement)' });
+    expect(await ms.messages(db).findOne({ _id: new ObjectId(r.id) })).toMatchObject({ status: 'skipped', skipReason: 'unsubscribed (reengagement)' });
     expect(await searchMail(`to:"${addr('meena')}"`)).toHaveLength(0);
     // transactional mail still goes out
-    const tr = await enqueueMessage(db, { templateKey: 'contact.reply', memberId: id, vars: { subject: 'Fees', reply: 'Hello' }, idempotencyKey: `contact-reply:${id}` });
+    const tr = await enqueueMessage(db, {
+      templateKey: 'contact.reply',
+      memberId: id,
+      vars: { subject: 'Fees', reply: 'Hello' },
+      idempotencyKey: `contact-reply:${id}`,
+    });
     expect(tr.status).toBe('queued');
     await drainAll();
     expect(await waitForMail(`to:"${addr('meena')}"`)).toHaveLength(1);
@@ -172,7 +189,12 @@ describe('retries, dead letters and bounces (Mailpit chaos)', () => {
   it('retries a 4xx with backoff, then succeeds once the server accepts', async () => {
     await setChaos({ code: 451, probability: 100 });
     process.env.MESSAGING_RETRY_BASE_MS = '60000';
-    const r = await enqueueMessage(db, { templateKey: 'contact.reply', to: addr('retry'), vars: { member: { name: 'X', first_name: 'X' }, subject: 'S', reply: 'R' }, idempotencyKey: 'retry-1' });
+    const r = await enqueueMessage(db, {
+      templateKey: 'contact.reply',
+      to: addr('retry'),
+      vars: { member: { name: 'X', first_name: 'X' }, subject: 'S', reply: 'R' },
+      idempotencyKey: 'retry-1',
+    });
     const s1 = await drainOutbox(db);
     process.env.MESSAGING_RETRY_BASE_MS = '1';
     expect(s1.retried).toBe(1);
@@ -187,13 +209,18 @@ describe('retries, dead letters and bounces (Mailpit chaos)', () => {
     await setChaos(null);
     await ms.messages(db).updateOne({ _id: d1._id }, { $set: { nextAttemptAt: new Date() } }); // time passes
     await drainAll();
-    expect((await ms.messages(db).findOne({ _id: new ObjectId(r.id) }))).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(await ms.messages(db).findOne({ _id: new ObjectId(r.id) })).toMatchObject({ status: 'sent', attempts: 2 });
     expect(await waitForMail(`to:"${addr('retry')}"`)).toHaveLength(1);
   });
 
   it('dead-letters after the attempt limit with the last error', async () => {
     await setChaos({ code: 421, probability: 100 });
-    const r = await enqueueMessage(db, { templateKey: 'contact.reply', to: addr('dead'), vars: { member: { name: 'X', first_name: 'X' }, subject: 'S', reply: 'R' }, idempotencyKey: 'dead-1' });
+    const r = await enqueueMessage(db, {
+      templateKey: 'contact.reply',
+      to: addr('dead'),
+      vars: { member: { name: 'X', first_name: 'X' }, subject: 'S', reply: 'R' },
+      idempotencyKey: 'dead-1',
+    });
     await drainAll();
     await setChaos(null);
     const d = (await ms.messages(db).findOne({ _id: new ObjectId(r.id) }))!;
@@ -205,13 +232,23 @@ describe('retries, dead letters and bounces (Mailpit chaos)', () => {
 
   it('fails a 5xx at once and suppresses the address', async () => {
     await setChaos({ code: 550, probability: 100 });
-    const r = await enqueueMessage(db, { templateKey: 'contact.reply', to: addr('bounce'), vars: { member: { name: 'X', first_name: 'X' }, subject: 'S', reply: 'R' }, idempotencyKey: 'bounce-1' });
+    const r = await enqueueMessage(db, {
+      templateKey: 'contact.reply',
+      to: addr('bounce'),
+      vars: { member: { name: 'X', first_name: 'X' }, subject: 'S', reply: 'R' },
+      idempotencyKey: 'bounce-1',
+    });
     const s = await drainOutbox(db);
     await setChaos(null);
     expect(s.failed).toBe(1);
-    expect((await ms.messages(db).findOne({ _id: new ObjectId(r.id) }))).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(await ms.messages(db).findOne({ _id: new ObjectId(r.id) })).toMatchObject({ status: 'failed', attempts: 1 });
     expect(await ms.suppressions(db).findOne({ _id: addr('bounce') })).toMatchObject({ reason: 'hard_bounce' });
-    const next = await enqueueMessage(db, { templateKey: 'contact.reply', to: addr('bounce'), vars: { member: { name: 'X', first_name: 'X' }, subject: 'S', reply: 'R' }, idempotencyKey: 'bounce-2' });
+    const next = await enqueueMessage(db, {
+      templateKey: 'contact.reply',
+      to: addr('bounce'),
+      vars: { member: { name: 'X', first_name: 'X' }, subject: 'S', reply: 'R' },
+      idempotencyKey: 'bounce-2',
+    });
     expect(next).toMatchObject({ status: 'skipped', skipReason: 'suppressed (hard_bounce)' });
   });
 });
@@ -234,7 +271,12 @@ describe('exactly once across kill -9', () => {
     it(`a sender killed ${at} on its 7th message; the next sender delivers every message exactly once`, async () => {
       const N = 40;
       for (let i = 0; i < N; i++) {
-        await enqueueMessage(db, { templateKey: 'contact.reply', to: addr(`k-${at}-${i}`), vars: { member: { name: 'K', first_name: 'K' }, subject: 'S', reply: `R${i}` }, idempotencyKey: `kill-${at}-${i}` });
+        await enqueueMessage(db, {
+          templateKey: 'contact.reply',
+          to: addr(`k-${at}-${i}`),
+          vars: { member: { name: 'K', first_name: 'K' }, subject: 'S', reply: `R${i}` },
+          idempotencyKey: `kill-${at}-${i}`,
+        });
       }
       const r = await runChild({ MESSAGING_KILL_AT: at, MESSAGING_KILL_AFTER: '6', MESSAGING_CONCURRENCY: '4' });
       expect(r.signal, r.out).toBe('SIGKILL');
@@ -244,7 +286,10 @@ describe('exactly once across kill -9', () => {
       await new Promise((res) => setTimeout(res, 1_700));
       const s = await drainAll();
       expect(s?.locked).toBe(true);
-      const docs = await ms.messages(db).find({ idempotencyKey: { $regex: `^kill-${at}-` } }).toArray();
+      const docs = await ms
+        .messages(db)
+        .find({ idempotencyKey: { $regex: `^kill-${at}-` } })
+        .toArray();
       expect(docs.every((d) => d.status === 'sent')).toBe(true);
       const inbox = await waitForMail(`to:@${domain} to:k-${at}-`, N);
       const keys = new Map<string, number>();
@@ -276,7 +321,8 @@ describe('campaign for at-risk members: audience, exclusions, holdout, pause/res
       const id = await member(`Camp Member ${i}`, `camp${i}`);
       ids.push(id);
       // engaged 40–45 days ago, silent since: at risk as of yesterday
-      for (const back of [45, 43, 41]) events.push({ eventId: `camp-${i}-${back}`, userId: id.toHexString(), name: 'app.opened', ts: new Date(now.getTime() - back * dayMs).toISOString() });
+      for (const back of [45, 43, 41])
+        events.push({ eventId: `camp-${i}-${back}`, userId: id.toHexString(), name: 'app.opened', ts: new Date(now.getTime() - back * dayMs).toISOString() });
     }
     await ingestEvents(db, events, { now });
     clearAnalyticsCache();
@@ -325,7 +371,11 @@ describe('campaign for at-risk members: audience, exclusions, holdout, pause/res
 
     // some members come back the next day: 3 of the sent group, 0 of the holdout
     const sent = (await ms.enrollments(db).find({ campaignId: camp._id, group: 'sent' }).toArray()).map((e) => e.memberId.toHexString());
-    await ingestEvents(db, sent.slice(0, 3).map((u, i) => ({ eventId: `back-${i}`, userId: u, name: 'app.opened', ts: new Date().toISOString() })), { now: new Date() });
+    await ingestEvents(
+      db,
+      sent.slice(0, 3).map((u, i) => ({ eventId: `back-${i}`, userId: u, name: 'app.opened', ts: new Date().toISOString() })),
+      { now: new Date() },
+    );
     clearAnalyticsCache();
     const r = await c.campaignReport(db, camp._id.toHexString());
     expect(r.counts.sent).toBe(enqueued);

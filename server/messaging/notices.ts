@@ -14,7 +14,10 @@ async function inputFor(db: Db, n: NoticeDoc): Promise<EnqueueInput> {
   const name = n.to.name ?? '';
   if (n.kind === 'event_cancelled') {
     const [, eventId] = n.about.split(':');
-    const ev = eventId && ObjectId.isValid(eventId) ? await db.collection('events').findOne({ _id: new ObjectId(eventId) }, { projection: { title: 1, startsAt: 1 } }) : null;
+    const ev =
+      eventId && ObjectId.isValid(eventId)
+        ? await db.collection('events').findOne({ _id: new ObjectId(eventId) }, { projection: { title: 1, startsAt: 1 } })
+        : null;
     const when = ev?.startsAt instanceof Date ? `${ev.startsAt.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '';
     return {
       templateKey: 'event.cancelled',

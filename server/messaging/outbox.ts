@@ -103,11 +103,17 @@ export async function exclusions(db: Db, addresses: string[], category: Category
   const lower = [...new Set(addresses.map(normalizeAddress))];
   for (let i = 0; i < lower.length; i += 1_000) {
     const chunk = lower.slice(i, i + 1_000);
-    for (const s of await ms.suppressions(db).find({ _id: { $in: chunk } }, { projection: { _id: 1, reason: 1 } }).toArray()) {
+    for (const s of await ms
+      .suppressions(db)
+      .find({ _id: { $in: chunk } }, { projection: { _id: 1, reason: 1 } })
+      .toArray()) {
       out.set(s._id, `suppressed (${s.reason})`);
     }
     if (category === 'transactional') continue;
-    for (const p of await ms.preferences(db).find({ _id: { $in: chunk } }, { projection: { _id: 1, categories: 1 } }).toArray()) {
+    for (const p of await ms
+      .preferences(db)
+      .find({ _id: { $in: chunk } }, { projection: { _id: 1, categories: 1 } })
+      .toArray()) {
       if (!out.has(p._id) && p.categories?.[category] === false) out.set(p._id, `unsubscribed (${category})`);
     }
   }
@@ -155,7 +161,17 @@ export async function enqueueMessage(db: Db, input: EnqueueInput): Promise<Enque
 
 async function buildDoc(
   db: Db,
-  a: { key: string; to: string; memberId: ObjectId | null; category: Category; templateKey: string; version: TemplateVersion; vars: Record<string, unknown>; campaignId: ObjectId | null; status?: MessageDoc['status'] },
+  a: {
+    key: string;
+    to: string;
+    memberId: ObjectId | null;
+    category: Category;
+    templateKey: string;
+    version: TemplateVersion;
+    vars: Record<string, unknown>;
+    campaignId: ObjectId | null;
+    status?: MessageDoc['status'];
+  },
 ): Promise<MessageDoc> {
   void db;
   const _id = new ObjectId();
@@ -209,13 +225,33 @@ export interface BulkRecipient {
  */
 export async function enqueueMany(
   db: Db,
-  a: { templateKey: string; version: TemplateVersion; category: Category; campaignId: ObjectId; keyPrefix: string; recipients: BulkRecipient[]; status?: 'queued' | 'held' },
+  a: {
+    templateKey: string;
+    version: TemplateVersion;
+    category: Category;
+    campaignId: ObjectId;
+    keyPrefix: string;
+    recipients: BulkRecipient[];
+    status?: 'queued' | 'held';
+  },
 ): Promise<number> {
   const docs: MessageDoc[] = [];
   for (const r of a.recipients) {
     const first = r.name.split(/\s+/)[0] ?? r.name;
     const vars = { member: { name: r.name, first_name: first }, ...(r.vars ?? {}) };
-    docs.push(await buildDoc(db, { key: `${a.keyPrefix}:${r.memberId.toHexString()}`, to: r.to, memberId: r.memberId, category: a.category, templateKey: a.templateKey, version: a.version, vars, campaignId: a.campaignId, status: a.status }));
+    docs.push(
+      await buildDoc(db, {
+        key: `${a.keyPrefix}:${r.memberId.toHexString()}`,
+        to: r.to,
+        memberId: r.memberId,
+        category: a.category,
+        templateKey: a.templateKey,
+        version: a.version,
+        vars,
+        campaignId: a.campaignId,
+        status: a.status,
+      }),
+    );
   }
   let inserted = 0;
   for (let i = 0; i < docs.length; i += 500) {
@@ -344,18 +380,34 @@ const IN_FLIGHT = ['queued', 'held', 'sending'] as const;
 async function recoverExpired(db: Db, owner: string): Promise<number> {
   const now = new Date();
   let n = 0;
-  for (const l of await leases(db).find({ _id: { $ne: owner } }).limit(50).toArray()) {
-    const open = await ms.messages(db).find({ _id: { $in: l.ids }, status: { $in: [...IN_FLIGHT, 'cancelled'] } }, { projection: { _id: 1, messageId: 1, status: 1 } }).toArray();
+  for (const l of await leases(db)
+    .find({ _id: { $ne: owner } })
+    .limit(50)
+    .toArray()) {
+    const open = await ms
+      .messages(db)
+      .find({ _id: { $in: l.ids }, status: { $in: [...IN_FLIGHT, 'cancelled'] } }, { projection: { _id: 1, messageId: 1, status: 1 } })
+      .toArray();
     const sent: ObjectId[] = [];
     for (const m of open) if (await wasDelivered(m.messageId)) sent.push(m._id);
     if (sent.length) {
-      await ms.messages(db).updateMany({ _id: { $in: sent } }, { $set: { status: 'sent', sentAt: now, updatedAt: now, lastError: null, leaseId: null, leaseUntil: null }, $inc: { attempts: 1 } });
+      await ms
+        .messages(db)
+        .updateMany(
+          { _id: { $in: sent } },
+          { $set: { status: 'sent', sentAt: now, updatedAt: now, lastError: null, leaseId: null, leaseUntil: null }, $inc: { attempts: 1 } },
+        );
     }
-    await ms.messages(db).updateMany({ _id: { $in: l.ids }, status: 'sending' }, { $set: { status: 'queued', nextAttemptAt: now, leaseId: null, leaseUntil: null } });
+    await ms
+      .messages(db)
+      .updateMany({ _id: { $in: l.ids }, status: 'sending' }, { $set: { status: 'queued', nextAttemptAt: now, leaseId: null, leaseUntil: null } });
     await leases(db).deleteOne({ _id: l._id });
     n += open.length;
   }
-  const stale = await ms.messages(db).find({ status: 'sending', leaseUntil: { $lt: now } }, { limit: 500, projection: { _id: 1, messageId: 1, leaseId: 1 } }).toArray();
+  const stale = await ms
+    .messages(db)
+    .find({ status: 'sending', leaseUntil: { $lt: now } }, { limit: 500, projection: { _id: 1, messageId: 1, leaseId: 1 } })
+    .toArray();
   const ops: AnyBulkWriteOperation<MessageDoc>[] = [];
   for (const m of stale) {
     if (m.leaseId === owner) continue;
@@ -392,7 +444,10 @@ export async function drainOutbox(db: Db, opts: { maxBatches?: number } = {}): P
     stats.recovered = await recoverExpired(db, owner);
     for (let b = 0; b < (opts.maxBatches ?? Infinity); b++) {
       if (!(await renewLock(db, LOCK_KEY, owner, lease))) break;
-      const batch = await ms.messages(db).find({ status: 'queued', nextAttemptAt: { $lte: new Date() } }, { limit: BATCH() }).toArray();
+      const batch = await ms
+        .messages(db)
+        .find({ status: 'queued', nextAttemptAt: { $lte: new Date() } }, { limit: BATCH() })
+        .toArray();
       if (!batch.length) break;
       await leases(db).replaceOne({ _id: owner }, { ids: batch.map((m) => m._id), at: new Date() }, { upsert: true });
       await sendBatch(db, batch, stats);
@@ -411,7 +466,11 @@ async function sendBatch(db: Db, batch: MessageDoc[], stats: DrainStats): Promis
   for (const m of batch) byCat.set(m.category, [...(byCat.get(m.category) ?? []), m]);
   const skip = new Map<string, string>();
   for (const [cat, list] of byCat) {
-    const ex = await exclusions(db, list.map((m) => m.to), cat);
+    const ex = await exclusions(
+      db,
+      list.map((m) => m.to),
+      cat,
+    );
     for (const m of list) {
       const r = ex.get(m.toLower);
       if (r) skip.set(m._id.toHexString(), r);
@@ -420,7 +479,10 @@ async function sendBatch(db: Db, batch: MessageDoc[], stats: DrainStats): Promis
   const campaignIds = [...new Set(batch.filter((m) => m.campaignId).map((m) => m.campaignId!.toHexString()))];
   const campaignState = new Map<string, string>();
   if (campaignIds.length) {
-    for (const c of await ms.campaigns(db).find({ _id: { $in: campaignIds.map((i) => new ObjectId(i)) } }, { projection: { status: 1 } }).toArray()) {
+    for (const c of await ms
+      .campaigns(db)
+      .find({ _id: { $in: campaignIds.map((i) => new ObjectId(i)) } }, { projection: { status: 1 } })
+      .toArray()) {
       campaignState.set(c._id.toHexString(), c.status);
     }
   }
@@ -429,7 +491,12 @@ async function sendBatch(db: Db, batch: MessageDoc[], stats: DrainStats): Promis
   // paused or cancelled meanwhile); a permanent outcome unless cancelled
   const finish = (m: MessageDoc, set: Partial<MessageDoc>) => {
     const still = set.status === 'queued' ? ['queued'] : [...IN_FLIGHT];
-    ops.push({ updateOne: { filter: { _id: m._id, status: { $in: still as MessageDoc['status'][] } }, update: { $set: { ...set, leaseId: null, leaseUntil: null, updatedAt: now() } } } });
+    ops.push({
+      updateOne: {
+        filter: { _id: m._id, status: { $in: still as MessageDoc['status'][] } },
+        update: { $set: { ...set, leaseId: null, leaseUntil: null, updatedAt: now() } },
+      },
+    });
   };
   const bounced: { to: string; error: string }[] = [];
   // sent messages are marked in groups with one updateMany (FerretDB: ~2× cheaper per document than one
@@ -440,10 +507,12 @@ async function sendBatch(db: Db, batch: MessageDoc[], stats: DrainStats): Promis
     const ids = sentIds;
     sentIds = [];
     const t = now();
-    await ms.messages(db).updateMany(
-      { _id: { $in: ids }, status: { $in: [...IN_FLIGHT, 'cancelled'] } },
-      { $set: { status: 'sent', sentAt: t, updatedAt: t, lastError: null, leaseId: null, leaseUntil: null }, $inc: { attempts: 1 } },
-    );
+    await ms
+      .messages(db)
+      .updateMany(
+        { _id: { $in: ids }, status: { $in: [...IN_FLIGHT, 'cancelled'] } },
+        { $set: { status: 'sent', sentAt: t, updatedAt: t, lastError: null, leaseId: null, leaseUntil: null }, $inc: { attempts: 1 } },
+      );
   };
   let i = 0;
   const worker = async () => {
@@ -496,11 +565,7 @@ async function sendBatch(db: Db, batch: MessageDoc[], stats: DrainStats): Promis
   await flushSent();
   if (ops.length) await bulkWriteChunked(ms.messages(db), ops);
   for (const b of bounced) {
-    await ms.suppressions(db).updateOne(
-      { _id: b.to },
-      { $setOnInsert: { reason: 'hard_bounce', detail: b.error, at: now(), by: null } },
-      { upsert: true },
-    );
+    await ms.suppressions(db).updateOne({ _id: b.to }, { $setOnInsert: { reason: 'hard_bounce', detail: b.error, at: now(), by: null } }, { upsert: true });
   }
 }
 
@@ -551,7 +616,15 @@ export function startOutboxWorker(db: Db, everyMs = Number(process.env.MESSAGING
   s.sweeper = setInterval(() => {
     if (s.running || s.timer) return;
     ms.messages(db)
-      .findOne({ $or: [{ status: 'queued', nextAttemptAt: { $lte: new Date() } }, { status: 'sending', leaseUntil: { $lt: new Date() } }] }, { projection: { _id: 1 } })
+      .findOne(
+        {
+          $or: [
+            { status: 'queued', nextAttemptAt: { $lte: new Date() } },
+            { status: 'sending', leaseUntil: { $lt: new Date() } },
+          ],
+        },
+        { projection: { _id: 1 } },
+      )
       .then((d) => d && kickOutbox(db, 0))
       .catch(() => undefined);
   }, everyMs);

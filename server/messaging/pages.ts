@@ -36,9 +36,10 @@ export function preferencesPage(view: PreferenceView, action: string, opts: { sa
     const on = opts.unsubscribe === c ? false : view.categories[c];
     return `<label><input type="checkbox" name="${c}" value="on"${on ? ' checked' : ''}> ${esc(LABELS[c])}</label>`;
   }).join('');
-  const unsub = opts.unsubscribe && (OPTIONAL_CATEGORIES as readonly string[]).includes(opts.unsubscribe)
-    ? `<p>Untick what you no longer want and save. The box for the email you came from is already unticked.</p>`
-    : '';
+  const unsub =
+    opts.unsubscribe && (OPTIONAL_CATEGORIES as readonly string[]).includes(opts.unsubscribe)
+      ? `<p>Untick what you no longer want and save. The box for the email you came from is already unticked.</p>`
+      : '';
   return page(
     'Email preferences',
     `${opts.saved ? '<p class="ok" role="status">Saved. Thank you.</p>' : ''}

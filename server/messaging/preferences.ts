@@ -7,7 +7,12 @@ import { AppError } from '../errors';
 import { ms, OPTIONAL_CATEGORIES, type Category, type ConsentEntry, type PreferenceDoc, type SuppressionDoc } from './model';
 import { normalizeAddress } from './outbox';
 
-export type PreferenceView = { address: string; categories: Record<(typeof OPTIONAL_CATEGORIES)[number], boolean>; consent: ConsentEntry[]; suppressed: SuppressionDoc | null };
+export type PreferenceView = {
+  address: string;
+  categories: Record<(typeof OPTIONAL_CATEGORIES)[number], boolean>;
+  consent: ConsentEntry[];
+  suppressed: SuppressionDoc | null;
+};
 
 export async function getPreferences(db: Db, address: string): Promise<PreferenceView> {
   const a = normalizeAddress(address);
@@ -43,9 +48,12 @@ export async function setPreferences(
   const existing = await ms.preferences(db).findOne({ _id: a }, { projection: { _id: 1 } });
   if (!existing) {
     const doc: PreferenceDoc = { _id: a, memberId: await memberIdOf(db, a), categories: {}, consent: [], updatedAt: now };
-    await ms.preferences(db).insertOne(doc).catch((e) => {
-      if ((e as { code?: number }).code !== 11000) throw e;
-    });
+    await ms
+      .preferences(db)
+      .insertOne(doc)
+      .catch((e) => {
+        if ((e as { code?: number }).code !== 11000) throw e;
+      });
   }
   await ms.preferences(db).updateOne({ _id: a }, { $set: set, $push: { consent: { $each: entries } } });
   return getPreferences(db, a);

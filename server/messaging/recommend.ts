@@ -6,9 +6,33 @@
  */
 import { ObjectId, type Db } from 'mongodb';
 
-export interface CandidateEvent { id: string; title: string; slug: string; startsAt: Date; location: string; online: boolean; tags: string[]; status: string; capacity: number | null; registered: number }
-export interface CandidateBlog { id: string; title: string; slug: string; tags: string[]; status: string; publishedAt: Date | null }
-export interface CandidatePsych { id: string; name: string; specialties: string[]; status: string; rating: number }
+export interface CandidateEvent {
+  id: string;
+  title: string;
+  slug: string;
+  startsAt: Date;
+  location: string;
+  online: boolean;
+  tags: string[];
+  status: string;
+  capacity: number | null;
+  registered: number;
+}
+export interface CandidateBlog {
+  id: string;
+  title: string;
+  slug: string;
+  tags: string[];
+  status: string;
+  publishedAt: Date | null;
+}
+export interface CandidatePsych {
+  id: string;
+  name: string;
+  specialties: string[];
+  status: string;
+  rating: number;
+}
 
 export interface MemberProfile {
   city: string;
@@ -19,14 +43,26 @@ export interface MemberProfile {
   registeredEventIds: string[];
 }
 
-export interface Recommendation { kind: 'event' | 'post' | 'psychologist'; id: string; title: string; url: string; reason: string }
+export interface Recommendation {
+  kind: 'event' | 'post' | 'psychologist';
+  id: string;
+  title: string;
+  url: string;
+  reason: string;
+}
 
-export interface Candidates { events: CandidateEvent[]; blogs: CandidateBlog[]; psychologists: CandidatePsych[] }
+export interface Candidates {
+  events: CandidateEvent[];
+  blogs: CandidateBlog[];
+  psychologists: CandidatePsych[];
+}
 
 const norm = (s: string) => s.trim().toLowerCase();
 
 function topTopics(p: MemberProfile): string[] {
-  return Object.entries(p.topics).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([t]) => t);
+  return Object.entries(p.topics)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .map(([t]) => t);
 }
 
 /** Up to `max` recommendations (2 events, 1 post, 1 psychologist at most), deterministic. */
@@ -57,19 +93,44 @@ export function recommend(p: MemberProfile, c: Candidates, now: Date, baseUrl: s
     .filter((b) => b.status === 'published' && !p.readBlogIds.includes(b.id))
     .map((b) => ({ b, topic: rank(b.tags) }))
     .filter((x) => x.topic)
-    .sort((a, b) => topics.indexOf(a.topic!) - topics.indexOf(b.topic!) || (b.b.publishedAt?.getTime() ?? 0) - (a.b.publishedAt?.getTime() ?? 0) || (a.b.id < b.b.id ? -1 : 1))[0];
-  if (post) out.push({ kind: 'post', id: post.b.id, title: post.b.title, url: `${baseUrl}/blog/${post.b.slug || post.b.id}`, reason: `because you read about ${post.topic}` });
+    .sort(
+      (a, b) =>
+        topics.indexOf(a.topic!) - topics.indexOf(b.topic!) ||
+        (b.b.publishedAt?.getTime() ?? 0) - (a.b.publishedAt?.getTime() ?? 0) ||
+        (a.b.id < b.b.id ? -1 : 1),
+    )[0];
+  if (post)
+    out.push({
+      kind: 'post',
+      id: post.b.id,
+      title: post.b.title,
+      url: `${baseUrl}/blog/${post.b.slug || post.b.id}`,
+      reason: `because you read about ${post.topic}`,
+    });
 
   const active = c.psychologists.filter((x) => x.status === 'active');
   const booked = active.filter((x) => p.bookedPsychologistIds.includes(x.id)).sort((a, b) => b.rating - a.rating || (a.id < b.id ? -1 : 1))[0];
   if (booked) {
-    out.push({ kind: 'psychologist', id: booked.id, title: booked.name, url: `${baseUrl}/psychologists/${booked.id}`, reason: 'you had a session with them before' });
+    out.push({
+      kind: 'psychologist',
+      id: booked.id,
+      title: booked.name,
+      url: `${baseUrl}/psychologists/${booked.id}`,
+      reason: 'you had a session with them before',
+    });
   } else {
     const match = active
       .map((x) => ({ x, topic: rank(x.specialties) }))
       .filter((m) => m.topic)
       .sort((a, b) => topics.indexOf(a.topic!) - topics.indexOf(b.topic!) || b.x.rating - a.x.rating || (a.x.id < b.x.id ? -1 : 1))[0];
-    if (match) out.push({ kind: 'psychologist', id: match.x.id, title: match.x.name, url: `${baseUrl}/psychologists/${match.x.id}`, reason: `specialises in ${match.topic}` });
+    if (match)
+      out.push({
+        kind: 'psychologist',
+        id: match.x.id,
+        title: match.x.name,
+        url: `${baseUrl}/psychologists/${match.x.id}`,
+        reason: `specialises in ${match.topic}`,
+      });
   }
   return out.slice(0, max);
 }
@@ -86,17 +147,37 @@ export interface RecommendationContext {
 const hex = (v: unknown) => (v instanceof ObjectId ? v.toHexString() : String(v ?? ''));
 
 export async function loadCandidates(db: Db, now: Date): Promise<Candidates> {
-  const evDocs = await db.collection('events').find({ status: 'published', startsAt: { $gt: now } }).sort({ startsAt: 1 }).limit(50).toArray();
+  const evDocs = await db
+    .collection('events')
+    .find({ status: 'published', startsAt: { $gt: now } })
+    .sort({ startsAt: 1 })
+    .limit(50)
+    .toArray();
   const registered = new Map<string, number>();
   if (evDocs.length) {
     const rows = await db
       .collection('event_registrations')
-      .aggregate<{ _id: ObjectId; n: number }>([{ $match: { eventId: { $in: evDocs.map((e) => e._id) }, status: { $in: ['registered', 'attended'] } } }, { $group: { _id: '$eventId', n: { $sum: 1 } } }])
+      .aggregate<{ _id: ObjectId; n: number }>([
+        { $match: { eventId: { $in: evDocs.map((e) => e._id) }, status: { $in: ['registered', 'attended'] } } },
+        { $group: { _id: '$eventId', n: { $sum: 1 } } },
+      ])
       .toArray();
     for (const r of rows) registered.set(hex(r._id), r.n);
   }
-  const blogs = await db.collection('blogs').find({ status: 'published' }).sort({ publishedAt: -1 }).limit(100).project({ title: 1, slug: 1, tags: 1, status: 1, publishedAt: 1 }).toArray();
-  const psych = await db.collection('psychologists').find({ status: 'active' }).sort({ rating: -1 }).limit(100).project({ name: 1, specialties: 1, status: 1, rating: 1 }).toArray();
+  const blogs = await db
+    .collection('blogs')
+    .find({ status: 'published' })
+    .sort({ publishedAt: -1 })
+    .limit(100)
+    .project({ title: 1, slug: 1, tags: 1, status: 1, publishedAt: 1 })
+    .toArray();
+  const psych = await db
+    .collection('psychologists')
+    .find({ status: 'active' })
+    .sort({ rating: -1 })
+    .limit(100)
+    .project({ name: 1, specialties: 1, status: 1, rating: 1 })
+    .toArray();
   return {
     events: evDocs.map((e) => ({
       id: hex(e._id),
@@ -110,8 +191,21 @@ export async function loadCandidates(db: Db, now: Date): Promise<Candidates> {
       capacity: typeof e.capacity === 'number' ? e.capacity : null,
       registered: registered.get(hex(e._id)) ?? 0,
     })),
-    blogs: blogs.map((b) => ({ id: hex(b._id), title: String(b.title ?? ''), slug: String(b.slug ?? ''), tags: (b.tags as string[]) ?? [], status: String(b.status), publishedAt: (b.publishedAt as Date) ?? null })),
-    psychologists: psych.map((x) => ({ id: hex(x._id), name: String(x.name ?? ''), specialties: (x.specialties as string[]) ?? [], status: String(x.status), rating: Number(x.rating ?? 0) })),
+    blogs: blogs.map((b) => ({
+      id: hex(b._id),
+      title: String(b.title ?? ''),
+      slug: String(b.slug ?? ''),
+      tags: (b.tags as string[]) ?? [],
+      status: String(b.status),
+      publishedAt: (b.publishedAt as Date) ?? null,
+    })),
+    psychologists: psych.map((x) => ({
+      id: hex(x._id),
+      name: String(x.name ?? ''),
+      specialties: (x.specialties as string[]) ?? [],
+      status: String(x.status),
+      rating: Number(x.rating ?? 0),
+    })),
   };
 }
 
@@ -121,26 +215,42 @@ const g = globalThis as unknown as { __acubeRecoCandidates?: { at: number; db: s
 export async function loadRecommendationContext(db: Db, memberIds: ObjectId[], now = new Date()): Promise<RecommendationContext> {
   const baseUrl = (process.env.PLATFORM_URL || 'https://acube.example').replace(/\/+$/, '');
   let cand = g.__acubeRecoCandidates;
-  if (!cand || cand.db !== db.databaseName || Date.now() - cand.at > 60_000) cand = g.__acubeRecoCandidates = { at: Date.now(), db: db.databaseName, c: await loadCandidates(db, now) };
+  if (!cand || cand.db !== db.databaseName || Date.now() - cand.at > 60_000)
+    cand = g.__acubeRecoCandidates = { at: Date.now(), db: db.databaseName, c: await loadCandidates(db, now) };
   const profiles = new Map<string, MemberProfile>();
-  for (const u of await db.collection('users').find({ _id: { $in: memberIds } }, { projection: { city: 1 } }).toArray()) {
+  for (const u of await db
+    .collection('users')
+    .find({ _id: { $in: memberIds } }, { projection: { city: 1 } })
+    .toArray()) {
     profiles.set(hex(u._id), { city: String(u.city ?? ''), topics: {}, readBlogIds: [], bookedPsychologistIds: [], registeredEventIds: [] });
   }
-  for (const b of await db.collection('session_bookings').find({ userId: { $in: memberIds } }, { projection: { userId: 1, psychologistId: 1 } }).toArray()) {
+  for (const b of await db
+    .collection('session_bookings')
+    .find({ userId: { $in: memberIds } }, { projection: { userId: 1, psychologistId: 1 } })
+    .toArray()) {
     profiles.get(hex(b.userId))?.bookedPsychologistIds.push(hex(b.psychologistId));
   }
-  for (const r of await db.collection('event_registrations').find({ userId: { $in: memberIds } }, { projection: { userId: 1, eventId: 1 } }).toArray()) {
+  for (const r of await db
+    .collection('event_registrations')
+    .find({ userId: { $in: memberIds } }, { projection: { userId: 1, eventId: 1 } })
+    .toArray()) {
     profiles.get(hex(r.userId))?.registeredEventIds.push(hex(r.eventId));
   }
   // topics read: blog.read events of the last 180 days (their blogId), mapped to the blogs' tags
   const reads = await db
     .collection('activity_events')
-    .find({ name: 'blog.read', ts: { $gte: new Date(now.getTime() - 180 * 86_400_000) }, userId: { $in: memberIds } }, { projection: { userId: 1, 'props.blogId': 1 } })
+    .find(
+      { name: 'blog.read', ts: { $gte: new Date(now.getTime() - 180 * 86_400_000) }, userId: { $in: memberIds } },
+      { projection: { userId: 1, 'props.blogId': 1 } },
+    )
     .toArray();
   const blogIds = [...new Set(reads.map((r) => String((r.props as { blogId?: string } | undefined)?.blogId ?? '')).filter((x) => ObjectId.isValid(x)))];
   const tagsOf = new Map<string, string[]>();
   for (let i = 0; i < blogIds.length; i += 1_000) {
-    for (const b of await db.collection('blogs').find({ _id: { $in: blogIds.slice(i, i + 1_000).map((x) => new ObjectId(x)) } }, { projection: { tags: 1 } }).toArray()) {
+    for (const b of await db
+      .collection('blogs')
+      .find({ _id: { $in: blogIds.slice(i, i + 1_000).map((x) => new ObjectId(x)) } }, { projection: { tags: 1 } })
+      .toArray()) {
       tagsOf.set(hex(b._id), ((b.tags as string[]) ?? []).map(norm));
     }
   }

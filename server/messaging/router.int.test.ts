@@ -28,17 +28,29 @@ describe('templates', () => {
   it('saves versions, refuses unknown variables at save time, restores, and audits before/after', async () => {
     const cm = callerFor(t.db, admins.content_manager);
     const list = await cm.messaging.templates.list();
-    expect(list.map((x) => x.key)).toEqual(expect.arrayContaining(['booking.confirmed', 'contact.reply', 'reengagement', 'event.cancelled', 'volunteer.decided']));
+    expect(list.map((x) => x.key)).toEqual(
+      expect.arrayContaining(['booking.confirmed', 'contact.reply', 'reengagement', 'event.cancelled', 'volunteer.decided']),
+    );
     const tpl = await cm.messaging.templates.get({ key: 'contact.reply' });
     expect(tpl.current).toBe(1);
-    await expect(cm.messaging.templates.save({ key: 'contact.reply', subject: 'Re: {{ subjet }}', body: tpl.versions[0]!.body, baseVersion: 1 })).rejects.toMatchObject({
+    await expect(
+      cm.messaging.templates.save({ key: 'contact.reply', subject: 'Re: {{ subjet }}', body: tpl.versions[0]!.body, baseVersion: 1 }),
+    ).rejects.toMatchObject({
       code: 'BAD_REQUEST',
       message: expect.stringContaining('unknown variable subjet'),
     });
-    const saved = await cm.messaging.templates.save({ key: 'contact.reply', subject: 'Your question: {{ subject }}', body: tpl.versions[0]!.body, note: 'clearer subject', baseVersion: 1 });
+    const saved = await cm.messaging.templates.save({
+      key: 'contact.reply',
+      subject: 'Your question: {{ subject }}',
+      body: tpl.versions[0]!.body,
+      note: 'clearer subject',
+      baseVersion: 1,
+    });
     expect(saved.version).toBe(2);
     // a stale editor is told, not overwritten
-    await expect(cm.messaging.templates.save({ key: 'contact.reply', subject: 'x', body: tpl.versions[0]!.body, baseVersion: 1 })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(cm.messaging.templates.save({ key: 'contact.reply', subject: 'x', body: tpl.versions[0]!.body, baseVersion: 1 })).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
     const restored = await cm.messaging.templates.restore({ key: 'contact.reply', version: 1 });
     expect(restored.version).toBe(3);
     const after = await cm.messaging.templates.get({ key: 'contact.reply' });
@@ -53,7 +65,15 @@ describe('templates', () => {
     const admin = await callerFor(t.db, admins.admin).messaging.templates.preview({ key: 'booking.confirmed', memberId: memberId.toHexString() });
     expect(admin.html).toContain('Priya');
     expect(admin.to).toBe('priya@router.test');
-    await t.db.collection('roles').insertOne({ key: 'tpl_only', label: 'Templates only', description: '', permissions: ['messaging.templates.edit'], createdAt: new Date(), updatedAt: new Date(), createdBy: null });
+    await t.db.collection('roles').insertOne({
+      key: 'tpl_only',
+      label: 'Templates only',
+      description: '',
+      permissions: ['messaging.templates.edit'],
+      createdAt: new Date(),
+      updatedAt: new Date(),
+      createdBy: null,
+    });
     const { makeAdmin } = await import('../../test/db');
     const editor = await makeAdmin(t.db, 'tpl_only');
     const masked = await callerFor(t.db, editor).messaging.templates.preview({ key: 'booking.confirmed', memberId: memberId.toHexString() });
@@ -88,7 +108,12 @@ describe('outbox and suppressions', () => {
     await admin.messaging.suppressions.add({ address: 'Bad@Router.test', detail: 'asked by phone' });
     expect((await admin.messaging.suppressions.list({})).map((s) => s.address)).toContain('bad@router.test');
     expect((await callerFor(t.db, admins.analyst).messaging.suppressions.list({})).every((s) => s.address === '••••')).toBe(true);
-    const skipped = await enqueueMessage(t.db, { templateKey: 'contact.reply', to: 'bad@router.test', vars: { member: { name: 'B', first_name: 'B' }, subject: 'S', reply: 'R' }, idempotencyKey: 'router-suppressed' });
+    const skipped = await enqueueMessage(t.db, {
+      templateKey: 'contact.reply',
+      to: 'bad@router.test',
+      vars: { member: { name: 'B', first_name: 'B' }, subject: 'S', reply: 'R' },
+      idempotencyKey: 'router-suppressed',
+    });
     expect(skipped.status).toBe('skipped');
     await admin.messaging.suppressions.remove({ address: 'bad@router.test' });
     expect(await ms.suppressions(t.db).countDocuments({})).toBe(0);

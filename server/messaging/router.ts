@@ -1,27 +1,66 @@
 import { permissionProcedure, router } from '../trpc/init';
 import {
-  campaignAudienceInput, campaignCreateInput, campaignIdInput, campaignScheduleInput, messageIdInput, outboxListInput,
-  preferencesGetInput, preferencesSetInput, ruleSaveInput, suppressionAddInput, suppressionListInput, suppressionRemoveInput,
-  templateGetInput, templatePreviewInput, templateRestoreInput, templateSaveInput, templateSendTestInput,
+  campaignAudienceInput,
+  campaignCreateInput,
+  campaignIdInput,
+  campaignScheduleInput,
+  messageIdInput,
+  outboxListInput,
+  preferencesGetInput,
+  preferencesSetInput,
+  ruleSaveInput,
+  suppressionAddInput,
+  suppressionListInput,
+  suppressionRemoveInput,
+  templateGetInput,
+  templatePreviewInput,
+  templateRestoreInput,
+  templateSaveInput,
+  templateSendTestInput,
 } from './schema';
 import {
-  getMessage, getTemplateDto, listOutbox, listSuppressions, listTemplates, memberPreferences, outboxSummary, previewTemplate,
-  restoreTemplate, retryMessage, saveTemplate, sendTestToMe, setMemberPreferences,
+  getMessage,
+  getTemplateDto,
+  listOutbox,
+  listSuppressions,
+  listTemplates,
+  memberPreferences,
+  outboxSummary,
+  previewTemplate,
+  restoreTemplate,
+  retryMessage,
+  saveTemplate,
+  sendTestToMe,
+  setMemberPreferences,
 } from './service';
 import {
-  campaignDto, campaignReport, cancelCampaign, createCampaign, getCampaign, listCampaigns, pauseCampaign, previewAudience, resumeCampaign,
-  scheduleCampaign, startDueCampaigns,
+  campaignDto,
+  campaignReport,
+  cancelCampaign,
+  createCampaign,
+  getCampaign,
+  listCampaigns,
+  pauseCampaign,
+  previewAudience,
+  resumeCampaign,
+  scheduleCampaign,
+  startDueCampaigns,
 } from './campaigns';
 import { addSuppression, removeSuppression } from './preferences';
 import { getRule, saveRule } from './automation';
 import { getTemplate } from './templates';
 
-const who = (ctx: { operator: { admin: { _id: { toHexString(): string }; email: string } } }) => ({ id: ctx.operator.admin._id.toHexString(), email: ctx.operator.admin.email });
+const who = (ctx: { operator: { admin: { _id: { toHexString(): string }; email: string } } }) => ({
+  id: ctx.operator.admin._id.toHexString(),
+  email: ctx.operator.admin.email,
+});
 
 export const messagingRouter = router({
   templates: router({
     list: permissionProcedure('messaging.templates.edit').query(({ ctx }) => listTemplates(ctx.db)),
-    get: permissionProcedure('messaging.templates.edit').input(templateGetInput).query(({ ctx, input }) => getTemplateDto(ctx.db, input.key)),
+    get: permissionProcedure('messaging.templates.edit')
+      .input(templateGetInput)
+      .query(({ ctx, input }) => getTemplateDto(ctx.db, input.key)),
     save: permissionProcedure('messaging.templates.edit')
       .input(templateSaveInput)
       .mutation(async ({ ctx, input }) => {
@@ -38,7 +77,9 @@ export const messagingRouter = router({
         ctx.audit.details = { restoredFrom: input.version, before: r.before, after: { version: r.version } };
         return r;
       }),
-    preview: permissionProcedure('messaging.templates.edit').input(templatePreviewInput).query(({ ctx, input }) => previewTemplate(ctx.db, input, ctx.operator.role)),
+    preview: permissionProcedure('messaging.templates.edit')
+      .input(templatePreviewInput)
+      .query(({ ctx, input }) => previewTemplate(ctx.db, input, ctx.operator.role)),
     sendTest: permissionProcedure('messaging.templates.edit')
       .input(templateSendTestInput)
       .mutation(async ({ ctx, input }) => {
@@ -49,7 +90,9 @@ export const messagingRouter = router({
   }),
   campaigns: router({
     list: permissionProcedure('messaging.reports.read').query(({ ctx }) => listCampaigns(ctx.db)),
-    get: permissionProcedure('messaging.reports.read').input(campaignIdInput).query(async ({ ctx, input }) => campaignDto(await getCampaign(ctx.db, input.id))),
+    get: permissionProcedure('messaging.reports.read')
+      .input(campaignIdInput)
+      .query(async ({ ctx, input }) => campaignDto(await getCampaign(ctx.db, input.id))),
     create: permissionProcedure('messaging.campaigns.send')
       .input(campaignCreateInput)
       .mutation(async ({ ctx, input }) => {
@@ -94,7 +137,9 @@ export const messagingRouter = router({
         ctx.audit.target = { type: 'campaign', id: input.id, label: c.name };
         return campaignDto(c);
       }),
-    report: permissionProcedure('messaging.reports.read').input(campaignIdInput).query(({ ctx, input }) => campaignReport(ctx.db, input.id)),
+    report: permissionProcedure('messaging.reports.read')
+      .input(campaignIdInput)
+      .query(({ ctx, input }) => campaignReport(ctx.db, input.id)),
     rule: permissionProcedure('messaging.reports.read').query(({ ctx }) => getRule(ctx.db)),
     saveRule: permissionProcedure('messaging.campaigns.send')
       .input(ruleSaveInput)
@@ -106,9 +151,13 @@ export const messagingRouter = router({
       }),
   }),
   outbox: router({
-    list: permissionProcedure('messaging.reports.read').input(outboxListInput).query(({ ctx, input }) => listOutbox(ctx.db, input, ctx.operator.role)),
+    list: permissionProcedure('messaging.reports.read')
+      .input(outboxListInput)
+      .query(({ ctx, input }) => listOutbox(ctx.db, input, ctx.operator.role)),
     summary: permissionProcedure('messaging.reports.read').query(({ ctx }) => outboxSummary(ctx.db)),
-    get: permissionProcedure('messaging.reports.read').input(messageIdInput).query(({ ctx, input }) => getMessage(ctx.db, input.id, ctx.operator.role)),
+    get: permissionProcedure('messaging.reports.read')
+      .input(messageIdInput)
+      .query(({ ctx, input }) => getMessage(ctx.db, input.id, ctx.operator.role)),
     retry: permissionProcedure('messaging.campaigns.send')
       .input(messageIdInput)
       .mutation(async ({ ctx, input }) => {
@@ -119,7 +168,9 @@ export const messagingRouter = router({
       }),
   }),
   suppressions: router({
-    list: permissionProcedure('messaging.reports.read').input(suppressionListInput).query(({ ctx, input }) => listSuppressions(ctx.db, input.q, ctx.operator.role)),
+    list: permissionProcedure('messaging.reports.read')
+      .input(suppressionListInput)
+      .query(({ ctx, input }) => listSuppressions(ctx.db, input.q, ctx.operator.role)),
     add: permissionProcedure('messaging.campaigns.send')
       .input(suppressionAddInput)
       .mutation(async ({ ctx, input }) => {
@@ -137,7 +188,9 @@ export const messagingRouter = router({
       }),
   }),
   preferences: router({
-    get: permissionProcedure('messaging.reports.read').input(preferencesGetInput).query(({ ctx, input }) => memberPreferences(ctx.db, input.memberId, ctx.operator.role)),
+    get: permissionProcedure('messaging.reports.read')
+      .input(preferencesGetInput)
+      .query(({ ctx, input }) => memberPreferences(ctx.db, input.memberId, ctx.operator.role)),
     set: permissionProcedure('messaging.campaigns.send')
       .input(preferencesSetInput)
       .mutation(async ({ ctx, input }) => {

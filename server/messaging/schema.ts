@@ -5,7 +5,10 @@ import { CATEGORIES, OPTIONAL_CATEGORIES } from './model';
 const hex24 = z.string().regex(/^[0-9a-f]{24}$/i, 'a 24-hex id');
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 export const templateKey = z.string().regex(/^[a-z][a-z0-9_.-]{1,60}$/, 'lower-case letters, digits, . _ -');
-const variable = z.string().regex(/^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*$/i, 'a variable path such as member.name').max(80);
+const variable = z
+  .string()
+  .regex(/^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*$/i, 'a variable path such as member.name')
+  .max(80);
 
 export const templateGetInput = z.object({ key: templateKey });
 export const templateSaveInput = z.object({

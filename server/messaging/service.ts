@@ -19,8 +19,21 @@ const maskAddress = (a: string, role: ResolvedRole) => (personal(role) ? a : MAS
 
 export async function listTemplates(db: Db) {
   await ensureBuiltinTemplates(db);
-  const docs = await ms.templates(db).find({}, { projection: { versions: 0 } }).sort({ _id: 1 }).toArray();
-  return docs.map((t) => ({ key: t._id, name: t.name, type: t.type, category: t.category, builtin: t.builtin, current: t.current, variables: t.variables, updatedAt: t.updatedAt }));
+  const docs = await ms
+    .templates(db)
+    .find({}, { projection: { versions: 0 } })
+    .sort({ _id: 1 })
+    .toArray();
+  return docs.map((t) => ({
+    key: t._id,
+    name: t.name,
+    type: t.type,
+    category: t.category,
+    builtin: t.builtin,
+    current: t.current,
+    variables: t.variables,
+    updatedAt: t.updatedAt,
+  }));
 }
 
 function versionDto(v: TemplateVersion) {
@@ -51,7 +64,8 @@ export async function saveTemplate(db: Db, input: z.infer<typeof templateSaveInp
   const now = new Date();
   if (!existing) {
     if (!input.name || !input.type || !input.category) throw new AppError('BAD_REQUEST', 'A new template needs a name, a type and a category.');
-    if (input.type === 'transactional' && input.category !== 'transactional') throw new AppError('BAD_REQUEST', 'A transactional template has the transactional category.');
+    if (input.type === 'transactional' && input.category !== 'transactional')
+      throw new AppError('BAD_REQUEST', 'A transactional template has the transactional category.');
     const doc: TemplateDoc = {
       _id: input.key,
       name: input.name,
@@ -77,11 +91,23 @@ export async function saveTemplate(db: Db, input: z.infer<typeof templateSaveInp
     throw new AppError('CONFLICT', `Someone saved version ${last} since you opened version ${input.baseVersion}. Reload to see it.`);
   }
   const version = last + 1;
-  const v: TemplateVersion = { version, subject: input.subject, body: input.body, html: c.html, text: c.text, variables, savedAt: now, savedBy: by, note: input.note };
-  const r = await ms.templates(db).updateOne(
-    { _id: existing._id, current: existing.current },
-    { $push: { versions: v }, $set: { current: version, variables, updatedAt: now, ...(input.name ? { name: input.name } : {}) } },
-  );
+  const v: TemplateVersion = {
+    version,
+    subject: input.subject,
+    body: input.body,
+    html: c.html,
+    text: c.text,
+    variables,
+    savedAt: now,
+    savedBy: by,
+    note: input.note,
+  };
+  const r = await ms
+    .templates(db)
+    .updateOne(
+      { _id: existing._id, current: existing.current },
+      { $push: { versions: v }, $set: { current: version, variables, updatedAt: now, ...(input.name ? { name: input.name } : {}) } },
+    );
   if (!r.matchedCount) throw new AppError('CONFLICT', 'The template changed while saving. Reload and try again.');
   const before = versionOf(existing);
   return { key: existing._id, version, before: { version: before.version, subject: before.subject } };
@@ -109,10 +135,17 @@ async function previewVars(db: Db, t: Pick<TemplateDoc, '_id' | 'variables'>, me
 }
 
 /** Renders a template (the draft in the editor, or a saved version) with sample data or a chosen member's. */
-export async function previewTemplate(db: Db, input: { key: string; subject?: string; body?: string; version?: number; memberId?: string }, role: ResolvedRole) {
+export async function previewTemplate(
+  db: Db,
+  input: { key: string; subject?: string; body?: string; version?: number; memberId?: string },
+  role: ResolvedRole,
+) {
   const t = await getTemplate(db, input.key);
   const saved = versionOf(t, input.version);
-  const v = input.body || input.subject ? { subject: input.subject ?? saved.subject, ...(await compileTemplate(input.subject ?? saved.subject, input.body ?? saved.body, t.variables)) } : saved;
+  const v =
+    input.body || input.subject
+      ? { subject: input.subject ?? saved.subject, ...(await compileTemplate(input.subject ?? saved.subject, input.body ?? saved.body, t.variables)) }
+      : saved;
   const { vars, to } = await previewVars(db, t, input.memberId, role);
   const base = appUrl();
   const prefs = `${base}/api/messaging/preferences?token=${signToken({ k: 'prefs', a: 'preview@example.org' })}`;
@@ -173,7 +206,12 @@ export async function listOutbox(db: Db, input: z.infer<typeof outboxListInput>,
     f.toLower = normalizeAddress(input.to);
   }
   if (input.cursor) f._id = { $lt: new ObjectId(input.cursor) };
-  const docs = await ms.messages(db).find(f, { projection: { vars: 0 } }).sort({ _id: -1 }).limit(input.limit + 1).toArray();
+  const docs = await ms
+    .messages(db)
+    .find(f, { projection: { vars: 0 } })
+    .sort({ _id: -1 })
+    .limit(input.limit + 1)
+    .toArray();
   const more = docs.length > input.limit;
   const rows = docs.slice(0, input.limit).map((m) => messageDto(m as MessageDoc, role));
   return { rows, nextCursor: more ? rows[rows.length - 1]!.id : null };
@@ -195,10 +233,12 @@ export async function getMessage(db: Db, id: string, role: ResolvedRole) {
 
 /** Puts a dead or failed message back in the queue (attempts reset). */
 export async function retryMessage(db: Db, id: string) {
-  const r = await ms.messages(db).findOneAndUpdate(
-    { _id: new ObjectId(id), status: { $in: ['dead', 'failed'] } },
-    { $set: { status: 'queued', attempts: 0, nextAttemptAt: new Date(), updatedAt: new Date() } },
-  );
+  const r = await ms
+    .messages(db)
+    .findOneAndUpdate(
+      { _id: new ObjectId(id), status: { $in: ['dead', 'failed'] } },
+      { $set: { status: 'queued', attempts: 0, nextAttemptAt: new Date(), updatedAt: new Date() } },
+    );
   if (!r) throw new AppError('CONFLICT', 'Only a dead or failed message can be retried.');
   kickOutbox(db);
   return { id, previous: r.status, lastError: r.lastError };
@@ -206,7 +246,8 @@ export async function retryMessage(db: Db, id: string) {
 
 export async function outboxSummary(db: Db) {
   const out: Record<string, number> = {};
-  for (const s of ['queued', 'held', 'sending', 'sent', 'failed', 'dead', 'skipped', 'cancelled'] as const) out[s] = await ms.messages(db).countDocuments({ status: s });
+  for (const s of ['queued', 'held', 'sending', 'sent', 'failed', 'dead', 'skipped', 'cancelled'] as const)
+    out[s] = await ms.messages(db).countDocuments({ status: s });
   return out;
 }
 

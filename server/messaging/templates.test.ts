@@ -19,7 +19,15 @@ describe('template validation at save time', () => {
   it('compiles every built-in template, and renders it with its sample data (HTML and text part)', async () => {
     for (const b of BUILTIN_TEMPLATES) {
       const c = await compileTemplate(b.subject, b.body, b.variables);
-      const r = await renderVersion({ subject: b.subject, ...c }, { ...sampleVars({ _id: b.key, variables: b.variables }), app_url: 'https://a.test', preferences_url: 'https://a.test/p', unsubscribe_url: 'https://a.test/u' });
+      const r = await renderVersion(
+        { subject: b.subject, ...c },
+        {
+          ...sampleVars({ _id: b.key, variables: b.variables }),
+          app_url: 'https://a.test',
+          preferences_url: 'https://a.test/p',
+          unsubscribe_url: 'https://a.test/u',
+        },
+      );
       expect(r.subject.length, b.key).toBeGreaterThan(3);
       expect(r.html, b.key).toContain('<!doctype html>');
       expect(r.text, b.key).toContain('Asha');
@@ -55,7 +63,10 @@ describe('sandbox: no process, prototype or file system through any template', (
   });
   it('escapes member data in HTML but not in the text part', async () => {
     const c = await compileTemplate('{{ member.name }}', '<mj-text>{{ member.name }}</mj-text>', ['member.name']);
-    const r = await renderVersion({ subject: '{{ member.name }}', ...c }, { member: { name: '<img src=x onerror=alert(1)>' }, app_url: 'a', preferences_url: 'p', unsubscribe_url: 'u' });
+    const r = await renderVersion(
+      { subject: '{{ member.name }}', ...c },
+      { member: { name: '<img src=x onerror=alert(1)>' }, app_url: 'a', preferences_url: 'p', unsubscribe_url: 'u' },
+    );
     expect(r.html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(r.html).not.toContain('<img src=x');
     expect(r.text).toContain('<img src=x onerror=alert(1)>');

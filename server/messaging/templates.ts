@@ -203,7 +203,15 @@ export async function compileTemplate(subject: string, body: string, variables: 
     // ignoreIncludes: <mj-include path=…> would read files from the server's disk
     out = await mjml2html(source, { validationLevel: 'strict', fonts: {}, keepComments: false, ignoreIncludes: true });
   } catch (e) {
-    invalid(`Layout (MJML): ${(e as Error).message.replace(/Line (\d+) of \S+ /g, 'Line $1 ').split('\n').filter(Boolean).slice(0, 4).join(' ')}`, 'body');
+    invalid(
+      `Layout (MJML): ${(e as Error).message
+        .replace(/Line (\d+) of \S+ /g, 'Line $1 ')
+        .split('\n')
+        .filter(Boolean)
+        .slice(0, 4)
+        .join(' ')}`,
+      'body',
+    );
   }
   const text = convert(out.html, {
     wordwrap: 100,
@@ -237,7 +245,10 @@ function parseCached(engine: Liquid, kind: 'h' | 't', source: string) {
 }
 
 export async function renderSubject(subject: string, vars: Record<string, unknown>): Promise<string> {
-  return String(await textLiquid.render(parseCached(textLiquid, 't', subject), vars)).replace(/\s+/g, ' ').trim().slice(0, 300);
+  return String(await textLiquid.render(parseCached(textLiquid, 't', subject), vars))
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 300);
 }
 
 export async function renderVersion(v: Pick<TemplateVersion, 'subject' | 'html' | 'text'>, vars: Record<string, unknown>): Promise<RenderedMessage> {
@@ -251,7 +262,14 @@ export async function renderVersion(v: Pick<TemplateVersion, 'subject' | 'html' 
 
 /** Creates the built-in templates that do not exist yet (version 1, saved by the system). */
 export async function ensureBuiltinTemplates(db: Db): Promise<number> {
-  const have = new Set((await ms.templates(db).find({}, { projection: { _id: 1 } }).toArray()).map((t) => t._id));
+  const have = new Set(
+    (
+      await ms
+        .templates(db)
+        .find({}, { projection: { _id: 1 } })
+        .toArray()
+    ).map((t) => t._id),
+  );
   let n = 0;
   for (const b of BUILTIN_TEMPLATES) {
     if (have.has(b.key)) continue;
@@ -266,7 +284,9 @@ export async function ensureBuiltinTemplates(db: Db): Promise<number> {
         builtin: true,
         variables: b.variables,
         current: 1,
-        versions: [{ version: 1, subject: b.subject, body: b.body, html: c.html, text: c.text, variables: b.variables, savedAt: now, savedBy: null, note: 'Built-in' }],
+        versions: [
+          { version: 1, subject: b.subject, body: b.body, html: c.html, text: c.text, variables: b.variables, savedAt: now, savedBy: null, note: 'Built-in' },
+        ],
         createdAt: now,
         updatedAt: now,
       });

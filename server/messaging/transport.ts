@@ -15,9 +15,7 @@ export interface OutgoingMail {
   headers: Record<string, string>;
 }
 
-export type SendOutcome =
-  | { ok: true; response: string }
-  | { ok: false; permanent: boolean; hardBounce: boolean; error: string };
+export type SendOutcome = { ok: true; response: string } | { ok: false; permanent: boolean; hardBounce: boolean; error: string };
 
 export function smtpUrl(): string {
   const u = process.env.SMTP_URL;
@@ -69,7 +67,7 @@ export function classifySmtpError(e: unknown): Extract<SendOutcome, { ok: false 
   const error = `${rc ? `${rc} ` : ''}${err.response || err.message || String(e)}`.slice(0, 500);
   if (rc !== null && rc >= 500 && rc < 600) {
     // refused at RCPT TO (or a 55x "mailbox unavailable / no such user"): the address is bad, suppress it
-    const hardBounce = /RCPT/i.test(err.command ?? '') || [550, 551, 553].includes(rc) && !/MAIL FROM/i.test(err.command ?? '');
+    const hardBounce = /RCPT/i.test(err.command ?? '') || ([550, 551, 553].includes(rc) && !/MAIL FROM/i.test(err.command ?? ''));
     return { ok: false, permanent: true, hardBounce, error };
   }
   return { ok: false, permanent: false, hardBounce: false, error };

@@ -7,7 +7,9 @@ import { createHash, timingSafeEqual } from 'node:crypto';
  */
 export function bearerMatches(authorization: string | null | undefined, token: string): boolean {
   const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization ?? '');
-  const given = createHash('sha256').update(m?.[1] ?? '').digest();
+  const given = createHash('sha256')
+    .update(m?.[1] ?? '')
+    .digest();
   const want = createHash('sha256').update(token).digest();
   const same = timingSafeEqual(given, want);
   return same && m !== null && token.length > 0;

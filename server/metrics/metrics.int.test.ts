@@ -41,14 +41,22 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
 describe('GET /api/metrics access', () => {
   it('404 when METRICS_TOKEN is unset', async () => {
     for (const token of [undefined, '']) {
-      const res = await metricsResponse(new Request('http://localhost/api/metrics', { headers: { authorization: 'Bearer x' } }), { token, db: async () => t.db });
+      const res = await metricsResponse(new Request('http://localhost/api/metrics', { headers: { authorization: 'Bearer x' } }), {
+        token,
+        db: async () => t.db,
+      });
       expect(res.status).toBe(404);
       expect(await res.text()).not.toContain('acube_');
     }
   });
 
   it('401 without the token or with a wrong one, and nothing of the metrics', async () => {
-    for (const headers of [{} as Record<string, string>, { authorization: `Bearer ${TOKEN}x` }, { authorization: `Basic ${TOKEN}` }, { authorization: 'Bearer wrong' }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { authorization: `Bearer ${TOKEN}x` },
+      { authorization: `Basic ${TOKEN}` },
+      { authorization: 'Bearer wrong' },
+    ]) {
       const res = await scrape(headers);
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
@@ -129,13 +137,33 @@ describe('metrics content', () => {
     expect(sample(text, 'acube_backup_last_complete_age_seconds')).toBeUndefined(); // no backup yet
     expect(sample(text, 'acube_backup_last_verified_age_seconds')).toBeUndefined();
 
-    await t.db.collection(ROLLUP_QUEUE).insertMany([{ at: new Date(), ids: [] }, { at: new Date(), ids: [] }]);
+    await t.db.collection(ROLLUP_QUEUE).insertMany([
+      { at: new Date(), ids: [] },
+      { at: new Date(), ids: [] },
+    ]);
     const hour = 3_600_000;
     const doc = (id: string, finishedAgo: number, verified: boolean): BackupDoc => ({
-      _id: id, status: 'complete', trigger: 'manual', note: '', by: null, sourceDb: t.db.databaseName, file: `${id}.archive.gz`,
-      createdAt: new Date(Date.now() - finishedAgo - 60_000), finishedAt: new Date(Date.now() - finishedAgo), durationMs: 60_000,
-      collections: [], totalDocs: 0, rawBytes: 0, sizeBytes: 0, sha256: null, serverVersion: 'x',
-      verifiedAt: verified ? new Date() : null, verifyStatus: verified ? 'ok' : null, verifyError: null, error: null, jobId: null,
+      _id: id,
+      status: 'complete',
+      trigger: 'manual',
+      note: '',
+      by: null,
+      sourceDb: t.db.databaseName,
+      file: `${id}.archive.gz`,
+      createdAt: new Date(Date.now() - finishedAgo - 60_000),
+      finishedAt: new Date(Date.now() - finishedAgo),
+      durationMs: 60_000,
+      collections: [],
+      totalDocs: 0,
+      rawBytes: 0,
+      sizeBytes: 0,
+      sha256: null,
+      serverVersion: 'x',
+      verifiedAt: verified ? new Date() : null,
+      verifyStatus: verified ? 'ok' : null,
+      verifyError: null,
+      error: null,
+      jobId: null,
     });
     await bk.backups(t.db).insertMany([doc('b-old-verified', 30 * hour, true), doc('b-new', 2 * hour, false)]);
     await bk.backups(t.db).insertOne({ ...doc('b-running', 0, false), status: 'running', finishedAt: null });

@@ -40,7 +40,13 @@ export class OptionalGauge {
     this.value = null;
   }
   async get() {
-    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values: this.value === null ? [] : [{ value: this.value, labels: {} }] };
+    return {
+      name: this.name,
+      help: this.help,
+      type: this.type,
+      aggregator: this.aggregator,
+      values: this.value === null ? [] : [{ value: this.value, labels: {} }],
+    };
   }
 }
 
@@ -76,7 +82,7 @@ function create() {
     }),
     mongoCommand: new Histogram({
       name: 'acube_mongodb_command_duration_seconds',
-      help: "MongoDB command duration as the driver measured it, by command name and outcome (succeeded, failed).",
+      help: 'MongoDB command duration as the driver measured it, by command name and outcome (succeeded, failed).',
       labelNames: ['command', 'outcome'] as const,
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,

@@ -32,8 +32,7 @@ export async function refreshDbGauges(db: Db, now = Date.now()): Promise<void> {
     ageOf({ status: 'complete' }),
     ageOf({ status: 'complete', verifyStatus: 'ok' }),
   ]);
-  const put = (gauge: typeof m.rollupQueueDepth, r: PromiseSettledResult<number | null>) =>
-    gauge.set(r.status === 'fulfilled' ? r.value : null);
+  const put = (gauge: typeof m.rollupQueueDepth, r: PromiseSettledResult<number | null>) => gauge.set(r.status === 'fulfilled' ? r.value : null);
   put(m.rollupQueueDepth, depth);
   put(m.backupLastCompleteAge, complete);
   put(m.backupLastVerifiedAge, verified);

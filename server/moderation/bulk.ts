@@ -83,7 +83,10 @@ export async function bulkSetStatus(
   if (input.scope.mode === 'all') {
     const view = viewOf(kind, input.scope.view);
     if (!canTransition(c, view.status, to)) {
-      throw new AppError('BAD_REQUEST', `Items that are ${view.status} cannot become ${to}. Allowed: ${nextStatuses(c, view.status).join(', ') || 'none (final status)'}.`);
+      throw new AppError(
+        'BAD_REQUEST',
+        `Items that are ${view.status} cannot become ${to}. Allowed: ${nextStatuses(c, view.status).join(', ') || 'none (final status)'}.`,
+      );
     }
     expected = input.scope.expected;
     for await (const d of coll(db, kind).find(viewFilter(kind, view, input.scope.claimed, me.id), { projection: project, batchSize: 2000 })) {
@@ -95,7 +98,9 @@ export async function bulkSetStatus(
     const found = new Set<string>();
     for (let i = 0; i < ids.length; i += READ_CHUNK) {
       const chunk = ids.slice(i, i + READ_CHUNK).map((x) => new ObjectId(x));
-      for (const d of await coll(db, kind).find({ _id: { $in: chunk } }, { projection: project }).toArray()) {
+      for (const d of await coll(db, kind)
+        .find({ _id: { $in: chunk } }, { projection: project })
+        .toArray()) {
         found.add(String(d._id));
         classify(d, wanted.get(String(d._id))!);
       }
@@ -127,26 +132,47 @@ export async function bulkSetStatus(
   const changed = new Set<string>();
   const planIds = plan.map((p) => p._id);
   for (let i = 0; i < planIds.length; i += READ_CHUNK) {
-    for (const d of await coll(db, kind).find({ _id: { $in: planIds.slice(i, i + READ_CHUNK) }, lastOp: opId }, { projection: { _id: 1 } }).toArray()) changed.add(String(d._id));
+    for (const d of await coll(db, kind)
+      .find({ _id: { $in: planIds.slice(i, i + READ_CHUNK) }, lastOp: opId }, { projection: { _id: 1 } })
+      .toArray())
+      changed.add(String(d._id));
   }
   const missed = planIds.filter((id) => !changed.has(String(id)));
   const now2 = new Map<string, Document>();
   for (let i = 0; i < missed.length; i += READ_CHUNK) {
-    for (const d of await coll(db, kind).find({ _id: { $in: missed.slice(i, i + READ_CHUNK) } }, { projection: project }).toArray()) now2.set(String(d._id), d);
+    for (const d of await coll(db, kind)
+      .find({ _id: { $in: missed.slice(i, i + READ_CHUNK) } }, { projection: project })
+      .toArray())
+      now2.set(String(d._id), d);
   }
   for (const p of plan) {
     const id = String(p._id);
     if (changed.has(id)) results.set(id, { id, outcome: 'changed' });
     else {
       const d = now2.get(id);
-      results.set(id, d ? { id, outcome: 'skipped', reason: `changed by someone else (now ${String(d.status)})` } : { id, outcome: 'refused', reason: 'deleted in the meantime' });
+      results.set(
+        id,
+        d
+          ? { id, outcome: 'skipped', reason: `changed by someone else (now ${String(d.status)})` }
+          : { id, outcome: 'refused', reason: 'deleted in the meantime' },
+      );
     }
   }
   if (changed.size) invalidate(db, c);
 
   const items = [...results.values()];
   const count = (o: Outcome) => items.filter((i) => i.outcome === o).length;
-  const out: BulkResult = { opId, kind, to, expected, matched: items.length, changed: count('changed'), skipped: count('skipped'), refused: count('refused'), items };
+  const out: BulkResult = {
+    opId,
+    kind,
+    to,
+    expected,
+    matched: items.length,
+    changed: count('changed'),
+    skipped: count('skipped'),
+    refused: count('refused'),
+    items,
+  };
   const fromCounts: Record<string, number> = {};
   for (const p of plan) if (changed.has(String(p._id))) fromCounts[p.status] = (fromCounts[p.status] ?? 0) + 1;
   audit.target = { type: c, label: `${out.changed} item(s) → ${to}` };

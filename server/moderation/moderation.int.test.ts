@@ -31,9 +31,11 @@ async function code(p: Promise<unknown>): Promise<string> {
 
 function docFor(kind: Kind, status: string, i = 0, createdAt = new Date(Date.now() - (i + 1) * 3_600_000)) {
   const _id = new ObjectId();
-  if (kind === 'contacts') return { _id, name: `Asha ${i}`, email: `asha${i}@example.com`, subject: `Help needed ${i}`, message: 'Please call me', status, createdAt };
+  if (kind === 'contacts')
+    return { _id, name: `Asha ${i}`, email: `asha${i}@example.com`, subject: `Help needed ${i}`, message: 'Please call me', status, createdAt };
   if (kind === 'volunteers') return { _id, name: `Vol ${i}`, email: `vol${i}@example.com`, city: 'Pune', areas: ['events'], status, createdAt };
-  if (kind === 'bookings') return { _id, userId: new ObjectId(), psychologistId: new ObjectId(), scheduledAt: new Date(Date.now() - 86_400_000), mode: 'online', status, createdAt };
+  if (kind === 'bookings')
+    return { _id, userId: new ObjectId(), psychologistId: new ObjectId(), scheduledAt: new Date(Date.now() - 86_400_000), mode: 'online', status, createdAt };
   return { _id, eventId: new ObjectId(), userId: new ObjectId(), status, createdAt };
 }
 
@@ -120,7 +122,15 @@ describe('moderation', () => {
 
   it('masks personal fields for roles without data.personal.read', async () => {
     const id = await insert('contacts', 'new', 600);
-    const role = { key: 'mod_no_personal', label: 'Mod (no personal)', description: '', permissions: ['moderation.manage'], createdAt: new Date(), updatedAt: new Date(), createdBy: null };
+    const role = {
+      key: 'mod_no_personal',
+      label: 'Mod (no personal)',
+      description: '',
+      permissions: ['moderation.manage'],
+      createdAt: new Date(),
+      updatedAt: new Date(),
+      createdBy: null,
+    };
     await t.db.collection('roles').insertOne(role);
     const limited = callerFor(t.db, await makeAdmin(t.db, 'mod_no_personal'));
     const it1 = await limited.moderation.item({ kind: 'contacts', id });
@@ -158,7 +168,22 @@ describe('moderation', () => {
   it('bulk: an illegal transition is a BAD_REQUEST and nothing is applied', async () => {
     const a = await insert('contacts', 'resolved', 700);
     const b = await insert('contacts', 'new', 701);
-    expect(await code(mod().moderation.bulk({ kind: 'contacts', to: 'spam', reason: 'x', scope: { mode: 'ids', items: [{ id: a, version: 0 }, { id: b, version: 0 }] } }))).toBe('BAD_REQUEST');
+    expect(
+      await code(
+        mod().moderation.bulk({
+          kind: 'contacts',
+          to: 'spam',
+          reason: 'x',
+          scope: {
+            mode: 'ids',
+            items: [
+              { id: a, version: 0 },
+              { id: b, version: 0 },
+            ],
+          },
+        }),
+      ),
+    ).toBe('BAD_REQUEST');
     expect((await t.db.collection('contacts').findOne({ _id: new ObjectId(b) }))?.status).toBe('new');
     expect(await code(mod().moderation.bulk({ kind: 'contacts', to: 'new', scope: { mode: 'all', view: 'new', expected: 1 } }))).toBe('BAD_REQUEST');
     expect(await code(mod().moderation.bulk({ kind: 'contacts', to: 'spam', scope: { mode: 'all', view: 'new', expected: 1 } }))).toBe('BAD_REQUEST');
@@ -171,7 +196,16 @@ describe('moderation', () => {
     const r = await mod().moderation.bulk({
       kind: 'bookings',
       to: 'confirmed',
-      scope: { mode: 'ids', items: [{ id: ids[0]!, version: 0 }, { id: ids[1]!, version: 0 }, { id: ids[2]!, version: 0 }, { id: ids[3]!, version: 1 }, { id: new ObjectId().toHexString(), version: 0 }] },
+      scope: {
+        mode: 'ids',
+        items: [
+          { id: ids[0]!, version: 0 },
+          { id: ids[1]!, version: 0 },
+          { id: ids[2]!, version: 0 },
+          { id: ids[3]!, version: 1 },
+          { id: new ObjectId().toHexString(), version: 0 },
+        ],
+      },
     });
     expect({ changed: r.changed, skipped: r.skipped, refused: r.refused }).toEqual({ changed: 2, skipped: 1, refused: 2 });
     expect(r.items.find((i) => i.id === ids[2])!.reason).toMatch(/someone else/);
@@ -182,7 +216,15 @@ describe('moderation', () => {
     const N = 10_000;
     const coll = t.db.collection('contacts');
     const base = Date.now() - 30 * 86_400_000;
-    const docs = Array.from({ length: N }, (_, i) => ({ _id: new ObjectId(), name: `Bulk ${i}`, email: `bulk${i}@example.com`, subject: `Bulk ${i}`, status: 'in_progress', createdAt: new Date(base + i * 1000), bulkTest: true }));
+    const docs = Array.from({ length: N }, (_, i) => ({
+      _id: new ObjectId(),
+      name: `Bulk ${i}`,
+      email: `bulk${i}@example.com`,
+      subject: `Bulk ${i}`,
+      status: 'in_progress',
+      createdAt: new Date(base + i * 1000),
+      bulkTest: true,
+    }));
     for (let i = 0; i < N; i += 1000) await coll.insertMany(docs.slice(i, i + 1000), { ordered: false });
     const op = (await loadOperator(t.db, { adminId: admins.moderator._id.toHexString(), sessionVersion: admins.moderator.sessionVersion }))!;
     const meddled = [docs[5]!, docs[4321]!, docs[9998]!].map((d) => d._id);
@@ -200,7 +242,12 @@ describe('moderation', () => {
     console.log(`[bulk] ${N} items in ${ms} ms`);
     expect(r.matched).toBeGreaterThanOrEqual(N);
     expect(r.skipped).toBe(3);
-    expect(r.items.filter((i) => i.outcome === 'skipped').map((i) => i.id).sort()).toEqual(meddled.map(String).sort());
+    expect(
+      r.items
+        .filter((i) => i.outcome === 'skipped')
+        .map((i) => i.id)
+        .sort(),
+    ).toEqual(meddled.map(String).sort());
     expect(r.changed).toBe(r.matched - 3 - r.refused);
     expect(r.items).toHaveLength(r.matched);
     expect(await coll.countDocuments({ bulkTest: true, status: 'resolved', lastOp: r.opId })).toBe(N - 3);

@@ -98,7 +98,13 @@ export const BulkInput = z.strictObject({
   to: z.string().regex(/^[a-z_]{1,32}$/),
   reason: z.string().trim().max(1_000).optional(),
   scope: z.discriminatedUnion('mode', [
-    z.strictObject({ mode: z.literal('ids'), items: z.array(z.strictObject({ id: ObjectIdString, version })).min(1).max(MAX_BULK) }),
+    z.strictObject({
+      mode: z.literal('ids'),
+      items: z
+        .array(z.strictObject({ id: ObjectIdString, version }))
+        .min(1)
+        .max(MAX_BULK),
+    }),
     /** Every item of the view (and claim filter) that matches now; `expected` is the N the page showed. */
     z.strictObject({ mode: z.literal('all'), view, claimed: ClaimedFilter.default('any'), expected: z.number().int().min(0).max(10_000_000) }),
   ]),

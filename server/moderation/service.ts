@@ -54,7 +54,10 @@ async function namesOf(db: Db, collection: string, ids: unknown[], fields: strin
   const out = new Map<string, Document>();
   const uniq = [...new Map(ids.filter((i): i is ObjectId => i instanceof ObjectId).map((i) => [String(i), i])).values()];
   for (let i = 0; i < uniq.length; i += 500) {
-    const docs = await db.collection(collection).find({ _id: { $in: uniq.slice(i, i + 500) } }, { projection: Object.fromEntries(fields.map((f) => [f, 1])) }).toArray();
+    const docs = await db
+      .collection(collection)
+      .find({ _id: { $in: uniq.slice(i, i + 500) } }, { projection: Object.fromEntries(fields.map((f) => [f, 1])) })
+      .toArray();
     for (const d of docs) out.set(String(d._id), d);
   }
   return out;
@@ -89,21 +92,36 @@ async function describe(db: Db, kind: Kind, docs: Document[], personal: boolean)
       return { title: String(m.name ?? ''), sub: [m.email, m.city, Array.isArray(m.areas) ? m.areas.join(', ') : ''].filter(Boolean).join(' · '), when: null };
     });
   }
-  const users = await namesOf(db, 'users', docs.map((d) => d.userId), ['name']);
+  const users = await namesOf(
+    db,
+    'users',
+    docs.map((d) => d.userId),
+    ['name'],
+  );
   // a member's name is personal data (registry): masked for roles without data.personal.read
   const member = (id: unknown) => {
     const u = users.get(String(id));
     return u ? String(maskDoc('users', { name: u.name }, personal).name ?? '') : '(unknown member)';
   };
   if (kind === 'bookings') {
-    const psychs = await namesOf(db, 'psychologists', docs.map((d) => d.psychologistId), ['name']);
+    const psychs = await namesOf(
+      db,
+      'psychologists',
+      docs.map((d) => d.psychologistId),
+      ['name'],
+    );
     return docs.map((d) => ({
       title: member(d.userId),
       sub: `with ${String(psychs.get(String(d.psychologistId))?.name ?? '(unknown psychologist)')} · ${String(d.mode ?? '')}`,
       when: d.scheduledAt instanceof Date ? d.scheduledAt : null,
     }));
   }
-  const events = await namesOf(db, 'events', docs.map((d) => d.eventId), ['title', 'startsAt']);
+  const events = await namesOf(
+    db,
+    'events',
+    docs.map((d) => d.eventId),
+    ['title', 'startsAt'],
+  );
   return docs.map((d) => {
     const e = events.get(String(d.eventId));
     return { title: member(d.userId), sub: String(e?.title ?? '(unknown event)'), when: e?.startsAt instanceof Date ? e.startsAt : null };
@@ -126,7 +144,13 @@ export async function queue(db: Db, op: Operator, raw: z.input<typeof QueueInput
       .skip((input.page - 1) * input.pageSize)
       .limit(input.pageSize)
       .toArray(),
-    Promise.all(VIEWS[kind].map(async (v) => ({ key: v.key, label: v.label, count: await countMatching(db, KIND_COLLECTION[kind], viewFilter(kind, v, 'any', me, now)) }))),
+    Promise.all(
+      VIEWS[kind].map(async (v) => ({
+        key: v.key,
+        label: v.label,
+        count: await countMatching(db, KIND_COLLECTION[kind], viewFilter(kind, v, 'any', me, now)),
+      })),
+    ),
   ]);
   const personal = can(op.role, 'data.personal.read');
   const described = await describe(db, kind, docs, personal);
@@ -198,12 +222,16 @@ export async function item(db: Db, op: Operator, kind: Kind, id: string) {
 }
 
 function stale(kind: Kind, doc: Document): AppError {
-  return new AppError('CONFLICT', `Someone else changed this item since you opened it (now ${String(doc.status)}${doc.claimedBy ? `, claimed by ${(doc.claimedBy as ClaimDoc).name || (doc.claimedBy as ClaimDoc).email}` : ''}). Reload it and try again.`, {
-    kind: 'version',
-    currentVersion: typeof doc.version === 'number' ? doc.version : 0,
-    status: String(doc.status ?? ''),
-    claimedBy: doc.claimedBy ?? null,
-  });
+  return new AppError(
+    'CONFLICT',
+    `Someone else changed this item since you opened it (now ${String(doc.status)}${doc.claimedBy ? `, claimed by ${(doc.claimedBy as ClaimDoc).name || (doc.claimedBy as ClaimDoc).email}` : ''}). Reload it and try again.`,
+    {
+      kind: 'version',
+      currentVersion: typeof doc.version === 'number' ? doc.version : 0,
+      status: String(doc.status ?? ''),
+      claimedBy: doc.claimedBy ?? null,
+    },
+  );
 }
 
 export async function claim(db: Db, op: Operator, input: { kind: Kind; id: string; release?: boolean; force?: boolean }, audit: AuditNote) {
@@ -216,11 +244,14 @@ export async function claim(db: Db, op: Operator, input: { kind: Kind; id: strin
   const v = typeof doc.version === 'number' ? doc.version : 0;
   if (input.release) {
     if (!holder) return { claimedBy: null, version: v };
-    if (holder.id !== me.id && !input.force) throw new AppError('CONFLICT', `${holder.name || holder.email} holds this item; only they can release it.`, { claimedBy: holder });
+    if (holder.id !== me.id && !input.force)
+      throw new AppError('CONFLICT', `${holder.name || holder.email} holds this item; only they can release it.`, { claimedBy: holder });
   } else {
     if (holder?.id === me.id) return { claimedBy: holder, version: v };
     if (holder && !input.force) {
-      throw new AppError('CONFLICT', `${holder.name || holder.email} already holds this item. Take it over only if they are not working on it.`, { claimedBy: holder });
+      throw new AppError('CONFLICT', `${holder.name || holder.email} already holds this item. Take it over only if they are not working on it.`, {
+        claimedBy: holder,
+      });
     }
   }
   const next = input.release ? null : me;
@@ -240,12 +271,7 @@ export async function claim(db: Db, op: Operator, input: { kind: Kind; id: strin
   return { claimedBy: next, version: v + 1 };
 }
 
-export async function setStatus(
-  db: Db,
-  op: Operator,
-  input: { kind: Kind; id: string; version: number; to: string; reason?: string },
-  audit: AuditNote,
-) {
+export async function setStatus(db: Db, op: Operator, input: { kind: Kind; id: string; version: number; to: string; reason?: string }, audit: AuditNote) {
   const { kind, to } = input;
   const c = KIND_COLLECTION[kind];
   const _id = oid(input.id);
@@ -255,10 +281,14 @@ export async function setStatus(
   if (v !== input.version) throw stale(kind, doc);
   const me = claimOf(op);
   const holder = (doc.claimedBy as ClaimDoc | null | undefined) ?? null;
-  if (holder && holder.id !== me.id) throw new AppError('CONFLICT', `${holder.name || holder.email} holds this item. Ask them, or take it over first.`, { claimedBy: holder });
+  if (holder && holder.id !== me.id)
+    throw new AppError('CONFLICT', `${holder.name || holder.email} holds this item. Ask them, or take it over first.`, { claimedBy: holder });
   const from = String(doc.status ?? '');
   if (!canTransition(c, from, to)) {
-    throw new AppError('BAD_REQUEST', `A ${from || 'status-less'} item cannot become ${to}. Allowed: ${nextStatuses(c, from).join(', ') || 'none (final status)'}.`);
+    throw new AppError(
+      'BAD_REQUEST',
+      `A ${from || 'status-less'} item cannot become ${to}. Allowed: ${nextStatuses(c, from).join(', ') || 'none (final status)'}.`,
+    );
   }
   const reason = input.reason?.trim() || null;
   if (needsReason(c, to) && !reason) throw new AppError('BAD_REQUEST', `Say why (a reason is required to move to ${to}).`, { field: 'reason' });

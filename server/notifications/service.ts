@@ -80,7 +80,12 @@ export async function notify(db: Db, n: NotifyInput): Promise<string> {
     readBy: [],
   };
   await notifications(db).insertOne(doc);
-  await publish(db, { type: 'notification', adminId: doc.adminId, permission: doc.permission, data: { id: doc._id.toHexString(), kind: doc.kind, title: doc.title, body: doc.body, href: doc.href, at: doc.at } });
+  await publish(db, {
+    type: 'notification',
+    adminId: doc.adminId,
+    permission: doc.permission,
+    data: { id: doc._id.toHexString(), kind: doc.kind, title: doc.title, body: doc.body, href: doc.href, at: doc.at },
+  });
   return doc._id.toHexString();
 }
 

@@ -16,11 +16,13 @@ const missingCreated = new ObjectId('650000000000000000000009');
 beforeAll(async () => {
   t = await openTestDb('quality');
   admins = await adminsForAllRoles(t.db);
-  await t.db.collection('users').insertMany([
-    withKeywords('users', { _id: u1, name: 'Good One', email: 'a@x.io', status: 'active', createdAt: new Date() }),
-    withKeywords('users', { _id: missingCreated, name: 'No Date', email: 'b@x.io', status: 'Active' }),
-    withKeywords('users', { _id: u2, name: 'Odd Status', email: 'c@x.io', status: 'suspended??', createdAt: new Date() }),
-  ]);
+  await t.db
+    .collection('users')
+    .insertMany([
+      withKeywords('users', { _id: u1, name: 'Good One', email: 'a@x.io', status: 'active', createdAt: new Date() }),
+      withKeywords('users', { _id: missingCreated, name: 'No Date', email: 'b@x.io', status: 'Active' }),
+      withKeywords('users', { _id: u2, name: 'Odd Status', email: 'c@x.io', status: 'suspended??', createdAt: new Date() }),
+    ]);
   await t.db.collection('session_bookings').insertMany([
     { userId: u1, psychologistId: new ObjectId(), scheduledAt: new Date(), status: 'CONFIRMED', createdAt: new Date() },
     { userId: new ObjectId(), psychologistId: new ObjectId(), scheduledAt: new Date(), status: 'pending', createdAt: new Date() },
@@ -58,14 +60,18 @@ describe('data quality', () => {
     expect(audit).toMatchObject({ result: 'success', target: { type: 'collection', id: 'users' } });
   });
   it('is permission-guarded and refuses system collections', async () => {
-    const e = await as('analyst').quality.check({ collection: 'users' }).catch((x: TRPCError) => x.code);
+    const e = await as('analyst')
+      .quality.check({ collection: 'users' })
+      .catch((x: TRPCError) => x.code);
     expect(e).toBe('FORBIDDEN');
-    const e2 = await as('admin').quality.check({ collection: 'audit_logs' }).catch((x: TRPCError) => x.code);
+    const e2 = await as('admin')
+      .quality.check({ collection: 'audit_logs' })
+      .catch((x: TRPCError) => x.code);
     expect(e2).toBe('BAD_REQUEST');
   });
   it('summarises problems per collection', async () => {
     const s = await dataQualitySummary(t.db);
-    expect(s.find((x) => x.collection === 'session_bookings')).toMatchObject({ problems: 4, fixable: 1 }) // CONFIRMED, 1 bad userId, 2 psychologistIds (none exist);
+    expect(s.find((x) => x.collection === 'session_bookings')).toMatchObject({ problems: 4, fixable: 1 }); // CONFIRMED, 1 bad userId, 2 psychologistIds (none exist);
     expect(s.find((x) => x.collection === 'blogs')).toMatchObject({ problems: 0 });
   });
 });

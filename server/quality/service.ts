@@ -50,8 +50,18 @@ export async function checkCollection(db: Db, name: string): Promise<CheckResult
       const filter = { [field]: null };
       const count = await countMatching(db, coll, filter);
       if (count) {
-        const ex = await coll.find(filter, { projection: { _id: 1 } }).limit(EXAMPLES).toArray();
-        issues.push({ rule: 'missing_required', field, message: `"${field}" is missing`, count, fixable: field === 'createdAt' ? count : 0, examples: ids(ex) });
+        const ex = await coll
+          .find(filter, { projection: { _id: 1 } })
+          .limit(EXAMPLES)
+          .toArray();
+        issues.push({
+          rule: 'missing_required',
+          field,
+          message: `"${field}" is missing`,
+          count,
+          fixable: field === 'createdAt' ? count : 0,
+          examples: ids(ex),
+        });
       }
     }
     if (f.type === 'enum' && f.values?.length) {
@@ -61,7 +71,10 @@ export async function checkCollection(db: Db, name: string): Promise<CheckResult
         const fixable = await countMatching(db, coll, {
           $and: [filter, { [field]: { $regex: `^(${f.values.map(escapeRegex).join('|')})$`, $options: 'i' } }],
         });
-        const ex = await coll.find(filter, { projection: { _id: 1 } }).limit(EXAMPLES).toArray();
+        const ex = await coll
+          .find(filter, { projection: { _id: 1 } })
+          .limit(EXAMPLES)
+          .toArray();
         issues.push({ rule: 'unknown_enum', field, message: `"${field}" is not one of ${f.values.join(', ')}`, count, fixable, examples: ids(ex) });
       }
     }
@@ -85,7 +98,14 @@ export async function checkCollection(db: Db, name: string): Promise<CheckResult
 
 export interface FixPlan {
   collection: CollectionKey;
-  fixes: { kind: 'fill_createdAt' | 'normalise_enum'; field: string; from?: string; to?: string; count: number; examples: { id: string; before: unknown; after: unknown }[] }[];
+  fixes: {
+    kind: 'fill_createdAt' | 'normalise_enum';
+    field: string;
+    from?: string;
+    to?: string;
+    count: number;
+    examples: { id: string; before: unknown; after: unknown }[];
+  }[];
 }
 
 /** What the fix action would change (nothing is written). */
@@ -98,25 +118,36 @@ export async function previewFixes(db: Db, name: string): Promise<FixPlan> {
     const filter = { createdAt: null }; // missing or null
     const count = await countMatching(db, coll, filter);
     if (count) {
-      const ex = await coll.find(filter, { projection: { _id: 1 } }).limit(EXAMPLES).toArray();
+      const ex = await coll
+        .find(filter, { projection: { _id: 1 } })
+        .limit(EXAMPLES)
+        .toArray();
       fixes.push({
         kind: 'fill_createdAt',
         field: 'createdAt',
         count,
-        examples: ex.filter((d) => d._id instanceof ObjectId).map((d) => ({ id: d._id.toHexString(), before: null, after: (d._id as ObjectId).getTimestamp() })),
+        examples: ex
+          .filter((d) => d._id instanceof ObjectId)
+          .map((d) => ({ id: d._id.toHexString(), before: null, after: (d._id as ObjectId).getTimestamp() })),
       });
     }
   }
   for (const [field, f] of Object.entries(def.fields)) {
     if (f.type !== 'enum' || !f.values?.length) continue;
     const bad = await coll
-      .aggregate<{ _id: unknown; n: number }>([{ $match: { [field]: { $exists: true, $nin: [...f.values, null] } } }, { $group: { _id: `$${field}`, n: { $sum: 1 } } }])
+      .aggregate<{ _id: unknown; n: number }>([
+        { $match: { [field]: { $exists: true, $nin: [...f.values, null] } } },
+        { $group: { _id: `$${field}`, n: { $sum: 1 } } },
+      ])
       .toArray();
     for (const b of bad) {
       if (typeof b._id !== 'string') continue;
       const to = b._id.toLowerCase();
       if (!f.values.includes(to)) continue; // not a case slip: leave it for a human
-      const ex = await coll.find({ [field]: b._id }, { projection: { _id: 1 } }).limit(EXAMPLES).toArray();
+      const ex = await coll
+        .find({ [field]: b._id }, { projection: { _id: 1 } })
+        .limit(EXAMPLES)
+        .toArray();
       fixes.push({ kind: 'normalise_enum', field, from: b._id, to, count: b.n, examples: ids(ex).map((id) => ({ id, before: b._id, after: to })) });
     }
   }
@@ -124,16 +155,16 @@ export async function previewFixes(db: Db, name: string): Promise<FixPlan> {
 }
 
 /** Applies the safe fixes of the preview; keeps `_kw` current on every document it writes. */
-export async function applyFixes(db: Db, name: string): Promise<{ collection: CollectionKey; applied: { kind: string; field: string; from?: string; to?: string; modified: number }[] }> {
+export async function applyFixes(
+  db: Db,
+  name: string,
+): Promise<{ collection: CollectionKey; applied: { kind: string; field: string; from?: string; to?: string; modified: number }[] }> {
   const plan = await previewFixes(db, name);
   const key = plan.collection;
   const coll = db.collection(key);
   const applied: { kind: string; field: string; from?: string; to?: string; modified: number }[] = [];
   for (const fix of plan.fixes) {
-    const filter =
-      fix.kind === 'fill_createdAt'
-        ? { $or: [{ createdAt: { $exists: false } }, { createdAt: null }] }
-        : { [fix.field]: fix.from };
+    const filter = fix.kind === 'fill_createdAt' ? { $or: [{ createdAt: { $exists: false } }, { createdAt: null }] } : { [fix.field]: fix.from };
     let modified = 0;
     let ops: AnyBulkWriteOperation<Document>[] = [];
     const flush = async () => {

@@ -52,10 +52,7 @@ function customToDTO(doc: CustomRoleDoc, count: number): RoleDTO {
 
 /** Built-in roles first (in their declared order), then custom roles by label. */
 export async function listRoles(db: Db): Promise<RoleDTO[]> {
-  const [counts, customs] = await Promise.all([
-    adminCounts(db),
-    collections.roles(db).find({}).sort({ label: 1 }).limit(500).toArray(),
-  ]);
+  const [counts, customs] = await Promise.all([adminCounts(db), collections.roles(db).find({}).sort({ label: 1 }).limit(500).toArray()]);
   const builtins: RoleDTO[] = BUILTIN_ROLE_KEYS.map((key) => ({
     key,
     label: BUILTIN_ROLES[key].label,

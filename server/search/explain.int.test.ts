@@ -17,7 +17,16 @@ beforeAll(async () => {
   ferret = typeof info.ferretdbVersion === 'string';
   // a few documents per collection so plans are real
   for (const c of ['users', 'session_bookings', 'activity_events', 'blogs'] as SearchKey[]) {
-    await t.db.collection(c).insertMany(Array.from({ length: 20 }, (_, i) => ({ status: 'active', name: `n${i}`, createdAt: new Date(), scheduledAt: new Date(), ts: new Date(), _kw: ['alpha', `w${i}`] })));
+    await t.db.collection(c).insertMany(
+      Array.from({ length: 20 }, (_, i) => ({
+        status: 'active',
+        name: `n${i}`,
+        createdAt: new Date(),
+        scheduledAt: new Date(),
+        ts: new Date(),
+        _kw: ['alpha', `w${i}`],
+      })),
+    );
   }
 });
 afterAll(() => t.drop());
@@ -28,15 +37,30 @@ function shapes(c: SearchKey): { label: string; q: ReturnType<typeof buildQuery>
   for (const [name, f] of Object.entries(def.fields)) {
     if (!f.sortable || name.includes('.')) continue;
     for (const dir of ['asc', 'desc'] as const) out.push({ label: `sort ${name} ${dir}`, q: buildQuery(c, { sort: [{ field: name, dir }] }, true) });
-    if (f.type === 'enum') out.push({ label: `${name} eq`, q: buildQuery(c, { where: { op: 'and', conditions: [{ field: name, operator: 'eq', value: f.values![0] }] } }, true) });
-    if (f.type === 'date') out.push({ label: `${name} range`, q: buildQuery(c, { where: { op: 'and', conditions: [{ field: name, operator: 'between', value: ['2025-01-01', '2025-02-01'] }] }, sort: [{ field: name, dir: 'desc' }] }, true) });
+    if (f.type === 'enum')
+      out.push({ label: `${name} eq`, q: buildQuery(c, { where: { op: 'and', conditions: [{ field: name, operator: 'eq', value: f.values![0] }] } }, true) });
+    if (f.type === 'date')
+      out.push({
+        label: `${name} range`,
+        q: buildQuery(
+          c,
+          {
+            where: { op: 'and', conditions: [{ field: name, operator: 'between', value: ['2025-01-01', '2025-02-01'] }] },
+            sort: [{ field: name, dir: 'desc' }],
+          },
+          true,
+        ),
+      });
   }
   if (hasKeywords(c)) out.push({ label: 'keyword', q: buildQuery(c, { text: 'alpha' }, false) });
   // a condition through a relation becomes `field $in ids` (one id: a member's bookings; many: "email contains")
   if (!def.relatedWithinDays) {
     for (const r of relationsOf(c)) {
       for (const ids of [['65a000000000000000000001'], ['65a000000000000000000001', '65a000000000000000000002']]) {
-        out.push({ label: `${r.field} in ${ids.length}`, q: buildQuery(c, { where: { op: 'and', conditions: [{ field: r.field, operator: 'in', value: ids }] } }, true) });
+        out.push({
+          label: `${r.field} in ${ids.length}`,
+          q: buildQuery(c, { where: { op: 'and', conditions: [{ field: r.field, operator: 'in', value: ids }] } }, true),
+        });
       }
     }
   }

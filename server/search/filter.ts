@@ -69,7 +69,11 @@ const DAY_MS = 86_400_000;
 
 /** Coerces one value to the field's type, or answers BAD_REQUEST naming the field. */
 function coerce(field: string, f: FieldDef, v: unknown, opts: { endOfDay?: boolean } = {}): unknown {
-  const wrong = (want: string) => bad(`Field "${field}" expects ${want}, got ${v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'string' ? `"${v.slice(0, 40)}"` : typeof v}.`, { field });
+  const wrong = (want: string) =>
+    bad(
+      `Field "${field}" expects ${want}, got ${v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'string' ? `"${v.slice(0, 40)}"` : typeof v}.`,
+      { field },
+    );
   switch (f.type) {
     case 'string':
     case 'tags':
@@ -145,7 +149,8 @@ function condition(collection: SearchKey, c: Condition, canSeePersonal: boolean,
     case 'between': {
       if (!Array.isArray(v) || v.length !== 2) return bad(`Operator "between" on "${c.field}" needs [from, to] (either may be null).`, { field: c.field });
       const [lo, hi] = v;
-      if ((lo === null || lo === '') && (hi === null || hi === '')) return bad(`Operator "between" on "${c.field}" needs at least one bound.`, { field: c.field });
+      if ((lo === null || lo === '') && (hi === null || hi === ''))
+        return bad(`Operator "between" on "${c.field}" needs at least one bound.`, { field: c.field });
       const range: Record<string, unknown> = {};
       if (lo !== null && lo !== '') range.$gte = coerce(c.field, f, lo);
       if (hi !== null && hi !== '') range.$lte = coerce(c.field, f, hi, { endOfDay: true });

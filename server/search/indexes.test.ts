@@ -23,7 +23,7 @@ describe('every indexed query shape has its index declared', () => {
     });
   }
 
-  it('each reference field leads an index with the default sort (relation conditions, a record\'s related lists)', () => {
+  it("each reference field leads an index with the default sort (relation conditions, a record's related lists)", () => {
     for (const policy of ['all', 'embedded'] as const) {
       for (const c of COLLECTION_KEYS) {
         const def = SEARCH_REGISTRY[c];

@@ -9,13 +9,23 @@ describe('keywords', () => {
     expect(tokenize('José  D’Souza, Mumbai-400001 a')).toEqual(['jose', 'souza', 'mumbai', '400001']);
   });
   it('builds _kw from searchable fields only, personal ones prefixed', () => {
-    const kw = keywordsFor('users', { name: 'Priya Sharma', email: 'priya@gmail.com', phone: '+91 98', city: 'Pune', tags: ['self_care'], notes: 'secret words' });
+    const kw = keywordsFor('users', {
+      name: 'Priya Sharma',
+      email: 'priya@gmail.com',
+      phone: '+91 98',
+      city: 'Pune',
+      tags: ['self_care'],
+      notes: 'secret words',
+    });
     // a member's name and tags are personal (special-category data) like the email
     expect(kw).toEqual(['p:priya', 'p:sharma', 'p:gmail', 'p:com', 'pune', 'p:self', 'p:care']);
     expect(keywordsFor('audit_logs', { action: 'x' })).toEqual([]);
   });
   it('parses free text into terms, * marking a prefix', () => {
-    expect(parseText(' Pri*  sharma sharma ')).toEqual([{ token: 'pri', prefix: true }, { token: 'sharma', prefix: false }]);
+    expect(parseText(' Pri*  sharma sharma ')).toEqual([
+      { token: 'pri', prefix: true },
+      { token: 'sharma', prefix: false },
+    ]);
   });
 });
 
@@ -27,10 +37,21 @@ describe('filter building', () => {
   it('builds the status + date range filter with an _id tie-breaker', () => {
     const q = buildQuery(
       'session_bookings',
-      { where: { op: 'and', conditions: [{ field: 'status', operator: 'eq', value: 'confirmed' }, { field: 'scheduledAt', operator: 'between', value: ['2026-01-01', '2026-01-31'] }] }, sort: [{ field: 'scheduledAt', dir: 'desc' }] },
+      {
+        where: {
+          op: 'and',
+          conditions: [
+            { field: 'status', operator: 'eq', value: 'confirmed' },
+            { field: 'scheduledAt', operator: 'between', value: ['2026-01-01', '2026-01-31'] },
+          ],
+        },
+        sort: [{ field: 'scheduledAt', dir: 'desc' }],
+      },
       false,
     );
-    expect(q.filter).toEqual({ $and: [{ status: 'confirmed' }, { scheduledAt: { $gte: new Date('2026-01-01T00:00:00Z'), $lte: new Date('2026-01-31T23:59:59.999Z') } }] });
+    expect(q.filter).toEqual({
+      $and: [{ status: 'confirmed' }, { scheduledAt: { $gte: new Date('2026-01-01T00:00:00Z'), $lte: new Date('2026-01-31T23:59:59.999Z') } }],
+    });
     expect(q.sort).toEqual({ scheduledAt: -1, _id: -1 });
   });
 });

@@ -17,7 +17,10 @@ export const MAX_TOKENS_PER_DOC = 200;
 /** Lower-case, accent-free word tokens (letters and digits), each 2–40 characters. */
 export function tokenize(text: string): string[] {
   const out: string[] = [];
-  const norm = text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+  const norm = text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
   for (const t of norm.split(/[^\p{L}\p{N}]+/u)) {
     if (t.length >= MIN_TOKEN) out.push(t.slice(0, MAX_TOKEN));
   }

@@ -13,10 +13,22 @@ describe('masking personal fields', () => {
     expect(empty).toEqual({ id: id.toHexString(), name: MASK, email: MASK, phone: MASK, notes: MASK });
   });
   it('toRow shows the real values, empty ones as null, with data.personal.read', () => {
-    expect(toRow('users', { _id: id, email: '', phone: null }, true, ['email', 'phone', 'notes'])).toEqual({ id: id.toHexString(), email: '', phone: null, notes: null });
+    expect(toRow('users', { _id: id, email: '', phone: null }, true, ['email', 'phone', 'notes'])).toEqual({
+      id: id.toHexString(),
+      email: '',
+      phone: null,
+      notes: null,
+    });
   });
   it('maskDoc masks every personal field, present or not, and leaves the others', () => {
-    expect(maskDoc('users', { name: 'C', email: '', city: '' }, false)).toMatchObject({ name: MASK, email: MASK, phone: MASK, notes: MASK, tags: MASK, city: '' });
+    expect(maskDoc('users', { name: 'C', email: '', city: '' }, false)).toMatchObject({
+      name: MASK,
+      email: MASK,
+      phone: MASK,
+      notes: MASK,
+      tags: MASK,
+      city: '',
+    });
     expect(maskDoc('users', { name: 'C', email: '' }, true)).toEqual({ name: 'C', email: '' });
   });
 });

@@ -48,7 +48,13 @@ const bookings = Array.from({ length: 12 }, (_, i) => ({
 // a dangling reference: its member does not exist
 bookings.push({ ...bookings[0]!, _id: oid('66c', 99), userId: oid('66a', 999) });
 const events = [{ _id: oid('66d', 1), title: 'Mindful Mornings', status: 'published', startsAt: daysAgo(-5), createdAt: daysAgo(30) }];
-const registrations = users.map((u, i) => ({ _id: oid('66e', i + 1), eventId: events[0]!._id, userId: u._id, status: 'registered', createdAt: daysAgo(10 + i) }));
+const registrations = users.map((u, i) => ({
+  _id: oid('66e', i + 1),
+  eventId: events[0]!._id,
+  userId: u._id,
+  status: 'registered',
+  createdAt: daysAgo(10 + i),
+}));
 const activity = [
   { _id: oid('66f', 1), eventId: 'r1', userId: users[0]!._id, name: 'session.booked', ts: daysAgo(3), source: 'web' },
   { _id: oid('66f', 2), eventId: 'r2', userId: users[0]!._id, name: 'app.opened', ts: daysAgo(1), source: 'ios' },
@@ -74,7 +80,10 @@ const message = async (p: Promise<unknown>) => {
     return (e as Error).message;
   }
 };
-const where = (field: string, operator: string, value?: unknown) => ({ op: 'and' as const, conditions: [{ field, operator: operator as 'eq', value: value as string }] });
+const where = (field: string, operator: string, value?: unknown) => ({
+  op: 'and' as const,
+  conditions: [{ field, operator: operator as 'eq', value: value as string }],
+});
 
 beforeAll(async () => {
   client = new MongoClient(TEST_URI, { monitorCommands: true, serverSelectionTimeoutMS: 5000 });
@@ -111,7 +120,12 @@ describe('display values of references', () => {
     const r = await caller('admin').search.query({ collection: 'session_bookings', pageSize: 50 });
     expect(r.rows).toHaveLength(13);
     const priya = r.related.userId![users[0]!._id.toHexString()]!;
-    expect(priya).toMatchObject({ collection: 'users', label: 'Priya Sharma', fields: { name: 'Priya Sharma', email: 'priya.sharma@gmail.com' }, missing: false });
+    expect(priya).toMatchObject({
+      collection: 'users',
+      label: 'Priya Sharma',
+      fields: { name: 'Priya Sharma', email: 'priya.sharma@gmail.com' },
+      missing: false,
+    });
     expect(r.related.psychologistId![psychs[1]!._id.toHexString()]!.label).toBe('Dr. Arjun Rao');
     expect(r.related.userId![oid('66a', 999).toHexString()]).toMatchObject({ missing: true, label: null });
     const finds = commands.filter((c) => c.commandName === 'find');
@@ -149,9 +163,18 @@ describe('display values of references', () => {
 });
 
 describe('conditions through a relation', () => {
-  it('finds a member\'s bookings by email in one condition (contains, is, starts with; case-insensitive)', async () => {
-    const mine = bookings.filter((b) => b.userId.equals(users[0]!._id)).map((b) => b._id.toHexString()).sort();
-    for (const [op, v] of [['contains', 'SHARMA@gm'], ['contains', 'priya.sharma@gmail.com'], ['contains', 'a.sharma@'], ['eq', 'Priya.Sharma@gmail.com'], ['startsWith', 'priya.s']] as const) {
+  it("finds a member's bookings by email in one condition (contains, is, starts with; case-insensitive)", async () => {
+    const mine = bookings
+      .filter((b) => b.userId.equals(users[0]!._id))
+      .map((b) => b._id.toHexString())
+      .sort();
+    for (const [op, v] of [
+      ['contains', 'SHARMA@gm'],
+      ['contains', 'priya.sharma@gmail.com'],
+      ['contains', 'a.sharma@'],
+      ['eq', 'Priya.Sharma@gmail.com'],
+      ['startsWith', 'priya.s'],
+    ] as const) {
       const r = await caller('admin').search.query({ collection: 'session_bookings', where: where('userId.email', op, v), pageSize: 50, count: 'exact' });
       expect(r.rows.map((x) => x.id).sort(), `${op} ${v}`).toEqual(mine);
       expect(r.total, op).toBe(mine.length);
@@ -180,7 +203,19 @@ describe('conditions through a relation', () => {
   it('psychologist is …, and relation conditions combine with ordinary ones in AND/OR groups', async () => {
     const r = await caller('admin').search.query({
       collection: 'session_bookings',
-      where: { op: 'and', conditions: [where('psychologistId.name', 'eq', 'Dr. Arjun Rao'), { op: 'or', conditions: [{ field: 'userId.email', operator: 'startsWith', value: 'priya' }, { field: 'userId.name', operator: 'contains', value: 'rahul' }] }] },
+      where: {
+        op: 'and',
+        conditions: [
+          where('psychologistId.name', 'eq', 'Dr. Arjun Rao'),
+          {
+            op: 'or',
+            conditions: [
+              { field: 'userId.email', operator: 'startsWith', value: 'priya' },
+              { field: 'userId.name', operator: 'contains', value: 'rahul' },
+            ],
+          },
+        ],
+      },
       pageSize: 50,
     });
     const want = bookings.filter((b) => b.psychologistId.equals(psychs[1]!._id) && (b.userId.equals(users[0]!._id) || b.userId.equals(users[1]!._id)));
@@ -196,11 +231,14 @@ describe('conditions through a relation', () => {
     expect(none.total).toBe(0);
   });
 
-  it('an analyst cannot filter through a related member\'s email or name (FORBIDDEN, nothing queried)', async () => {
+  it("an analyst cannot filter through a related member's email or name (FORBIDDEN, nothing queried)", async () => {
     for (const f of ['userId.email', 'userId.name']) {
       commands.length = 0;
       expect(await code(caller('analyst').search.query({ collection: 'session_bookings', where: where(f, 'contains', 'priya') })), f).toBe('FORBIDDEN');
-      expect(commands.filter((c) => c.commandName === 'find'), f).toEqual([]);
+      expect(
+        commands.filter((c) => c.commandName === 'find'),
+        f,
+      ).toEqual([]);
     }
     const info = (await caller('analyst').search.collections()).find((c) => c.key === 'session_bookings')!;
     expect(info.relationFields.filter((f) => f.name.startsWith('userId.')).every((f) => f.masked)).toBe(true);
@@ -208,7 +246,9 @@ describe('conditions through a relation', () => {
   });
 
   it('a role that cannot read the related collection cannot filter through it', async () => {
-    expect(await message(caller('content_manager').search.query({ collection: 'event_registrations', where: where('userId.email', 'eq', 'x@y.z') }))).toMatch(/cannot read Members/);
+    expect(await message(caller('content_manager').search.query({ collection: 'event_registrations', where: where('userId.email', 'eq', 'x@y.z') }))).toMatch(
+      /cannot read Members/,
+    );
   });
 
   it('only whitelisted related fields and operators, checked before any query', async () => {
@@ -224,20 +264,35 @@ describe('conditions through a relation', () => {
     for (const [f, op, v] of cases) {
       commands.length = 0;
       expect(await code(caller('admin').search.query({ collection: 'session_bookings', where: where(f, op, v) })), `${f} ${op}`).toBe('BAD_REQUEST');
-      expect(commands.filter((c) => c.commandName === 'find'), `${f} ${op}`).toEqual([]);
+      expect(
+        commands.filter((c) => c.commandName === 'find'),
+        `${f} ${op}`,
+      ).toEqual([]);
     }
   });
 
   it('refuses when the related side matches more than the cap, with a message that says how to narrow it', async () => {
-    const many = Array.from({ length: RELATION_ID_CAP + 1 }, (_, i) => ({ _id: oid('67a', i + 1), name: `Cap Person ${i}`, email: `cap${i}@many.example`, status: 'active', createdAt: daysAgo(1) }));
+    const many = Array.from({ length: RELATION_ID_CAP + 1 }, (_, i) => ({
+      _id: oid('67a', i + 1),
+      name: `Cap Person ${i}`,
+      email: `cap${i}@many.example`,
+      status: 'active',
+      createdAt: daysAgo(1),
+    }));
     await db.collection('users').insertMany(many.map((u) => withKeywords('users', u)));
     try {
       const msg = await message(caller('admin').search.query({ collection: 'session_bookings', where: where('userId.email', 'contains', '@many.example') }));
       expect(msg).toMatch(/matches more than 1,000 members; narrow it/);
-      expect(await code(caller('admin').search.query({ collection: 'session_bookings', where: where('userId.email', 'contains', '@many.example') }))).toBe('BAD_REQUEST');
+      expect(await code(caller('admin').search.query({ collection: 'session_bookings', where: where('userId.email', 'contains', '@many.example') }))).toBe(
+        'BAD_REQUEST',
+      );
       // exactly at the cap is fine
       await db.collection('users').deleteOne({ _id: many[0]!._id });
-      const r = await caller('admin').search.query({ collection: 'session_bookings', where: where('userId.email', 'contains', '@many.example'), count: 'exact' });
+      const r = await caller('admin').search.query({
+        collection: 'session_bookings',
+        where: where('userId.email', 'contains', '@many.example'),
+        count: 'exact',
+      });
       expect(r.total).toBe(0);
     } finally {
       await db.collection('users').deleteMany({ _id: { $in: many.map((m) => m._id) } });
@@ -246,9 +301,14 @@ describe('conditions through a relation', () => {
 
   it('a saved search may hold a relation condition (validated, not resolved, when saved)', async () => {
     const c = caller('admin');
-    const { id } = await c.search.saved.create({ name: `by email ${randomBytes(2).toString('hex')}`, query: { collection: 'session_bookings', where: where('userId.email', 'eq', 'priya.sharma@gmail.com') } });
+    const { id } = await c.search.saved.create({
+      name: `by email ${randomBytes(2).toString('hex')}`,
+      query: { collection: 'session_bookings', where: where('userId.email', 'eq', 'priya.sharma@gmail.com') },
+    });
     expect(id).toMatch(/^[0-9a-f]{24}$/);
-    expect(await code(caller('analyst').search.saved.create({ name: 'nope', query: { collection: 'session_bookings', where: where('userId.name', 'eq', 'x') } }))).toBe('FORBIDDEN');
+    expect(
+      await code(caller('analyst').search.saved.create({ name: 'nope', query: { collection: 'session_bookings', where: where('userId.name', 'eq', 'x') } })),
+    ).toBe('FORBIDDEN');
   });
 });
 
@@ -265,13 +325,15 @@ describe('the drawer: one record and its related records', () => {
     expect(await code(caller('admin').search.record({ collection: 'users', id: 'nothex' }))).toBe('BAD_REQUEST');
   });
 
-  it('a member\'s drawer lists their bookings, registrations and recent activity (90 days), newest first', async () => {
+  it("a member's drawer lists their bookings, registrations and recent activity (90 days), newest first", async () => {
     const id = users[0]!._id.toHexString();
     const s = await caller('admin').search.related({ collection: 'users', id });
     const by = Object.fromEntries(s.map((x) => [x.collection, x]));
     expect(Object.keys(by).sort()).toEqual(['activity_events', 'event_registrations', 'session_bookings']);
     expect(by.session_bookings!.total).toBe(4);
-    expect(by.session_bookings!.rows.map((r) => r.scheduledAt)).toEqual([...by.session_bookings!.rows.map((r) => r.scheduledAt)].sort((a, b) => +new Date(b as Date) - +new Date(a as Date)));
+    expect(by.session_bookings!.rows.map((r) => r.scheduledAt)).toEqual(
+      [...by.session_bookings!.rows.map((r) => r.scheduledAt)].sort((a, b) => +new Date(b as Date) - +new Date(a as Date)),
+    );
     expect(by.session_bookings!.related.psychologistId).toBeDefined();
     expect(by.event_registrations!.rows).toHaveLength(1);
     expect(by.event_registrations!.related.eventId![events[0]!._id.toHexString()]!.label).toBe('Mindful Mornings');
@@ -299,7 +361,14 @@ describe('the drawer: one record and its related records', () => {
 
 describe('role walk of the relation procedures', () => {
   it('every role: record/related allowed exactly on readable collections; related members masked without data.personal.read', async () => {
-    const ids: Record<string, string> = { users: users[0]!._id.toHexString(), session_bookings: bookings[0]!._id.toHexString(), event_registrations: registrations[0]!._id.toHexString(), activity_events: activity[0]!._id.toHexString(), events: events[0]!._id.toHexString(), psychologists: psychs[0]!._id.toHexString() };
+    const ids: Record<string, string> = {
+      users: users[0]!._id.toHexString(),
+      session_bookings: bookings[0]!._id.toHexString(),
+      event_registrations: registrations[0]!._id.toHexString(),
+      activity_events: activity[0]!._id.toHexString(),
+      events: events[0]!._id.toHexString(),
+      psychologists: psychs[0]!._id.toHexString(),
+    };
     const { SEARCH_REGISTRY } = await import('../registry');
     for (const role of BUILTIN_ROLE_KEYS) {
       for (const [c, id] of Object.entries(ids)) {

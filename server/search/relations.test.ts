@@ -14,10 +14,14 @@ describe('relations in the registry', () => {
       }
     }
     expect(n).toBe(5); // bookings: member, psychologist; registrations: event, member; activity: member
-    expect(reverseRelations('users').map((r) => r.collection).sort()).toEqual(['activity_events', 'event_registrations', 'session_bookings']);
+    expect(
+      reverseRelations('users')
+        .map((r) => r.collection)
+        .sort(),
+    ).toEqual(['activity_events', 'event_registrations', 'session_bookings']);
   });
 
-  it('a member\'s name and email are personal through a relation, whatever their own flag', () => {
+  it("a member's name and email are personal through a relation, whatever their own flag", () => {
     expect(isRelatedPersonal('users', 'name')).toBe(true);
     expect(isRelatedPersonal('users', 'email')).toBe(true);
     expect(isRelatedPersonal('psychologists', 'name')).toBe(false);
@@ -26,7 +30,13 @@ describe('relations in the registry', () => {
 
   it('displayOf masks personal display fields for roles without data.personal.read (filled or not)', () => {
     const doc = { _id: 'x', name: 'Priya Sharma', email: 'p@x.in' };
-    expect(displayOf('users', 'a'.repeat(24), doc, ['name', 'email'], false)).toEqual({ id: 'a'.repeat(24), collection: 'users', label: MASK, fields: { name: MASK, email: MASK }, missing: false });
+    expect(displayOf('users', 'a'.repeat(24), doc, ['name', 'email'], false)).toEqual({
+      id: 'a'.repeat(24),
+      collection: 'users',
+      label: MASK,
+      fields: { name: MASK, email: MASK },
+      missing: false,
+    });
     expect(displayOf('users', 'a'.repeat(24), { _id: 'x' }, ['name', 'email'], false).fields).toEqual({ name: MASK, email: MASK });
     expect(displayOf('users', 'a'.repeat(24), doc, ['name', 'email'], true).label).toBe('Priya Sharma');
     expect(displayOf('users', 'a'.repeat(24), undefined, ['name', 'email'], true)).toMatchObject({ missing: true, label: null });
@@ -52,7 +62,7 @@ describe('contains through a relation: the keyword prefilter', () => {
 
   it('never leaves out a record whose field contains the text (seeded property test, 3,000 cases)', () => {
     let seed = Number(process.env.PREFILTER_SEED ?? 1313);
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const chars = ['a', 'b', 'é', 'E', 'ü', '1', '2', '.', '@', '-', '_', ' ', '+', 'ß', 'İ', 'e\u0301', 'ﬁ', '½', 'Z'];
     const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)]!;
     let checked = 0;
@@ -68,7 +78,10 @@ describe('contains through a relation: the keyword prefilter', () => {
       for (const c of containsPrefilter('users', 'email', text)) {
         checked++;
         const ok = typeof c._kw === 'string' ? kw.includes(c._kw) : kw.some((k) => k.startsWith(String(c._kw.$regex).slice(1).replace(/\\(.)/g, '$1')));
-        expect(ok, `seed ${start}: ${JSON.stringify(value)} contains ${JSON.stringify(text)} but fails ${JSON.stringify(c)} (keywords ${JSON.stringify(kw)})`).toBe(true);
+        expect(
+          ok,
+          `seed ${start}: ${JSON.stringify(value)} contains ${JSON.stringify(text)} but fails ${JSON.stringify(c)} (keywords ${JSON.stringify(kw)})`,
+        ).toBe(true);
       }
     }
     expect(checked).toBeGreaterThan(1000); // the cases do reach the prefilter

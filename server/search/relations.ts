@@ -75,16 +75,29 @@ export interface RelationAccess {
 }
 
 /** Pure checks of one relation condition (before any I/O): role, personal data, operator. */
-export function checkRelationCondition(collection: SearchKey, c: Condition, p: RelationPath, access: RelationAccess, byType: Record<string, readonly Operator[]>): void {
+export function checkRelationCondition(
+  collection: SearchKey,
+  c: Condition,
+  p: RelationPath,
+  access: RelationAccess,
+  byType: Record<string, readonly Operator[]>,
+): void {
   const target = SEARCH_REGISTRY[p.relation.target];
   if (!access.canRead(p.relation.target)) {
-    throw new AppError('FORBIDDEN', `Your role cannot read ${target.label}, so it cannot filter ${SEARCH_REGISTRY[collection].label.toLowerCase()} by ${p.relation.label.toLowerCase()} ${p.subDef.label.toLowerCase()}.`, { field: c.field });
+    throw new AppError(
+      'FORBIDDEN',
+      `Your role cannot read ${target.label}, so it cannot filter ${SEARCH_REGISTRY[collection].label.toLowerCase()} by ${p.relation.label.toLowerCase()} ${p.subDef.label.toLowerCase()}.`,
+      { field: c.field },
+    );
   }
   if (isRelatedPersonal(p.relation.target, p.sub) && !access.canSeePersonal) {
-    throw new AppError('FORBIDDEN', `"${p.relation.label} ${p.subDef.label.toLowerCase()}" is personal data; your role cannot filter on it.`, { field: c.field });
+    throw new AppError('FORBIDDEN', `"${p.relation.label} ${p.subDef.label.toLowerCase()}" is personal data; your role cannot filter on it.`, {
+      field: c.field,
+    });
   }
   const ops = relationOperators(p, byType);
-  if (!ops.includes(c.operator)) bad(`Operator "${c.operator}" does not fit "${c.field}"; through a relation use one of ${ops.join(', ')}.`, { field: c.field, operator: c.operator });
+  if (!ops.includes(c.operator))
+    bad(`Operator "${c.operator}" does not fit "${c.field}"; through a relation use one of ${ops.join(', ')}.`, { field: c.field, operator: c.operator });
 }
 
 function isGroup(x: Condition | Group): x is Group {
@@ -125,7 +138,8 @@ export async function resolveRelationConditions(
     const target = SEARCH_REGISTRY[p.relation.target];
     let value = c.value;
     // Values stored lower-case (emails) are compared lower-case, so `eq`/`startsWith` stay index lookups.
-    if (p.subDef.lowercase) value = Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.toLowerCase() : v)) : typeof value === 'string' ? value.toLowerCase() : value;
+    if (p.subDef.lowercase)
+      value = Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.toLowerCase() : v)) : typeof value === 'string' ? value.toLowerCase() : value;
     const operator = p.subDef.lowercase && c.operator === 'startsWith' ? 'startsWithCase' : c.operator;
     let filter: Document;
     if (operator === 'startsWithCase') {
@@ -153,7 +167,10 @@ export async function resolveRelationConditions(
         { field: c.field, cap: RELATION_ID_CAP },
       );
     }
-    out.set(c, docs.map((d) => d._id as ObjectId));
+    out.set(
+      c,
+      docs.map((d) => d._id as ObjectId),
+    );
   }
   return out;
 }
@@ -172,7 +189,10 @@ export function containsPrefilter(target: SearchKey, field: string, text: string
   const prefix = f.personal ? PERSONAL_PREFIX : '';
   const out: Document[] = [];
   // the text normalized as keywords are (keywords.ts tokenize), so words and separators fall alike
-  const norm = text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+  const norm = text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
   for (const m of norm.matchAll(/[\p{L}\p{N}]+/gu)) {
     const tok = m[0];
     if (tok.length < MIN_TOKEN || tok.length >= MAX_TOKEN) continue; // not stored / cut when stored
@@ -204,7 +224,8 @@ export interface RelatedRef {
 /** `field → id → RelatedRef`, for the reference fields of one page. Targets the role cannot read are left out. */
 export type RelatedMap = Record<string, Record<string, RelatedRef>>;
 
-const hex = (v: unknown): string | null => (v instanceof ObjectId ? v.toHexString() : typeof v === 'string' && /^[0-9a-f]{24}$/i.test(v) ? v.toLowerCase() : null);
+const hex = (v: unknown): string | null =>
+  v instanceof ObjectId ? v.toHexString() : typeof v === 'string' && /^[0-9a-f]{24}$/i.test(v) ? v.toLowerCase() : null;
 
 export async function resolveDisplays(db: Db, role: ResolvedRole, collection: SearchKey, docs: Document[], canSeePersonal: boolean): Promise<RelatedMap> {
   const out: RelatedMap = {};
@@ -216,16 +237,21 @@ export async function resolveDisplays(db: Db, role: ResolvedRole, collection: Se
   await Promise.all(
     [...byTarget].map(async ([target, rels]) => {
       const ids = new Map<string, ObjectId>();
-      for (const d of docs) for (const r of rels) {
-        const h = hex(d[r.field]);
-        if (h) ids.set(h, new ObjectId(h));
-      }
+      for (const d of docs)
+        for (const r of rels) {
+          const h = hex(d[r.field]);
+          if (h) ids.set(h, new ObjectId(h));
+        }
       const fields = [...new Set(rels.flatMap((r) => r.display))];
       const found = new Map<string, Document>();
       if (ids.size) {
         const projection: Document = { _id: 1 };
         for (const f of fields) projection[f] = 1;
-        for (const t of await db.collection(target).find({ _id: { $in: [...ids.values()] } }, { projection }).toArray()) found.set((t._id as ObjectId).toHexString(), t);
+        for (const t of await db
+          .collection(target)
+          .find({ _id: { $in: [...ids.values()] } }, { projection })
+          .toArray())
+          found.set((t._id as ObjectId).toHexString(), t);
       }
       for (const r of rels) {
         const map: Record<string, RelatedRef> = {};
@@ -248,7 +274,13 @@ export function displayOf(target: SearchKey, id: string, doc: Document | undefin
     fields[f] = doc && isRelatedPersonal(target, f) && !canSeePersonal ? MASK : v instanceof ObjectId ? v.toHexString() : (v ?? null);
   }
   const first = fields[display[0]!];
-  return { id, collection: target, label: doc ? (first === null || first === undefined ? null : first instanceof Date ? first.toISOString() : String(first)) : null, fields, missing: !doc };
+  return {
+    id,
+    collection: target,
+    label: doc ? (first === null || first === undefined ? null : first instanceof Date ? first.toISOString() : String(first)) : null,
+    fields,
+    missing: !doc,
+  };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -287,7 +319,14 @@ export type ActiveDaysFn = (db: Db, userHex: string, days: string[]) => Promise<
  * role may read, each with a count capped at 1,000. A collection with `relatedWithinDays` is read through
  * its default-sort (time) index over that window; the others through their `ref_<field>` index.
  */
-export async function reverseSections(db: Db, role: ResolvedRole, target: SearchKey, id: ObjectId, now = new Date(), activeDays?: ActiveDaysFn): Promise<RelatedSection[]> {
+export async function reverseSections(
+  db: Db,
+  role: ResolvedRole,
+  target: SearchKey,
+  id: ObjectId,
+  now = new Date(),
+  activeDays?: ActiveDaysFn,
+): Promise<RelatedSection[]> {
   const list = reverseRelations(target).filter((r) => can(role, SEARCH_REGISTRY[r.collection].read));
   return Promise.all(
     list.map(async ({ collection, field }) => {
@@ -309,7 +348,9 @@ export async function reverseSections(db: Db, role: ResolvedRole, target: Search
           if (docs.length >= RELATED_LIMIT) break;
           const start = new Date(`${day}T00:00:00Z`);
           const dayFilter = { [field]: id, [def.defaultSort.field]: { $gte: start, $lt: new Date(start.getTime() + 86_400_000) } };
-          docs.push(...(await coll.find(dayFilter, { projection, sort: { [def.defaultSort.field]: dir, _id: dir }, limit: RELATED_LIMIT - docs.length }).toArray()));
+          docs.push(
+            ...(await coll.find(dayFilter, { projection, sort: { [def.defaultSort.field]: dir, _id: dir }, limit: RELATED_LIMIT - docs.length }).toArray()),
+          );
         }
         return { collection, label: def.label, field, withinDays: within, since, docs, total: active.length, capped: false, unit: 'active days' as const };
       }
@@ -318,7 +359,17 @@ export async function reverseSections(db: Db, role: ResolvedRole, target: Search
         countMatching(db, coll, filter, { limit: RELATION_ID_CAP + 1 }),
       ]);
       const n = counted;
-      return { collection, label: def.label, field, withinDays: within, since, docs, total: Math.min(n, RELATION_ID_CAP), capped: n > RELATION_ID_CAP, unit: 'records' as const };
+      return {
+        collection,
+        label: def.label,
+        field,
+        withinDays: within,
+        since,
+        docs,
+        total: Math.min(n, RELATION_ID_CAP),
+        capped: n > RELATION_ID_CAP,
+        unit: 'records' as const,
+      };
     }),
   );
 }

@@ -23,10 +23,50 @@ const commands: CommandStartedEvent[] = [];
 const D = (s: string) => new Date(s);
 const U = Array.from({ length: 6 }, (_, i) => new ObjectId(`65a0000000000000000000${String(i + 10)}`));
 const users = [
-  { _id: U[0], name: 'Priya Sharma', email: 'priya.sharma1@gmail.com', phone: '+919800000001', city: 'Mumbai', status: 'active', gender: 'female', tags: ['anxiety', 'student'], createdAt: D('2026-01-05T10:00:00Z'), lastActiveAt: D('2026-03-01T00:00:00Z') },
-  { _id: U[1], name: 'Rahul Verma', email: 'rahul.v@outlook.com', phone: '+919800000002', city: 'Delhi', status: 'inactive', gender: 'male', tags: ['stress'], createdAt: D('2026-02-10T10:00:00Z') },
-  { _id: U[2], name: 'Ananya Iyer', email: 'ananya@iitb.ac.in', city: 'Bengaluru', status: 'active', gender: 'female', tags: ['student', 'sleep'], createdAt: D('2026-03-15T10:00:00Z'), notes: 'Prefers evening sessions.' },
-  { _id: U[3], name: 'Kabir (Test) Khan', email: 'kabir+test@proton.me', city: 'Mumbai', status: 'banned', gender: 'male', tags: [], createdAt: D('2026-04-20T10:00:00Z') },
+  {
+    _id: U[0],
+    name: 'Priya Sharma',
+    email: 'priya.sharma1@gmail.com',
+    phone: '+919800000001',
+    city: 'Mumbai',
+    status: 'active',
+    gender: 'female',
+    tags: ['anxiety', 'student'],
+    createdAt: D('2026-01-05T10:00:00Z'),
+    lastActiveAt: D('2026-03-01T00:00:00Z'),
+  },
+  {
+    _id: U[1],
+    name: 'Rahul Verma',
+    email: 'rahul.v@outlook.com',
+    phone: '+919800000002',
+    city: 'Delhi',
+    status: 'inactive',
+    gender: 'male',
+    tags: ['stress'],
+    createdAt: D('2026-02-10T10:00:00Z'),
+  },
+  {
+    _id: U[2],
+    name: 'Ananya Iyer',
+    email: 'ananya@iitb.ac.in',
+    city: 'Bengaluru',
+    status: 'active',
+    gender: 'female',
+    tags: ['student', 'sleep'],
+    createdAt: D('2026-03-15T10:00:00Z'),
+    notes: 'Prefers evening sessions.',
+  },
+  {
+    _id: U[3],
+    name: 'Kabir (Test) Khan',
+    email: 'kabir+test@proton.me',
+    city: 'Mumbai',
+    status: 'banned',
+    gender: 'male',
+    tags: [],
+    createdAt: D('2026-04-20T10:00:00Z'),
+  },
   { _id: U[4], name: 'José Fernandes', email: 'jose@icloud.com', city: 'Goa', status: 'active', gender: 'male', createdAt: D('2026-05-25T10:00:00Z') },
   { _id: U[5], name: 'a.*b Weird', email: 'weird@x.io', city: 'Pune', status: 'inactive', gender: 'undisclosed', createdAt: D('2026-06-30T10:00:00Z') },
 ];
@@ -54,8 +94,24 @@ beforeAll(async () => {
   await db.collection('users').insertMany(users.map((u) => withKeywords('users', u)));
   await db.collection('session_bookings').insertMany(bookings.map((b) => withKeywords('session_bookings', b)));
   await db.collection('audit_logs').insertMany([
-    { at: D('2026-01-01T00:00:00Z'), day: '2026-01-01', actor: { id: 'x', email: 'admin@acube.local', role: 'admin' }, action: 'search.saved.create', target: { type: 'saved_search', id: '1', label: 'x' }, result: 'success', ip: '1.2.3.4' },
-    { at: D('2026-01-02T00:00:00Z'), day: '2026-01-02', actor: { id: 'y', email: 'viewer@acube.local', role: 'viewer' }, action: 'export.download', result: 'denied', error: 'FORBIDDEN', ip: '1.2.3.5' },
+    {
+      at: D('2026-01-01T00:00:00Z'),
+      day: '2026-01-01',
+      actor: { id: 'x', email: 'admin@acube.local', role: 'admin' },
+      action: 'search.saved.create',
+      target: { type: 'saved_search', id: '1', label: 'x' },
+      result: 'success',
+      ip: '1.2.3.4',
+    },
+    {
+      at: D('2026-01-02T00:00:00Z'),
+      day: '2026-01-02',
+      actor: { id: 'y', email: 'viewer@acube.local', role: 'viewer' },
+      action: 'export.download',
+      result: 'denied',
+      error: 'FORBIDDEN',
+      ip: '1.2.3.5',
+    },
   ]);
   client.on('commandStarted', (e) => commands.push(e));
 });
@@ -72,10 +128,16 @@ const q = (input: SearchInput, role: BuiltinRole = 'super_admin') => as(role).se
 const names = async (input: Omit<SearchInput, 'collection'>) =>
   (await q({ collection: 'users', sort: [{ field: 'name', dir: 'asc' }], ...input })).rows.map((r) => r.name);
 const cond = (field: string, operator: string, value?: unknown) => ({ op: 'and' as const, conditions: [{ field, operator, value } as never] });
-const dataQueries = () => commands.filter((c) => ['find', 'count', 'aggregate'].includes(c.commandName) && c.command[c.commandName] !== 'admins' && c.command[c.commandName] !== 'roles');
+const dataQueries = () =>
+  commands.filter(
+    (c) => ['find', 'count', 'aggregate'].includes(c.commandName) && c.command[c.commandName] !== 'admins' && c.command[c.commandName] !== 'roles',
+  );
 
 async function expectBadRequest(p: Promise<unknown>, message?: RegExp) {
-  const err = await p.then(() => null, (e) => e);
+  const err = await p.then(
+    () => null,
+    (e) => e,
+  );
   expect(err, 'expected BAD_REQUEST').toBeInstanceOf(TRPCError);
   expect((err as TRPCError).code).toBe('BAD_REQUEST');
   if (message) expect((err as TRPCError).message).toMatch(message);
@@ -171,7 +233,13 @@ describe('AND / OR nesting, sort and paging', () => {
           op: 'and' as const,
           conditions: [
             { field: 'status', operator: 'eq' as const, value: 'active' },
-            { op: 'or' as const, conditions: [{ field: 'city', operator: 'eq' as const, value: 'Mumbai' }, { field: 'tags', operator: 'eq' as const, value: 'sleep' }] },
+            {
+              op: 'or' as const,
+              conditions: [
+                { field: 'city', operator: 'eq' as const, value: 'Mumbai' },
+                { field: 'tags', operator: 'eq' as const, value: 'sleep' },
+              ],
+            },
           ],
         },
       ],
@@ -179,15 +247,36 @@ describe('AND / OR nesting, sort and paging', () => {
     expect(await names({ where })).toEqual(['Ananya Iyer', 'José Fernandes', 'Priya Sharma']);
   });
   it('refuses nesting deeper than 3', async () => {
-    const deep = { op: 'and' as const, conditions: [{ op: 'and' as const, conditions: [{ op: 'and' as const, conditions: [{ op: 'and' as const, conditions: [{ field: 'city', operator: 'eq' as const, value: 'Goa' }] }] }] }] };
+    const deep = {
+      op: 'and' as const,
+      conditions: [
+        {
+          op: 'and' as const,
+          conditions: [{ op: 'and' as const, conditions: [{ op: 'and' as const, conditions: [{ field: 'city', operator: 'eq' as const, value: 'Goa' }] }] }],
+        },
+      ],
+    };
     await expectBadRequest(q({ collection: 'users', where: deep }), /deeper than 3/);
     expect(dataQueries()).toHaveLength(0);
   });
   it('sorts by any sortable field in both directions, with a stable tie-breaker', async () => {
     const asc = (await q({ collection: 'session_bookings', sort: [{ field: 'amount', dir: 'asc' }], pageSize: 5 })).rows.map((r) => r.amount);
     expect(asc).toEqual([1000, 1100, 1200, 1300, 1400]);
-    const desc = (await q({ collection: 'session_bookings', sort: [{ field: 'status', dir: 'desc' }, { field: 'amount', dir: 'desc' }], pageSize: 3 })).rows;
-    expect(desc.map((r) => [r.status, r.amount])).toEqual([['pending', 3500], ['pending', 3000], ['pending', 2500]]);
+    const desc = (
+      await q({
+        collection: 'session_bookings',
+        sort: [
+          { field: 'status', dir: 'desc' },
+          { field: 'amount', dir: 'desc' },
+        ],
+        pageSize: 3,
+      })
+    ).rows;
+    expect(desc.map((r) => [r.status, r.amount])).toEqual([
+      ['pending', 3500],
+      ['pending', 3000],
+      ['pending', 2500],
+    ]);
     await expectBadRequest(q({ collection: 'session_bookings', sort: [{ field: 'mode', dir: 'asc' }] }), /not sortable/);
   });
   it('pages without overlap and reports the total', async () => {
@@ -270,7 +359,10 @@ describe('masking and permissions per role', () => {
   it('each role reads exactly the collections its permissions allow (FORBIDDEN otherwise)', async () => {
     for (const role of BUILTIN_ROLE_KEYS) {
       for (const key of SEARCH_KEYS) {
-        const res = await q({ collection: key, pageSize: 1, count: 'none' }, role).then(() => 'ok', (e: TRPCError) => e.code);
+        const res = await q({ collection: key, pageSize: 1, count: 'none' }, role).then(
+          () => 'ok',
+          (e: TRPCError) => e.code,
+        );
         expect(res, `${role} × ${key}`).toBe(can(role, SEARCH_REGISTRY[key].read) ? 'ok' : 'FORBIDDEN');
       }
     }
@@ -327,7 +419,13 @@ describe('injection attempts: BAD_REQUEST, and no query runs', () => {
 
 describe('saved searches', () => {
   it('create, list (own only), re-run, delete', async () => {
-    const query = { collection: 'users', where: cond('city', 'eq', 'Mumbai'), sort: [{ field: 'createdAt', dir: 'asc' as const }], pageSize: 50, count: 'capped' as const };
+    const query = {
+      collection: 'users',
+      where: cond('city', 'eq', 'Mumbai'),
+      sort: [{ field: 'createdAt', dir: 'asc' as const }],
+      pageSize: 50,
+      count: 'capped' as const,
+    };
     const { id } = await as('analyst').search.saved.create({ name: 'Mumbai members', query, columns: ['name', 'city'] });
     const mine = await as('analyst').search.saved.list();
     expect(mine.map((s) => s.name)).toEqual(['Mumbai members']);
@@ -336,16 +434,22 @@ describe('saved searches', () => {
     const rerun = await as('analyst').search.query({ ...(mine[0]!.query as SearchInput), page: 1 });
     expect(rerun.rows.map((r) => r.id)).toHaveLength(2);
     expect(rerun.rows.every((r) => r.name === MASK && r.city === 'Mumbai')).toBe(true);
-    const dup = await as('analyst').search.saved.create({ name: 'Mumbai members', query }).catch((e: TRPCError) => e.code);
+    const dup = await as('analyst')
+      .search.saved.create({ name: 'Mumbai members', query })
+      .catch((e: TRPCError) => e.code);
     expect(dup).toBe('CONFLICT');
-    const other = await as('viewer').search.saved.delete({ id }).catch((e: TRPCError) => e.code);
+    const other = await as('viewer')
+      .search.saved.delete({ id })
+      .catch((e: TRPCError) => e.code);
     expect(other).toBe('NOT_FOUND');
     await as('analyst').search.saved.delete({ id });
     expect(await as('analyst').search.saved.list()).toEqual([]);
   });
   it('refuses to save a query that cannot run, or on a collection the role cannot read', async () => {
     await expectBadRequest(as('analyst').search.saved.create({ name: 'bad', query: { collection: 'users', where: cond('$where', 'eq', 1) } as never }));
-    const e = await as('content_manager').search.saved.create({ name: 'x', query: { collection: 'users' } as never }).catch((x: TRPCError) => x.code);
+    const e = await as('content_manager')
+      .search.saved.create({ name: 'x', query: { collection: 'users' } as never })
+      .catch((x: TRPCError) => x.code);
     expect(e).toBe('FORBIDDEN');
   });
   it('is audited', async () => {

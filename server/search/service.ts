@@ -108,7 +108,12 @@ function relationContext(role: ResolvedRole): RelationContext {
  * Validates the whole query before any I/O (relation conditions included), then resolves the relation
  * conditions to ids and builds the final filter.
  */
-async function buildWithRelations(db: Db, role: ResolvedRole, collection: SearchKey, input: { where?: Group; text?: string; sort?: { field: string; dir: 'asc' | 'desc' }[] }) {
+async function buildWithRelations(
+  db: Db,
+  role: ResolvedRole,
+  collection: SearchKey,
+  input: { where?: Group; text?: string; sort?: { field: string; dir: 'asc' | 'desc' }[] },
+) {
   const personal = canSeePersonal(role);
   const rel = relationContext(role);
   const dry = buildQuery(collection, input, personal, rel);
@@ -143,7 +148,9 @@ const KEYWORDS_FROM: Partial<Record<SearchKey, string>> = { activity_events: 'na
 async function keywordValues(db: Db, collection: SearchKey, text: string | undefined): Promise<Document | null | 'none'> {
   const field = KEYWORDS_FROM[collection];
   if (!field || !text || !text.trim()) return null;
-  const searchable = Object.entries(SEARCH_REGISTRY[collection].fields).filter(([, f]) => f.searchable).map(([n]) => n);
+  const searchable = Object.entries(SEARCH_REGISTRY[collection].fields)
+    .filter(([, f]) => f.searchable)
+    .map(([n]) => n);
   if (searchable.length !== 1 || searchable[0] !== field) return null; // keywords no longer come from this field alone
   const values = (await cached(db, 'reference', `distinct|${collection}|${field}`, [collection], () => distinctByIndex(db, collection, field))).value;
   if (!values || values.length >= 1_000) return null; // no index on the field, or not low-cardinality after all
@@ -179,7 +186,16 @@ export async function search(db: Db, role: ResolvedRole, raw: z.input<typeof Sea
   const skip = (input.page - 1) * input.pageSize;
   const kwValues = await keywordValues(db, collection, input.text);
   if (kwValues === 'none') {
-    return { rows: [], total: 0, totalCapped: false, counted: input.count !== 'none', page: input.page, pageSize: input.pageSize, countedAt: input.count !== 'none' ? new Date() : null, related: {} };
+    return {
+      rows: [],
+      total: 0,
+      totalCapped: false,
+      counted: input.count !== 'none',
+      page: input.page,
+      pageSize: input.pageSize,
+      countedAt: input.count !== 'none' ? new Date() : null,
+      related: {},
+    };
   }
   if (kwValues) q.filter = { $and: [q.filter, kwValues] };
   const rowsP = coll
@@ -217,7 +233,13 @@ export interface ExportCursor {
 }
 
 /** Opens the cursor an export streams from: same validation, filter, sort and masking as `search`. */
-export async function openExportCursor(db: Db, role: ResolvedRole, collectionName: string, query: ExportQuery, columns?: string[] | null): Promise<ExportCursor> {
+export async function openExportCursor(
+  db: Db,
+  role: ResolvedRole,
+  collectionName: string,
+  query: ExportQuery,
+  columns?: string[] | null,
+): Promise<ExportCursor> {
   const collection = readableCollection(role, collectionName);
   if (query.collection !== collection) {
     throw new AppError('BAD_REQUEST', `The query names "${query.collection.slice(0, 64)}" but the URL names "${collection}".`);
@@ -228,9 +250,7 @@ export async function openExportCursor(db: Db, role: ResolvedRole, collectionNam
   const kwValues = await keywordValues(db, collection, query.text);
   if (kwValues === 'none') q.filter = { _id: { $in: [] } };
   else if (kwValues) q.filter = { $and: [q.filter, kwValues] };
-  const cursor = db
-    .collection(collection)
-    .find(q.filter, { projection: projectionFor(collection, cols), sort: q.sort, batchSize: 1000 });
+  const cursor = db.collection(collection).find(q.filter, { projection: projectionFor(collection, cols), sort: q.sort, batchSize: 1000 });
   return { collection, columns: cols, personal, cursor, sortSpec: q.sortSpec };
 }
 

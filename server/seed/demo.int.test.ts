@@ -3,14 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { MongoClient, type Db, type Document } from 'mongodb';
 import { buckets } from '../lib/buckets';
 import { DEMO_DEFAULTS, SEED_WINDOW_MS, resolveSeedOptions, seedPlatform, type SeedOptions } from './demo';
-import {
-  BOOKING_STATUSES,
-  COLLECTIONS,
-  CONTACT_STATUSES,
-  PLATFORM_COLLECTIONS,
-  USER_STATUSES,
-  VOLUNTEER_STATUSES,
-} from './types';
+import { BOOKING_STATUSES, COLLECTIONS, CONTACT_STATUSES, PLATFORM_COLLECTIONS, USER_STATUSES, VOLUNTEER_STATUSES } from './types';
 
 const URI = process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017';
 const NOW = new Date('2026-03-01T12:00:00.000Z');
@@ -44,7 +37,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!client) return;
-  for (const n of dbNames) await client.db(n).dropDatabase().catch(() => undefined);
+  for (const n of dbNames)
+    await client
+      .db(n)
+      .dropDatabase()
+      .catch(() => undefined);
   await client.close();
 }, 60_000);
 
@@ -182,8 +179,7 @@ describe('seedPlatform', () => {
     }
     const miscased = (name: string, valid: readonly string[]) =>
       docs(name).filter((d) => !valid.includes(d.status) && valid.includes(String(d.status).toLowerCase())).length;
-    const invalid = (name: string, valid: readonly string[]) =>
-      docs(name).filter((d) => !valid.includes(String(d.status).toLowerCase())).length;
+    const invalid = (name: string, valid: readonly string[]) => docs(name).filter((d) => !valid.includes(String(d.status).toLowerCase())).length;
     expect(miscased(COLLECTIONS.users, USER_STATUSES)).toBeGreaterThan(0);
     expect(miscased(COLLECTIONS.sessionBookings, BOOKING_STATUSES)).toBeGreaterThan(0);
     expect(miscased(COLLECTIONS.contacts, CONTACT_STATUSES)).toBeGreaterThan(0);

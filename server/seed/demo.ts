@@ -163,36 +163,184 @@ const HOUR_CUM = (() => {
 // ---------------------------------------------------------------------------
 
 const FEMALE_FIRST = [
-  'Aanya', 'Aditi', 'Aishwarya', 'Ananya', 'Anjali', 'Anusha', 'Bhavna', 'Deepika', 'Divya', 'Gauri',
-  'Ishita', 'Kavya', 'Kritika', 'Lakshmi', 'Meera', 'Megha', 'Neha', 'Nandini', 'Pooja', 'Priya',
-  'Radhika', 'Riya', 'Sakshi', 'Sanjana', 'Shreya', 'Simran', 'Sneha', 'Swati', 'Tanvi', 'Trisha',
-  'Vaishnavi', 'Zoya', 'Fatima', 'Harpreet', 'Nikita', 'Pallavi', 'Rashmi', 'Sunita', 'Isha', 'Mitali',
+  'Aanya',
+  'Aditi',
+  'Aishwarya',
+  'Ananya',
+  'Anjali',
+  'Anusha',
+  'Bhavna',
+  'Deepika',
+  'Divya',
+  'Gauri',
+  'Ishita',
+  'Kavya',
+  'Kritika',
+  'Lakshmi',
+  'Meera',
+  'Megha',
+  'Neha',
+  'Nandini',
+  'Pooja',
+  'Priya',
+  'Radhika',
+  'Riya',
+  'Sakshi',
+  'Sanjana',
+  'Shreya',
+  'Simran',
+  'Sneha',
+  'Swati',
+  'Tanvi',
+  'Trisha',
+  'Vaishnavi',
+  'Zoya',
+  'Fatima',
+  'Harpreet',
+  'Nikita',
+  'Pallavi',
+  'Rashmi',
+  'Sunita',
+  'Isha',
+  'Mitali',
 ] as const;
 const MALE_FIRST = [
-  'Aarav', 'Abhishek', 'Aditya', 'Akash', 'Amit', 'Arjun', 'Ayaan', 'Dev', 'Dhruv', 'Farhan',
-  'Gaurav', 'Harsh', 'Ishaan', 'Karan', 'Kabir', 'Manish', 'Mohit', 'Nikhil', 'Pranav', 'Rahul',
-  'Rajesh', 'Rohan', 'Sahil', 'Sanjay', 'Siddharth', 'Suresh', 'Tarun', 'Varun', 'Vikram', 'Vivek',
-  'Yash', 'Imran', 'Gurpreet', 'Kunal', 'Naveen', 'Prateek', 'Ritesh', 'Anand', 'Joseph', 'Sameer',
+  'Aarav',
+  'Abhishek',
+  'Aditya',
+  'Akash',
+  'Amit',
+  'Arjun',
+  'Ayaan',
+  'Dev',
+  'Dhruv',
+  'Farhan',
+  'Gaurav',
+  'Harsh',
+  'Ishaan',
+  'Karan',
+  'Kabir',
+  'Manish',
+  'Mohit',
+  'Nikhil',
+  'Pranav',
+  'Rahul',
+  'Rajesh',
+  'Rohan',
+  'Sahil',
+  'Sanjay',
+  'Siddharth',
+  'Suresh',
+  'Tarun',
+  'Varun',
+  'Vikram',
+  'Vivek',
+  'Yash',
+  'Imran',
+  'Gurpreet',
+  'Kunal',
+  'Naveen',
+  'Prateek',
+  'Ritesh',
+  'Anand',
+  'Joseph',
+  'Sameer',
 ] as const;
 const NEUTRAL_FIRST = ['Ari', 'Kiran', 'Noor', 'Sam', 'Jai', 'Shashi', 'Sky', 'Robin'] as const;
 const LAST_NAMES = [
-  'Sharma', 'Verma', 'Gupta', 'Iyer', 'Iyengar', 'Nair', 'Menon', 'Pillai', 'Reddy', 'Rao',
-  'Naidu', 'Patel', 'Shah', 'Mehta', 'Desai', 'Joshi', 'Kulkarni', 'Deshpande', 'Patil', 'Jadhav',
-  'Singh', 'Kaur', 'Gill', 'Malhotra', 'Kapoor', 'Khanna', 'Chopra', 'Bose', 'Banerjee', 'Chatterjee',
-  'Mukherjee', 'Das', 'Ghosh', 'Sen', 'Mishra', 'Tiwari', 'Pandey', 'Yadav', 'Khan', 'Siddiqui',
-  'Fernandes', "D'Souza", 'Thomas', 'George', 'Hegde', 'Shetty', 'Kamath', 'Bhat', 'Agarwal', 'Jain',
+  'Sharma',
+  'Verma',
+  'Gupta',
+  'Iyer',
+  'Iyengar',
+  'Nair',
+  'Menon',
+  'Pillai',
+  'Reddy',
+  'Rao',
+  'Naidu',
+  'Patel',
+  'Shah',
+  'Mehta',
+  'Desai',
+  'Joshi',
+  'Kulkarni',
+  'Deshpande',
+  'Patil',
+  'Jadhav',
+  'Singh',
+  'Kaur',
+  'Gill',
+  'Malhotra',
+  'Kapoor',
+  'Khanna',
+  'Chopra',
+  'Bose',
+  'Banerjee',
+  'Chatterjee',
+  'Mukherjee',
+  'Das',
+  'Ghosh',
+  'Sen',
+  'Mishra',
+  'Tiwari',
+  'Pandey',
+  'Yadav',
+  'Khan',
+  'Siddiqui',
+  'Fernandes',
+  "D'Souza",
+  'Thomas',
+  'George',
+  'Hegde',
+  'Shetty',
+  'Kamath',
+  'Bhat',
+  'Agarwal',
+  'Jain',
 ] as const;
 const CITIES = [
-  ['Mumbai', 14], ['Bengaluru', 14], ['Delhi', 11], ['Pune', 8], ['Hyderabad', 8], ['Chennai', 7],
-  ['Kolkata', 5], ['Gurugram', 4], ['Noida', 3], ['Ahmedabad', 3], ['Jaipur', 2], ['Kochi', 2],
-  ['Chandigarh', 2], ['Lucknow', 2], ['Indore', 1.5], ['Bhopal', 1], ['Coimbatore', 1.5], ['Nagpur', 1],
-  ['Mysuru', 1], ['Thiruvananthapuram', 1], ['Vadodara', 1], ['Surat', 1], ['Guwahati', 1], ['Dehradun', 1],
+  ['Mumbai', 14],
+  ['Bengaluru', 14],
+  ['Delhi', 11],
+  ['Pune', 8],
+  ['Hyderabad', 8],
+  ['Chennai', 7],
+  ['Kolkata', 5],
+  ['Gurugram', 4],
+  ['Noida', 3],
+  ['Ahmedabad', 3],
+  ['Jaipur', 2],
+  ['Kochi', 2],
+  ['Chandigarh', 2],
+  ['Lucknow', 2],
+  ['Indore', 1.5],
+  ['Bhopal', 1],
+  ['Coimbatore', 1.5],
+  ['Nagpur', 1],
+  ['Mysuru', 1],
+  ['Thiruvananthapuram', 1],
+  ['Vadodara', 1],
+  ['Surat', 1],
+  ['Guwahati', 1],
+  ['Dehradun', 1],
   ['Goa', 1],
 ] as const;
 const EMAIL_DOMAINS = [
-  ['gmail.com', 58], ['yahoo.co.in', 8], ['outlook.com', 8], ['hotmail.com', 5], ['rediffmail.com', 3],
-  ['icloud.com', 5], ['proton.me', 2], ['infosys.com', 2], ['tcs.com', 2], ['wipro.com', 1.5],
-  ['accenture.com', 1.5], ['flipkart.com', 1], ['iitb.ac.in', 1], ['du.ac.in', 1],
+  ['gmail.com', 58],
+  ['yahoo.co.in', 8],
+  ['outlook.com', 8],
+  ['hotmail.com', 5],
+  ['rediffmail.com', 3],
+  ['icloud.com', 5],
+  ['proton.me', 2],
+  ['infosys.com', 2],
+  ['tcs.com', 2],
+  ['wipro.com', 1.5],
+  ['accenture.com', 1.5],
+  ['flipkart.com', 1],
+  ['iitb.ac.in', 1],
+  ['du.ac.in', 1],
 ] as const;
 const CORPORATE_DOMAINS = new Set(['infosys.com', 'tcs.com', 'wipro.com', 'accenture.com', 'flipkart.com']);
 const STUDENT_DOMAINS = new Set(['iitb.ac.in', 'du.ac.in']);
@@ -223,49 +371,113 @@ const BOOKING_NOTES = [
 ] as const;
 
 const PATHS = [
-  '/', '/therapists', '/therapists/search', '/events', '/blog', '/careers', '/volunteer', '/about',
-  '/pricing', '/faq', '/contact', '/account', '/account/bookings', '/resources/helplines',
+  '/',
+  '/therapists',
+  '/therapists/search',
+  '/events',
+  '/blog',
+  '/careers',
+  '/volunteer',
+  '/about',
+  '/pricing',
+  '/faq',
+  '/contact',
+  '/account',
+  '/account/bookings',
+  '/resources/helplines',
 ] as const;
 const SEARCH_QUERIES = [
-  'anxiety', 'therapist near me', 'depression', 'couples counselling', 'hindi speaking therapist',
-  'sleep', 'work stress', 'grief support', 'child psychologist', 'online therapy', 'panic attacks',
-  'career counselling', 'addiction', 'trauma therapy', 'low cost therapy', 'support group',
+  'anxiety',
+  'therapist near me',
+  'depression',
+  'couples counselling',
+  'hindi speaking therapist',
+  'sleep',
+  'work stress',
+  'grief support',
+  'child psychologist',
+  'online therapy',
+  'panic attacks',
+  'career counselling',
+  'addiction',
+  'trauma therapy',
+  'low cost therapy',
+  'support group',
 ] as const;
 const PROFILE_FIELDS = ['phone', 'city', 'preferences', 'avatar', 'language', 'notifications'] as const;
 const MESSAGE_CHANNELS = ['chat', 'chat', 'chat', 'support', 'helpline'] as const;
 
 const EVENT_TITLES: Record<EventCategory, readonly string[]> = {
   workshop: [
-    'Mindfulness for Beginners', 'Managing Anxiety at Work', 'Journaling for Mental Clarity',
-    'Building Healthy Boundaries', 'Stress-Proofing Your Week', 'Art Therapy Basics', 'Sleep Hygiene Workshop',
+    'Mindfulness for Beginners',
+    'Managing Anxiety at Work',
+    'Journaling for Mental Clarity',
+    'Building Healthy Boundaries',
+    'Stress-Proofing Your Week',
+    'Art Therapy Basics',
+    'Sleep Hygiene Workshop',
   ],
   webinar: [
-    'Understanding Depression', 'Talking to Your Teen About Mental Health', 'Burnout: Signs and Recovery',
-    'Therapy 101: What to Expect', 'Mental Health at the Workplace', 'Navigating Exam Stress',
+    'Understanding Depression',
+    'Talking to Your Teen About Mental Health',
+    'Burnout: Signs and Recovery',
+    'Therapy 101: What to Expect',
+    'Mental Health at the Workplace',
+    'Navigating Exam Stress',
   ],
   support_group: [
-    'Grief Circle', 'New Parents Support Group', 'Anxiety Peer Circle', 'LGBTQ+ Safe Space',
-    'Caregivers Support Group', 'Loneliness & Connection Circle',
+    'Grief Circle',
+    'New Parents Support Group',
+    'Anxiety Peer Circle',
+    'LGBTQ+ Safe Space',
+    'Caregivers Support Group',
+    'Loneliness & Connection Circle',
   ],
   retreat: ['Weekend Wellness Retreat', 'Silent Mindfulness Retreat', 'Nature & Healing Retreat'],
-  talk: [
-    'Resilience in Uncertain Times', 'The Science of Happiness', 'Breaking the Stigma',
-    'Men and Mental Health', 'Digital Detox', 'Healthy Relationships',
-  ],
+  talk: ['Resilience in Uncertain Times', 'The Science of Happiness', 'Breaking the Stigma', 'Men and Mental Health', 'Digital Detox', 'Healthy Relationships'],
 };
 const EVENT_TAGS = [
-  'mindfulness', 'anxiety', 'stress', 'depression', 'grief', 'parenting', 'workplace', 'students',
-  'relationships', 'self_care', 'lgbtq', 'sleep', 'community',
+  'mindfulness',
+  'anxiety',
+  'stress',
+  'depression',
+  'grief',
+  'parenting',
+  'workplace',
+  'students',
+  'relationships',
+  'self_care',
+  'lgbtq',
+  'sleep',
+  'community',
 ] as const;
 const VENUES = [
-  'A-Cube Centre', 'The Wellness Studio', 'Community Hall', 'Cubbon Park Pavilion', 'Lotus Auditorium',
-  'Banyan Retreat', 'Riverside Library', 'Green Leaf Café',
+  'A-Cube Centre',
+  'The Wellness Studio',
+  'Community Hall',
+  'Cubbon Park Pavilion',
+  'Lotus Auditorium',
+  'Banyan Retreat',
+  'Riverside Library',
+  'Green Leaf Café',
 ] as const;
 
 const BLOG_TOPICS = [
-  'Anxiety', 'Burnout', 'Grief', 'Loneliness', 'Self-Compassion', 'Sleep', 'Exam Stress',
-  'Panic Attacks', 'Boundaries', 'Work-Life Balance', 'Social Media Fatigue', 'Parenting Stress',
-  'Imposter Syndrome', 'Relationship Conflict', 'Overthinking',
+  'Anxiety',
+  'Burnout',
+  'Grief',
+  'Loneliness',
+  'Self-Compassion',
+  'Sleep',
+  'Exam Stress',
+  'Panic Attacks',
+  'Boundaries',
+  'Work-Life Balance',
+  'Social Media Fatigue',
+  'Parenting Stress',
+  'Imposter Syndrome',
+  'Relationship Conflict',
+  'Overthinking',
 ] as const;
 const BLOG_TITLE_TEMPLATES = [
   (t: string) => `Understanding ${t}`,
@@ -296,13 +508,24 @@ const STAFF_AUTHORS = ['A-Cube Editorial Team', 'Nisha Rao', 'Arjun Menon', 'Far
 const BLOG_TAGS = ['anxiety', 'depression', 'self_care', 'relationships', 'workplace', 'students', 'grief', 'sleep', 'therapy', 'parenting'] as const;
 
 const JOBS = [
-  ['Clinical Psychologist', 'Clinical'], ['Counselling Psychologist', 'Clinical'], ['Child Psychologist', 'Clinical'],
-  ['Helpline Counsellor', 'Clinical'], ['Clinical Supervisor', 'Clinical'],
-  ['Full-Stack Engineer', 'Engineering'], ['Mobile Engineer (React Native)', 'Engineering'],
-  ['Data Analyst', 'Engineering'], ['QA Engineer', 'Engineering'],
-  ['Product Designer', 'Design'], ['Content Writer', 'Marketing'], ['Social Media Manager', 'Marketing'],
-  ['Growth Marketing Intern', 'Marketing'], ['Community Manager', 'Community'], ['Events Coordinator', 'Community'],
-  ['Operations Associate', 'Operations'], ['Customer Support Executive', 'Operations'], ['HR Generalist', 'People'],
+  ['Clinical Psychologist', 'Clinical'],
+  ['Counselling Psychologist', 'Clinical'],
+  ['Child Psychologist', 'Clinical'],
+  ['Helpline Counsellor', 'Clinical'],
+  ['Clinical Supervisor', 'Clinical'],
+  ['Full-Stack Engineer', 'Engineering'],
+  ['Mobile Engineer (React Native)', 'Engineering'],
+  ['Data Analyst', 'Engineering'],
+  ['QA Engineer', 'Engineering'],
+  ['Product Designer', 'Design'],
+  ['Content Writer', 'Marketing'],
+  ['Social Media Manager', 'Marketing'],
+  ['Growth Marketing Intern', 'Marketing'],
+  ['Community Manager', 'Community'],
+  ['Events Coordinator', 'Community'],
+  ['Operations Associate', 'Operations'],
+  ['Customer Support Executive', 'Operations'],
+  ['HR Generalist', 'People'],
 ] as const;
 const JOB_LOCATIONS = ['Bengaluru', 'Mumbai', 'Delhi NCR', 'Pune', 'Hyderabad', 'Remote (India)', 'Hybrid — Bengaluru'] as const;
 
@@ -318,9 +541,18 @@ const VOLUNTEER_MOTIVATIONS = [
 ] as const;
 
 const CONTACT_SUBJECTS = [
-  ['Booking help', 20], ['Refund request', 8], ['Corporate wellness enquiry', 8], ['Partnership proposal', 5],
-  ['Feedback', 10], ['Unable to log in', 8], ['Payment failed', 8], ['Therapist recommendation', 10],
-  ['Volunteering', 5], ['Media enquiry', 2], ['Event question', 6], ['Other', 10],
+  ['Booking help', 20],
+  ['Refund request', 8],
+  ['Corporate wellness enquiry', 8],
+  ['Partnership proposal', 5],
+  ['Feedback', 10],
+  ['Unable to log in', 8],
+  ['Payment failed', 8],
+  ['Therapist recommendation', 10],
+  ['Volunteering', 5],
+  ['Media enquiry', 2],
+  ['Event question', 6],
+  ['Other', 10],
 ] as const;
 const CONTACT_MESSAGES = [
   'Hi, I tried booking a session but the payment page keeps timing out. Can you help?',
@@ -440,10 +672,13 @@ const emailLocal = (s: string) => s.toLowerCase().replace(/[^a-z]/g, '');
 function makePerson(rng: Rng, gender: Gender | null) {
   const g = gender ?? (rng.chance(0.5) ? 'female' : 'male');
   const first =
-    g === 'female' ? rng.pick(FEMALE_FIRST)
-    : g === 'male' ? rng.pick(MALE_FIRST)
-    : rng.chance(0.5) ? rng.pick(NEUTRAL_FIRST)
-    : rng.pick(rng.chance(0.5) ? FEMALE_FIRST : MALE_FIRST);
+    g === 'female'
+      ? rng.pick(FEMALE_FIRST)
+      : g === 'male'
+        ? rng.pick(MALE_FIRST)
+        : rng.chance(0.5)
+          ? rng.pick(NEUTRAL_FIRST)
+          : rng.pick(rng.chance(0.5) ? FEMALE_FIRST : MALE_FIRST);
   const last = rng.pick(LAST_NAMES);
   return { first, last, name: `${first} ${last}` };
 }
@@ -454,10 +689,14 @@ function makeEmail(rng: Rng, first: string, last: string, index: number, domain:
   const l = emailLocal(last);
   const n = index + 1;
   switch (rng.int(0, 3)) {
-    case 0: return `${f}.${l}${n}@${domain}`;
-    case 1: return `${f}${n}@${domain}`;
-    case 2: return `${f[0]}_${l}${n}@${domain}`;
-    default: return `${l}.${f}.${n}@${domain}`;
+    case 0:
+      return `${f}.${l}${n}@${domain}`;
+    case 1:
+      return `${f}${n}@${domain}`;
+    case 2:
+      return `${f[0]}_${l}${n}@${domain}`;
+    default:
+      return `${l}.${f}.${n}@${domain}`;
   }
 }
 
@@ -560,12 +799,18 @@ export async function seedPlatform(db: Db, opts: SeedOptions, log?: (msg: string
     const step = Math.max(100_000, Math.ceil(total / 10 / 100_000) * 100_000);
     let next = step;
     const started = Date.now();
-    return new BatchWriter<T>(db.collection<T>(name), o.batchSize, o.concurrency, (n) => {
-      if (log && total >= 200_000 && n >= next) {
-        log(`  ${name}: ${n.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} (${((Date.now() - started) / 1000).toFixed(1)}s)`);
-        next += step;
-      }
-    }, (d) => (isSearchKey(name) ? withKeywords(name, d) : d));
+    return new BatchWriter<T>(
+      db.collection<T>(name),
+      o.batchSize,
+      o.concurrency,
+      (n) => {
+        if (log && total >= 200_000 && n >= next) {
+          log(`  ${name}: ${n.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} (${((Date.now() - started) / 1000).toFixed(1)}s)`);
+          next += step;
+        }
+      },
+      (d) => (isSearchKey(name) ? withKeywords(name, d) : d),
+    );
   };
 
   const finish = async <T extends Document>(name: string, w: BatchWriter<T>, started: number) => {
@@ -600,7 +845,13 @@ export async function seedPlatform(db: Db, opts: SeedOptions, log?: (msg: string
   const srcIdx = new Uint8Array(U); // signupSource index
   const engagement = new Float64Array(U);
   const SOURCES: readonly ActivitySource[] = ['web', 'ios', 'android'];
-  const SIGNUP_SOURCES_W = [['web', 35], ['android', 30], ['ios', 15], ['referral', 12], ['event', 8]] as const;
+  const SIGNUP_SOURCES_W = [
+    ['web', 35],
+    ['android', 30],
+    ['ios', 15],
+    ['referral', 12],
+    ['event', 8],
+  ] as const;
   const SIGNUP_SOURCE_LIST: readonly SignupSource[] = SIGNUP_SOURCES_W.map((p) => p[0]);
   const signupPick = planRng.weightedPicker(SIGNUP_SOURCES_W.map(([, w], i) => [i, w] as const));
   for (let i = 0; i < U; i++) {
@@ -608,7 +859,18 @@ export async function seedPlatform(db: Db, opts: SeedOptions, log?: (msg: string
     const si = signupPick();
     srcIdx[i] = si;
     const s = SIGNUP_SOURCE_LIST[si]!;
-    platform[i] = s === 'web' ? 0 : s === 'ios' ? 1 : s === 'android' ? 2 : planRng.weighted([[2, 50], [0, 30], [1, 20]] as const);
+    platform[i] =
+      s === 'web'
+        ? 0
+        : s === 'ios'
+          ? 1
+          : s === 'android'
+            ? 2
+            : planRng.weighted([
+                [2, 50],
+                [0, 30],
+                [1, 20],
+              ] as const);
     const r = planRng.next();
     let prof: Profile;
     let w = 0;
@@ -702,9 +964,7 @@ export async function seedPlatform(db: Db, opts: SeedOptions, log?: (msg: string
     const started = Date.now();
     const P = o.psychologists;
     const created = Array.from({ length: P }, () =>
-      psychRng.chance(0.7)
-        ? psychRng.timeBetween(windowStart, windowStart + 45 * DAY)
-        : psychRng.timeBetween(windowStart, now - DAY),
+      psychRng.chance(0.7) ? psychRng.timeBetween(windowStart, windowStart + 45 * DAY) : psychRng.timeBetween(windowStart, now - DAY),
     ).sort((a, b) => a - b);
     const w = writer<PsychologistDoc>(COLLECTIONS.psychologists, P);
     for (let i = 0; i < P; i++) {
@@ -714,7 +974,11 @@ export async function seedPlatform(db: Db, opts: SeedOptions, log?: (msg: string
       const years = clamp(Math.round(psychRng.logNormal(2, 0.6)), 1, 35);
       const fee = clamp(Math.round((800 + years * 110 + psychRng.normal(0, 350)) / 100) * 100, 800, 4000);
       const rating = Math.round(clamp(psychRng.chance(0.05) ? psychRng.float(1, 3.5) : psychRng.normal(4.4, 0.35), 1, 5) * 10) / 10;
-      const status = psychRng.weighted([['active', 80], ['on_leave', 10], ['inactive', 10]] as const) as PsychologistStatus;
+      const status = psychRng.weighted([
+        ['active', 80],
+        ['on_leave', 10],
+        ['inactive', 10],
+      ] as const) as PsychologistStatus;
       const languages = ['English'];
       if (psychRng.chance(0.05)) languages.pop();
       for (const l of psychRng.sample(LANGUAGES.slice(1), psychRng.int(1, 2))) languages.push(l);
@@ -724,7 +988,14 @@ export async function seedPlatform(db: Db, opts: SeedOptions, log?: (msg: string
         name: psychRng.chance(0.6) ? `Dr. ${person.name}` : person.name,
         email: makeEmail(psychRng, person.first, person.last, i, psychRng.chance(0.5) ? 'acube.in' : 'gmail.com'),
         phone: makePhone(psychRng),
-        specialties: psychRng.sample(SPECIALTIES, psychRng.weighted([[1, 25], [2, 45], [3, 30]] as const)),
+        specialties: psychRng.sample(
+          SPECIALTIES,
+          psychRng.weighted([
+            [1, 25],
+            [2, 45],
+            [3, 30],
+          ] as const),
+        ),
         languages,
         rating,
         sessionFee: fee,
@@ -757,7 +1028,13 @@ export async function seedPlatform(db: Db, opts: SeedOptions, log?: (msg: string
   {
     const started = Date.now();
     const E = o.events;
-    const catPick = evRng.weightedPicker([['workshop', 30], ['webinar', 25], ['support_group', 20], ['talk', 15], ['retreat', 10]] as const);
+    const catPick = evRng.weightedPicker([
+      ['workshop', 30],
+      ['webinar', 25],
+      ['support_group', 20],
+      ['talk', 15],
+      ['retreat', 10],
+    ] as const);
     const planned = Array.from({ length: E }, () => {
       const category = catPick() as EventCategory;
       const day = istDay(evRng.timeBetween(windowStart + 7 * DAY, now + 60 * DAY));
@@ -771,24 +1048,41 @@ export async function seedPlatform(db: Db, opts: SeedOptions, log?: (msg: string
     for (let i = 0; i < E; i++) {
       const { category, startsAt, createdAt } = planned[i]!;
       const durationMs =
-        category === 'retreat' ? evRng.int(2, 3) * DAY - 10 * HOUR
-        : category === 'webinar' ? evRng.pick([60, 75, 90]) * MIN
-        : category === 'workshop' ? evRng.pick([120, 150, 180]) * MIN
-        : category === 'support_group' ? 90 * MIN
-        : evRng.pick([60, 90, 120]) * MIN;
+        category === 'retreat'
+          ? evRng.int(2, 3) * DAY - 10 * HOUR
+          : category === 'webinar'
+            ? evRng.pick([60, 75, 90]) * MIN
+            : category === 'workshop'
+              ? evRng.pick([120, 150, 180]) * MIN
+              : category === 'support_group'
+                ? 90 * MIN
+                : evRng.pick([60, 90, 120]) * MIN;
       const endsAt = startsAt + durationMs;
       const online = category === 'webinar' ? true : category === 'retreat' ? false : evRng.chance(category === 'support_group' ? 0.6 : 0.45);
       const city = evRng.weighted(CITIES) as string;
       const capacity =
-        category === 'webinar' ? evRng.int(2, 10) * 50
-        : category === 'workshop' ? evRng.int(4, 12) * 5
-        : category === 'support_group' ? evRng.int(10, 25)
-        : category === 'talk' ? evRng.int(5, 20) * 10
-        : evRng.int(15, 40);
+        category === 'webinar'
+          ? evRng.int(2, 10) * 50
+          : category === 'workshop'
+            ? evRng.int(4, 12) * 5
+            : category === 'support_group'
+              ? evRng.int(10, 25)
+              : category === 'talk'
+                ? evRng.int(5, 20) * 10
+                : evRng.int(15, 40);
       const past = startsAt < now;
-      const status = (past
-        ? evRng.weighted([['completed', 88], ['cancelled', 12]] as const)
-        : evRng.weighted([['published', 75], ['draft', 15], ['cancelled', 10]] as const)) as EventStatus;
+      const status = (
+        past
+          ? evRng.weighted([
+              ['completed', 88],
+              ['cancelled', 12],
+            ] as const)
+          : evRng.weighted([
+              ['published', 75],
+              ['draft', 15],
+              ['cancelled', 10],
+            ] as const)
+      ) as EventStatus;
       const title = evRng.pick(EVENT_TITLES[category]) + (category === 'support_group' ? '' : evRng.chance(0.3) ? ` — ${city}` : '');
       const id = evIds.at(createdAt);
       const doc: EventDoc = {
@@ -820,7 +1114,10 @@ export async function seedPlatform(db: Db, opts: SeedOptions, log?: (msg: string
     }
     await finish(COLLECTIONS.events, w, started);
   }
-  const openEventsByTime = new SortedByTime(events.filter((e) => e.status !== 'draft'), (e) => e.createdAt);
+  const openEventsByTime = new SortedByTime(
+    events.filter((e) => e.status !== 'draft'),
+    (e) => e.createdAt,
+  );
 
   // ------------------------------------------------------------------ blogs
   const blogRng = root.fork('blogs');
@@ -835,7 +1132,11 @@ export async function seedPlatform(db: Db, opts: SeedOptions, log?: (msg: string
     for (let i = 0; i < B; i++) {
       const createdAt = created[i]!;
       const ageDays = (now - createdAt) / DAY;
-      let status = blogRng.weighted([['published', 72], ['draft', 16], ['archived', 12]] as const) as BlogStatus;
+      let status = blogRng.weighted([
+        ['published', 72],
+        ['draft', 16],
+        ['archived', 12],
+      ] as const) as BlogStatus;
       if (status === 'archived' && ageDays < 60) status = 'published';
       const publishedAt = status === 'draft' ? null : Math.min(now - MIN, createdAt + Math.floor(blogRng.float(0, 5) * DAY));
       const topic = blogRng.pick(BLOG_TOPICS);
@@ -876,11 +1177,28 @@ export async function seedPlatform(db: Db, opts: SeedOptions, log?: (msg: string
       const createdAt = created[i]!;
       const ageDays = (now - createdAt) / DAY;
       const [title, department] = rng.pick(JOBS);
-      const employmentType = (title.includes('Intern') ? 'internship'
-        : rng.weighted([['full_time', 70], ['part_time', 12], ['contract', 12], ['internship', 6]] as const)) as EmploymentType;
-      const status = (ageDays > 120
-        ? rng.weighted([['closed', 85], ['open', 15]] as const)
-        : rng.weighted([['open', 65], ['draft', 15], ['closed', 20]] as const)) as CareerStatus;
+      const employmentType = (
+        title.includes('Intern')
+          ? 'internship'
+          : rng.weighted([
+              ['full_time', 70],
+              ['part_time', 12],
+              ['contract', 12],
+              ['internship', 6],
+            ] as const)
+      ) as EmploymentType;
+      const status = (
+        ageDays > 120
+          ? rng.weighted([
+              ['closed', 85],
+              ['open', 15],
+            ] as const)
+          : rng.weighted([
+              ['open', 65],
+              ['draft', 15],
+              ['closed', 20],
+            ] as const)
+      ) as CareerStatus;
       const applicants = status === 'draft' ? 0 : Math.floor(rng.logNormal(3, 0.9) * Math.min(1, ageDays / 30 + 0.1));
       await w.add({
         _id: ids.at(createdAt),
@@ -908,8 +1226,14 @@ export async function seedPlatform(db: Db, opts: SeedOptions, log?: (msg: string
     const ids = new IdGen(root.fork('id:activity'));
     const perUser = U > 0 ? allocate(root.fork('activity:alloc'), engagement, o.activity) : new Uint32Array(0);
     const namePick = rng.weightedPicker([
-      ['page.viewed', 40], ['blog.read', 14], ['search.performed', 12], ['message.sent', 8],
-      ['session.booked', 4], ['event.registered', 3], ['profile.updated', 3], ['session.attended', 3],
+      ['page.viewed', 40],
+      ['blog.read', 14],
+      ['search.performed', 12],
+      ['message.sent', 8],
+      ['session.booked', 4],
+      ['event.registered', 3],
+      ['profile.updated', 3],
+      ['session.attended', 3],
     ] as const);
     const w = writer<ActivityEventDoc>(COLLECTIONS.activityEvents, o.activity);
     let seq = 0;
@@ -1003,7 +1327,12 @@ export async function seedPlatform(db: Db, opts: SeedOptions, log?: (msg: string
     const badStatus = badIndexSet(badRng, N, 0.002);
     const orphan = badIndexSet(badRng, N, 0.001);
     const userCum = cumulative(Array.from(actCount, (c) => c + 0.05));
-    const durPick = rng.weightedPicker([[30, 10], [45, 25], [60, 55], [90, 10]] as const);
+    const durPick = rng.weightedPicker([
+      [30, 10],
+      [45, 25],
+      [60, 55],
+      [90, 10],
+    ] as const);
     const w = writer<SessionBookingDoc>(COLLECTIONS.sessionBookings, N);
     for (let b = 0; b < N; b++) {
       const ui = rng.chance(0.9) ? pickIndex(rng, userCum) : rng.int(0, U - 1);
@@ -1017,22 +1346,41 @@ export async function seedPlatform(db: Db, opts: SeedOptions, log?: (msg: string
       while (scheduledAt <= c) scheduledAt += DAY;
       const durationMin = durPick() as SessionDuration;
       const past = scheduledAt + durationMin * MIN < now;
-      const status = (past
-        ? rng.weighted([['completed', 78], ['cancelled', 11], ['no_show', 6], ['confirmed', 3], ['pending', 2]] as const)
-        : scheduledAt < now
-          ? 'confirmed'
-          : rng.weighted([['confirmed', 55], ['pending', 35], ['cancelled', 10]] as const)) as BookingStatus;
+      const status = (
+        past
+          ? rng.weighted([
+              ['completed', 78],
+              ['cancelled', 11],
+              ['no_show', 6],
+              ['confirmed', 3],
+              ['pending', 2],
+            ] as const)
+          : scheduledAt < now
+            ? 'confirmed'
+            : rng.weighted([
+                ['confirmed', 55],
+                ['pending', 35],
+                ['cancelled', 10],
+              ] as const)
+      ) as BookingStatus;
       const paid =
-        status === 'completed' ? rng.chance(0.97)
-        : status === 'no_show' ? rng.chance(0.85)
-        : status === 'confirmed' ? rng.chance(0.7)
-        : status === 'cancelled' ? rng.chance(0.15)
-        : rng.chance(0.05);
+        status === 'completed'
+          ? rng.chance(0.97)
+          : status === 'no_show'
+            ? rng.chance(0.85)
+            : status === 'confirmed'
+              ? rng.chance(0.7)
+              : status === 'cancelled'
+                ? rng.chance(0.15)
+                : rng.chance(0.05);
       const updatedAt =
-        status === 'completed' || status === 'no_show' ? Math.min(now, scheduledAt + durationMin * MIN + rng.int(5 * MIN, 2 * DAY))
-        : status === 'confirmed' ? Math.min(now, scheduledAt, c + rng.int(2 * MIN, DAY))
-        : status === 'cancelled' ? rng.timeBetween(c, Math.min(now, Math.max(c + MIN, scheduledAt)))
-        : c;
+        status === 'completed' || status === 'no_show'
+          ? Math.min(now, scheduledAt + durationMin * MIN + rng.int(5 * MIN, 2 * DAY))
+          : status === 'confirmed'
+            ? Math.min(now, scheduledAt, c + rng.int(2 * MIN, DAY))
+            : status === 'cancelled'
+              ? rng.timeBetween(c, Math.min(now, Math.max(c + MIN, scheduledAt)))
+              : c;
       if (lastActive[ui]! < c) lastActive[ui] = c;
       const doc: SessionBookingDoc = {
         _id: ids.at(c),
@@ -1126,8 +1474,18 @@ export async function seedPlatform(db: Db, opts: SeedOptions, log?: (msg: string
     const noCreatedAt = badIndexSet(badRng, U, 0.002);
     const badStatus = badIndexSet(badRng, U, 0.002);
     const domainPick = rng.weightedPicker(EMAIL_DOMAINS);
-    const genderPick = rng.weightedPicker([['female', 52], ['male', 42], ['non_binary', 2], ['undisclosed', 4]] as const);
-    const agePick = rng.weightedPicker([[[18, 24], 30], [[25, 34], 40], [[35, 44], 18], [[45, 62], 12]] as const);
+    const genderPick = rng.weightedPicker([
+      ['female', 52],
+      ['male', 42],
+      ['non_binary', 2],
+      ['undisclosed', 4],
+    ] as const);
+    const agePick = rng.weightedPicker([
+      [[18, 24], 30],
+      [[25, 34], 40],
+      [[35, 44], 18],
+      [[45, 62], 12],
+    ] as const);
     const cityPick = rng.weightedPicker(CITIES);
     const w = writer<UserDoc>(COLLECTIONS.users, U);
     for (let i = 0; i < U; i++) {
@@ -1138,16 +1496,37 @@ export async function seedPlatform(db: Db, opts: SeedOptions, log?: (msg: string
       const [a0, a1] = agePick();
       const age = rng.int(a0, a1);
       const dob = istDay(now) - age * 365.25 - rng.int(0, 364);
-      const tags = rng.sample(USER_TAGS, rng.weighted([[0, 30], [1, 35], [2, 25], [3, 10]] as const)) as string[];
+      const tags = rng.sample(
+        USER_TAGS,
+        rng.weighted([
+          [0, 30],
+          [1, 35],
+          [2, 25],
+          [3, 10],
+        ] as const),
+      ) as string[];
       if (CORPORATE_DOMAINS.has(domain) && !tags.includes('corporate')) tags.push('corporate');
       if (STUDENT_DOMAINS.has(domain) && !tags.includes('student')) tags.push('student');
       const last = lastActive[i]! > 0 ? lastActive[i]! : null;
       const prof = profile[i] as Profile;
-      const status = (last === null
-        ? rng.weighted([['active', 85], ['inactive', 15]] as const)
-        : prof === Profile.Churned
-          ? rng.weighted([['active', 80], ['inactive', 18], ['banned', 2]] as const)
-          : rng.weighted([['active', 95], ['inactive', 3], ['banned', 2]] as const)) as UserStatus;
+      const status = (
+        last === null
+          ? rng.weighted([
+              ['active', 85],
+              ['inactive', 15],
+            ] as const)
+          : prof === Profile.Churned
+            ? rng.weighted([
+                ['active', 80],
+                ['inactive', 18],
+                ['banned', 2],
+              ] as const)
+            : rng.weighted([
+                ['active', 95],
+                ['inactive', 3],
+                ['banned', 2],
+              ] as const)
+      ) as UserStatus;
       const updatedAt = rng.chance(0.45) ? createdAt : rng.timeBetween(createdAt, Math.max(createdAt + 1, last ?? Math.min(now, createdAt + 7 * DAY)));
       const doc: UserDoc = {
         _id: userIds[i]!,
@@ -1186,17 +1565,40 @@ export async function seedPlatform(db: Db, opts: SeedOptions, log?: (msg: string
       const createdAt = created[i]!;
       const ageDays = (now - createdAt) / DAY;
       const person = makePerson(rng, rng.chance(0.6) ? 'female' : 'male');
-      const status = (ageDays < 10
-        ? rng.weighted([['applied', 75], ['approved', 15], ['rejected', 10]] as const)
-        : rng.weighted([['applied', 8], ['approved', 15], ['active', 45], ['rejected', 12], ['inactive', 20]] as const)) as VolunteerStatus;
+      const status = (
+        ageDays < 10
+          ? rng.weighted([
+              ['applied', 75],
+              ['approved', 15],
+              ['rejected', 10],
+            ] as const)
+          : rng.weighted([
+              ['applied', 8],
+              ['approved', 15],
+              ['active', 45],
+              ['rejected', 12],
+              ['inactive', 20],
+            ] as const)
+      ) as VolunteerStatus;
       const doc: VolunteerDoc = {
         _id: ids.at(createdAt),
         name: person.name,
         email: makeEmail(rng, person.first, person.last, i, rng.weighted(EMAIL_DOMAINS) as string),
         phone: makePhone(rng),
         city: rng.weighted(CITIES) as string,
-        areas: rng.sample(VOLUNTEER_AREAS, rng.weighted([[1, 45], [2, 40], [3, 15]] as const)),
-        availability: rng.weighted([['weekends', 45], ['flexible', 35], ['weekdays', 20]] as const) as VolunteerAvailability,
+        areas: rng.sample(
+          VOLUNTEER_AREAS,
+          rng.weighted([
+            [1, 45],
+            [2, 40],
+            [3, 15],
+          ] as const),
+        ),
+        availability: rng.weighted([
+          ['weekends', 45],
+          ['flexible', 35],
+          ['weekdays', 20],
+        ] as const) as VolunteerAvailability,
         status: badStatus.has(i) ? (miscase(rng, status) as VolunteerStatus) : status,
         motivation: rng.pick(VOLUNTEER_MOTIVATIONS),
         createdAt: new Date(createdAt),
@@ -1224,10 +1626,21 @@ export async function seedPlatform(db: Db, opts: SeedOptions, log?: (msg: string
       const ageDays = (now - createdAt) / DAY;
       const spam = rng.chance(0.08);
       const person = makePerson(rng, null);
-      const status = (spam ? 'spam'
-        : ageDays < 3
-          ? rng.weighted([['new', 65], ['in_progress', 30], ['resolved', 5]] as const)
-          : rng.weighted([['new', 4], ['in_progress', 8], ['resolved', 88]] as const)) as ContactStatus;
+      const status = (
+        spam
+          ? 'spam'
+          : ageDays < 3
+            ? rng.weighted([
+                ['new', 65],
+                ['in_progress', 30],
+                ['resolved', 5],
+              ] as const)
+            : rng.weighted([
+                ['new', 4],
+                ['in_progress', 8],
+                ['resolved', 88],
+              ] as const)
+      ) as ContactStatus;
       const doc: ContactDoc = {
         _id: ids.at(createdAt),
         name: spam && rng.chance(0.5) ? rng.pick(['SEO Expert', 'Marketing Team', 'Prize Dept']) : person.name,

@@ -60,30 +60,10 @@ export const USER_TAGS = [
 ] as const;
 export type UserTag = (typeof USER_TAGS)[number];
 
-export const SPECIALTIES = [
-  'anxiety',
-  'depression',
-  'relationships',
-  'trauma',
-  'addiction',
-  'child',
-  'career',
-  'grief',
-] as const;
+export const SPECIALTIES = ['anxiety', 'depression', 'relationships', 'trauma', 'addiction', 'child', 'career', 'grief'] as const;
 export type Specialty = (typeof SPECIALTIES)[number];
 
-export const LANGUAGES = [
-  'English',
-  'Hindi',
-  'Marathi',
-  'Tamil',
-  'Telugu',
-  'Kannada',
-  'Bengali',
-  'Malayalam',
-  'Gujarati',
-  'Punjabi',
-] as const;
+export const LANGUAGES = ['English', 'Hindi', 'Marathi', 'Tamil', 'Telugu', 'Kannada', 'Bengali', 'Malayalam', 'Gujarati', 'Punjabi'] as const;
 
 export const PSYCHOLOGIST_STATUSES = ['active', 'on_leave', 'inactive'] as const;
 export type PsychologistStatus = (typeof PSYCHOLOGIST_STATUSES)[number];

@@ -8,7 +8,9 @@ export const OverviewInput = z.object({ hours: z.number().int().min(1).max(48).d
 export const RunJobInput = z.object({ key: z.enum(MAINTENANCE_JOB_KEYS) });
 
 export const systemRouter = router({
-  overview: permissionProcedure('system.read').input(OverviewInput).query(({ ctx, input }) => systemOverview(ctx.db, input.hours)),
+  overview: permissionProcedure('system.read')
+    .input(OverviewInput)
+    .query(({ ctx, input }) => systemOverview(ctx.db, input.hours)),
   /** The alerts the caller's role can act on (dashboard banner): every signed-in operator, filtered by permission. */
   alerts: protectedProcedure.query(({ ctx }) => alertsFor(ctx.db, ctx.operator.role)),
   maintenance: router({
@@ -17,7 +19,10 @@ export const systemRouter = router({
       .input(RunJobInput)
       .mutation(async ({ ctx, input }) => {
         ctx.audit.target = { type: 'maintenance', id: input.key };
-        const r = await runMaintenanceJob(ctx.db, input.key, { trigger: 'manual', by: { id: ctx.operator.admin._id.toHexString(), email: ctx.operator.admin.email } });
+        const r = await runMaintenanceJob(ctx.db, input.key, {
+          trigger: 'manual',
+          by: { id: ctx.operator.admin._id.toHexString(), email: ctx.operator.admin.email },
+        });
         ctx.audit.details = r.record ?? null;
         return r.record ?? null;
       }),

@@ -124,9 +124,22 @@ export interface ProcSummary {
 }
 
 /** All instances' minutes since `hours` ago, merged: one point per minute, and per procedure totals. */
-export async function readSeries(db: Db, hours: number, now = Date.now()): Promise<{ points: SeriesPoint[]; procedures: ProcSummary[]; instances: number; total: { requests: number; errors: number; errorRate: number; p95Ms: number | null } }> {
+export async function readSeries(
+  db: Db,
+  hours: number,
+  now = Date.now(),
+): Promise<{
+  points: SeriesPoint[];
+  procedures: ProcSummary[];
+  instances: number;
+  total: { requests: number; errors: number; errorRate: number; p95Ms: number | null };
+}> {
   const since = new Date(now - hours * 3_600_000);
-  const docs = await seriesColl(db).find({ minute: { $gte: since } }).sort({ minute: 1 }).limit(hours * 60 * 20).toArray();
+  const docs = await seriesColl(db)
+    .find({ minute: { $gte: since } })
+    .sort({ minute: 1 })
+    .limit(hours * 60 * 20)
+    .toArray();
   const byMinute = new Map<number, { n: number; e: number; ms: number; b: number[] }>();
   const byProc = new Map<string, { n: number; e: number; ms: number; b: number[] }>();
   const all = new Array(BUCKETS_MS.length + 1).fill(0) as number[];
@@ -149,9 +162,25 @@ export async function readSeries(db: Db, hours: number, now = Date.now()): Promi
       p.b.forEach((x, i) => (all[i] += x));
     }
   }
-  const points = [...byMinute].sort((a, b) => a[0] - b[0]).map(([k, v]) => ({ minute: new Date(k), requests: v.n, errors: v.e, errorRate: v.n ? v.e / v.n : 0, avgMs: v.n ? v.ms / v.n : null, p95Ms: quantileMs(v.b, 0.95) }));
-  const procedures = [...byProc].map(([p, v]) => ({ procedure: p, requests: v.n, errors: v.e, avgMs: v.n ? v.ms / v.n : 0, p95Ms: quantileMs(v.b, 0.95) })).sort((a, b) => (b.p95Ms ?? 0) - (a.p95Ms ?? 0) || b.avgMs - a.avgMs);
+  const points = [...byMinute]
+    .sort((a, b) => a[0] - b[0])
+    .map(([k, v]) => ({
+      minute: new Date(k),
+      requests: v.n,
+      errors: v.e,
+      errorRate: v.n ? v.e / v.n : 0,
+      avgMs: v.n ? v.ms / v.n : null,
+      p95Ms: quantileMs(v.b, 0.95),
+    }));
+  const procedures = [...byProc]
+    .map(([p, v]) => ({ procedure: p, requests: v.n, errors: v.e, avgMs: v.n ? v.ms / v.n : 0, p95Ms: quantileMs(v.b, 0.95) }))
+    .sort((a, b) => (b.p95Ms ?? 0) - (a.p95Ms ?? 0) || b.avgMs - a.avgMs);
   const requests = points.reduce((a, p) => a + p.requests, 0);
   const errors = points.reduce((a, p) => a + p.errors, 0);
-  return { points, procedures, instances: instances.size, total: { requests, errors, errorRate: requests ? errors / requests : 0, p95Ms: quantileMs(all, 0.95) } };
+  return {
+    points,
+    procedures,
+    instances: instances.size,
+    total: { requests, errors, errorRate: requests ? errors / requests : 0, p95Ms: quantileMs(all, 0.95) },
+  };
 }

@@ -25,14 +25,32 @@ export async function computeAlerts(db: Db, now = Date.now()): Promise<SystemAle
   const last = await readSeries(db, 1, now);
   if (last.total.requests >= ALERT_THRESHOLDS.minRequests) {
     if ((last.total.p95Ms ?? 0) > ALERT_THRESHOLDS.p95Ms)
-      out.push({ key: 'latency', message: `Requests are slow: p95 ${last.total.p95Ms} ms over the last hour (threshold ${ALERT_THRESHOLDS.p95Ms} ms).`, permission: 'system.read', href: '/system' });
+      out.push({
+        key: 'latency',
+        message: `Requests are slow: p95 ${last.total.p95Ms} ms over the last hour (threshold ${ALERT_THRESHOLDS.p95Ms} ms).`,
+        permission: 'system.read',
+        href: '/system',
+      });
     if (last.total.errorRate > ALERT_THRESHOLDS.errorRate)
-      out.push({ key: 'errors', message: `Server errors: ${(last.total.errorRate * 100).toFixed(1)} % of requests over the last hour (threshold ${ALERT_THRESHOLDS.errorRate * 100} %).`, permission: 'system.read', href: '/system' });
+      out.push({
+        key: 'errors',
+        message: `Server errors: ${(last.total.errorRate * 100).toFixed(1)} % of requests over the last hour (threshold ${ALERT_THRESHOLDS.errorRate * 100} %).`,
+        permission: 'system.read',
+        href: '/system',
+      });
   }
   const b = await backupHealthSummary(db);
   const age = b.lastSuccess ? (now - new Date(b.lastSuccess).getTime()) / 3_600_000 : null;
   if (age === null || age > ALERT_THRESHOLDS.backupAgeHours)
-    out.push({ key: 'backup', message: age === null ? 'There is no successful backup.' : `The last successful backup is ${Math.floor(age)} h old (threshold ${ALERT_THRESHOLDS.backupAgeHours} h).`, permission: 'backup.create', href: '/backups' });
+    out.push({
+      key: 'backup',
+      message:
+        age === null
+          ? 'There is no successful backup.'
+          : `The last successful backup is ${Math.floor(age)} h old (threshold ${ALERT_THRESHOLDS.backupAgeHours} h).`,
+      permission: 'backup.create',
+      href: '/backups',
+    });
   return out;
 }
 
@@ -53,14 +71,28 @@ interface CollStats {
 /** Per collection: documents, data and index size, index names. Cached (collStats may scan on the embedded database). */
 export async function collectionStats(db: Db) {
   const r = await cached(db, 'counts', 'system.collections', [], async () => {
-    const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).filter((n) => !n.startsWith('system.')).sort();
+    const names = (await db.listCollections({}, { nameOnly: true }).toArray())
+      .map((c) => c.name)
+      .filter((n) => !n.startsWith('system.'))
+      .sort();
     const rows = [];
     for (const name of names) {
       const [stats, indexes] = await Promise.all([
         db.command({ collStats: name }, { timeoutMS: 10_000 }).catch(() => null) as Promise<CollStats | null>,
-        db.collection(name).listIndexes().toArray().catch(() => []),
+        db
+          .collection(name)
+          .listIndexes()
+          .toArray()
+          .catch(() => []),
       ]);
-      rows.push({ name, count: stats?.count ?? null, sizeBytes: stats?.size ?? null, storageBytes: stats?.storageSize ?? null, indexBytes: stats?.totalIndexSize ?? null, indexes: indexes.map((i) => String(i.name)) });
+      rows.push({
+        name,
+        count: stats?.count ?? null,
+        sizeBytes: stats?.size ?? null,
+        storageBytes: stats?.storageSize ?? null,
+        indexBytes: stats?.totalIndexSize ?? null,
+        indexes: indexes.map((i) => String(i.name)),
+      });
     }
     return rows;
   });
@@ -87,5 +119,16 @@ export function cacheTiers() {
 
 export async function systemOverview(db: Db, hours: number) {
   const [series, collections, server, alerts] = await Promise.all([readSeries(db, hours), collectionStats(db), serverInfo(db), computeAlerts(db)]);
-  return { hours, series: series.points, total: series.total, instances: series.instances, slowest: series.procedures.slice(0, 15), collections, server, caches: cacheTiers(), alerts, thresholds: ALERT_THRESHOLDS };
+  return {
+    hours,
+    series: series.points,
+    total: series.total,
+    instances: series.instances,
+    slowest: series.procedures.slice(0, 15),
+    collections,
+    server,
+    caches: cacheTiers(),
+    alerts,
+    thresholds: ALERT_THRESHOLDS,
+  };
 }

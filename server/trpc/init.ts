@@ -42,10 +42,7 @@ export function createContextInner(opts: ContextInnerOptions) {
 export type Context = ReturnType<typeof createContextInner>;
 
 /** Every procedure declares how it is guarded; the role walk test reads this. */
-export type ProcedureMeta =
-  | { auth: 'public' }
-  | { auth: 'session' }
-  | { auth: 'permission'; permission: Permission };
+export type ProcedureMeta = { auth: 'public' } | { auth: 'session' } | { auth: 'permission'; permission: Permission };
 
 const APP_TO_TRPC: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
   BAD_REQUEST: 'BAD_REQUEST',
@@ -68,7 +65,7 @@ const t = initTRPC
     sse: { ping: { enabled: true, intervalMs: 15_000 }, client: { reconnectAfterInactivityMs: 40_000 } },
     errorFormatter({ shape, error }) {
       const zodError = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
-      const appDetails = error.cause instanceof AppError ? error.cause.details ?? null : null;
+      const appDetails = error.cause instanceof AppError ? (error.cause.details ?? null) : null;
       return {
         ...shape,
         // Internal errors never leak their message or stack to the browser.

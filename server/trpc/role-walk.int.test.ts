@@ -85,7 +85,13 @@ beforeAll(async () => {
   const now = new Date();
   await collections.roles(t.db).insertMany(
     PERMISSIONS.map((p) => ({
-      key: `only_${p.replace(/\./g, '_')}`, label: `Only ${p}`, description: '', permissions: [p], createdAt: now, updatedAt: now, createdBy: null,
+      key: `only_${p.replace(/\./g, '_')}`,
+      label: `Only ${p}`,
+      description: '',
+      permissions: [p],
+      createdAt: now,
+      updatedAt: now,
+      createdBy: null,
     })) as never,
   );
   for (const p of PERMISSIONS) single[p] = await makeAdmin(t.db, `only_${p.replace(/\./g, '_')}`);

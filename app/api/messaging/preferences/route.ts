@@ -35,7 +35,10 @@ export async function GET(req: Request) {
   const db = await getDb().catch(() => null);
   if (!db) return page('Unavailable', '<p>Please try again in a minute.</p>', 503);
   const view = await getPreferences(db, r.address);
-  return preferencesPage(view, `/api/messaging/preferences?token=${encodeURIComponent(r.q.token)}`, { saved: r.q.saved === '1', unsubscribe: r.q.unsubscribe ?? null });
+  return preferencesPage(view, `/api/messaging/preferences?token=${encodeURIComponent(r.q.token)}`, {
+    saved: r.q.saved === '1',
+    unsubscribe: r.q.unsubscribe ?? null,
+  });
 }
 
 export async function POST(req: Request) {
@@ -49,5 +52,8 @@ export async function POST(req: Request) {
   const db = await getDb().catch(() => null);
   if (!db) return page('Unavailable', '<p>Please try again in a minute.</p>', 503);
   await setPreferences(db, r.address, changes, 'preferences_page', clientIp(req.headers));
-  return new Response(null, { status: 303, headers: { Location: `/api/messaging/preferences?token=${encodeURIComponent(r.q.token)}&saved=1`, 'Cache-Control': 'no-store' } });
+  return new Response(null, {
+    status: 303,
+    headers: { Location: `/api/messaging/preferences?token=${encodeURIComponent(r.q.token)}&saved=1`, 'Cache-Control': 'no-store' },
+  });
 }
