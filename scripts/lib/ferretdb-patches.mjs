@@ -402,6 +402,25 @@ export const PATCHES = [
     ),
   },
   {
+    // update and findAndModify are read-modify-write in Go: without a lock two concurrent conditional updates
+    // of one document could both succeed (found by the live-event counter and the content version check).
+    id: 'acube-nslock-file',
+    add: 'acube_nslock.go',
+    to: 'internal/handler/acube_nslock.go',
+  },
+  {
+    id: 'acube-nslock-update',
+    file: 'internal/handler/msg_update.go',
+    from: `${T}var matched, modified int32\n${T}var upserted types.Array\n`,
+    to: `${T}defer acubeLockNamespace(params.DB, params.Collection)() // A-Cube patch: atomic read-modify-write\n\n${T}var matched, modified int32\n${T}var upserted types.Array\n`,
+  },
+  {
+    id: 'acube-nslock-findandmodify',
+    file: 'internal/handler/msg_findandmodify.go',
+    from: `func (h *Handler) findAndModifyDocument(ctx context.Context, params *common.FindAndModifyParams) (*findAndModifyResult, error) {\n`,
+    to: `func (h *Handler) findAndModifyDocument(ctx context.Context, params *common.FindAndModifyParams) (*findAndModifyResult, error) {\n${T}defer acubeLockNamespace(params.DB, params.Collection)() // A-Cube patch: atomic read-modify-write\n\n`,
+  },
+  {
     // resource.Track records every tracked object (each document iterator, each query iterator) in a pprof
     // profile with its call stack and a finalizer: a leak detector for FerretDB's own tests that cost ~15 %
     // of reading documents (profile of a plain find). Kept in debug builds (`debugbuild.Enabled`), off in ours.
