@@ -19,10 +19,13 @@ export function securityHeaders(env = process.env) {
     { source: '/:path*', headers: common },
     {
       source: '/api/:path*',
-      headers: [
-        { key: 'Cache-Control', value: 'no-store' },
-        { key: 'Content-Security-Policy', value: "default-src 'none'; frame-ancestors 'none'" },
-      ],
+      headers: [{ key: 'Cache-Control', value: 'no-store' }],
+    },
+    {
+      // Data answers allow nothing; the public messaging pages (preferences, unsubscribe) are HTML and
+      // send their own policy (server/messaging/pages.ts).
+      source: '/api/:path((?!messaging/).*)',
+      headers: [{ key: 'Content-Security-Policy', value: "default-src 'none'; frame-ancestors 'none'" }],
     },
   ];
 }
