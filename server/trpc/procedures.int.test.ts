@@ -27,7 +27,7 @@ describe('me.get', () => {
     const me = await callerFor(t.db, a).me.get();
     expect(me).toMatchObject({ id: a._id.toHexString(), email: a.email, role: 'analyst', roleLabel: 'Analyst' });
     expect(me.permissions).toEqual([...BUILTIN_ROLES.analyst.permissions]);
-    expect(me.sections).toEqual(['dashboard', 'search', 'exports', 'analytics']);
+    expect(me.sections).toEqual(['dashboard', 'search', 'exports', 'analytics', 'campaigns', 'outbox', 'suppressions']);
   });
 
   it('is UNAUTHORIZED without a session and for an unknown or malformed admin id', async () => {
