@@ -89,7 +89,9 @@ try {
 
   if (want('e2e')) {
     const buildEnv = { ...env, NEXT_DIST_DIR: '.next-test', NODE_ENV: 'production' };
-    const built = await run('npx', ['next', 'build'], { env: buildEnv });
+    // TEST_REUSE_BUILD=1 reuses .next-test (re-running browser tests after a change to tests only).
+    const reuse = process.env.TEST_REUSE_BUILD === '1' && fs.existsSync(path.join(ROOT, '.next-test', 'BUILD_ID'));
+    const built = reuse ? 0 : await run('npx', ['next', 'build'], { env: buildEnv });
     if (built !== 0) {
       summary.push('playwright: not run, `next build` failed');
       failed += 1;
