@@ -48,16 +48,8 @@ async function check(page: Page, label: string) {
   const overflow = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
   expect.soft(overflow.scroll, `${label}: page scrolls sideways (${overflow.scroll} > ${overflow.client})`).toBeLessThanOrEqual(overflow.client);
   // Email previews are the rendered email in a sandboxed srcdoc frame (scripts off): axe cannot run inside it
-  // and waits for it; the email's own markup is not the app's UI. The frame element is replaced by a titled box.
-  await page.evaluate(() =>
-    document.querySelectorAll('iframe[srcdoc]').forEach((f) => {
-      const box = document.createElement('div');
-      box.setAttribute('role', 'img');
-      box.setAttribute('aria-label', f.getAttribute('title') ?? 'preview');
-      f.replaceWith(box);
-    }),
-  );
-  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  // (it waits for it forever) and the email's own markup is not the app's UI, so those frames are excluded.
+  const axe = await new AxeBuilder({ page }).exclude('iframe[srcdoc]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   const report = bad.map(
     (v) =>
