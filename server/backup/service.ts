@@ -21,7 +21,7 @@ import {
   type ScheduleDoc,
 } from './model';
 import { lockCollections } from '../db/locks';
-import { createJob, failStaleJobs, heartbeat, progressWriter, runInBackground } from './jobs';
+import { createJob, failStaleJobs, heartbeat, jobLiveData, progressWriter, runInBackground } from './jobs';
 import { ArchiveLimitError, recoverRestores, restoreBackup, runBackup, scanArchive, verifyBackup, type RestoreReport } from './engine';
 import type { CreateInput, RestoreInput, ScheduleInput } from './schema';
 
@@ -62,20 +62,9 @@ function dto(b: BackupDoc) {
 }
 export type BackupDto = ReturnType<typeof dto>;
 
+/** A job as the API returns it: what live events carry, plus its result. */
 function jobDto(j: JobDoc) {
-  return {
-    id: j._id,
-    kind: j.kind,
-    status: j.status,
-    backupId: j.backupId,
-    mode: j.mode ?? null,
-    collections: j.collections,
-    startedAt: j.startedAt,
-    finishedAt: j.finishedAt,
-    progress: j.progress,
-    result: j.result as RestoreReport | Record<string, unknown> | null,
-    error: j.error,
-  };
+  return { ...jobLiveData(j), result: j.result as RestoreReport | Record<string, unknown> | null };
 }
 export type JobDto = ReturnType<typeof jobDto>;
 
