@@ -443,6 +443,31 @@ export const PATCHES = [
     to: 'internal/handler/sjson/acube_sjson_fast.go',
   },
   {
+    // Faster encoding when storing: printable-ASCII strings and keys written directly, exactly as
+    // encoding/json writes them (acube_sjson_marshal.go); inserts and acubeIdentical encode every document.
+    id: 'acube-sjson-marshal-file',
+    add: 'acube_sjson_marshal.go',
+    to: 'internal/handler/sjson/acube_sjson_marshal.go',
+  },
+  {
+    id: 'acube-sjson-marshal-key',
+    file: 'internal/handler/sjson/schema.go',
+    from: `${T}${T}if b, err = json.Marshal(key); err != nil {`,
+    to: `${T}${T}if b, err = acubeMarshalString(key); err != nil { // A-Cube patch`,
+  },
+  {
+    id: 'acube-sjson-marshal-keys',
+    file: 'internal/handler/sjson/schema.go',
+    from: `${T}b, err := json.Marshal(keys)`,
+    to: `${T}b, err := acubeMarshalStrings(keys) // A-Cube patch`,
+  },
+  {
+    id: 'acube-sjson-marshal-string',
+    file: 'internal/handler/sjson/string.go',
+    from: `${T}res, err := json.Marshal(string(*str))`,
+    to: `${T}res, err := acubeMarshalString(string(*str)) // A-Cube patch`,
+  },
+  {
     id: 'acube-sjson-schema-cache',
     file: 'internal/handler/sjson/sjson.go',
     from: lines(
@@ -501,5 +526,40 @@ export const PATCHES = [
     file: 'internal/backends/sqlite/metadata/pool/opendb.go',
     from: `${T}return fsql.WrapDB(db, name, l), nil\n}`,
     to: `${T}go acubeOptimize(db, l) // A-Cube patch: planner statistics\n\n${T}return fsql.WrapDB(db, name, l), nil\n}`,
+  },
+  {
+    // Restore preview: which backup documents are stored exactly as given, by comparing the stored
+    // text with the document encoded as an insert would store it (no decoding of stored documents).
+    id: 'acube-identical-sqlite',
+    add: 'acube_identical_sqlite.go',
+    to: 'internal/backends/sqlite/acube_identical.go',
+  },
+  {
+    id: 'acube-identical-unwrap',
+    add: 'acube_identical_unwrap.go',
+    to: 'internal/backends/acube_unwrap.go',
+  },
+  {
+    id: 'acube-identical-oplog',
+    add: 'acube_identical_oplog.go',
+    to: 'internal/backends/decorators/oplog/acube_inner.go',
+  },
+  {
+    id: 'acube-identical-handler',
+    add: 'acube_identical_handler.go',
+    to: 'internal/handler/msg_acubeidentical.go',
+  },
+  {
+    id: 'acube-identical-command',
+    file: 'internal/handler/commands.go',
+    from: lines(`${T}${T}"count": {`, `${T}${T}${T}Handler: h.MsgCount,`),
+    to: lines(
+      `${T}${T}"acubeIdentical": { // A-Cube patch: restore preview (msg_acubeidentical.go)`,
+      `${T}${T}${T}Handler: h.MsgAcubeIdentical,`,
+      `${T}${T}${T}Help:    "Tells which of the given documents the collection stores exactly.",`,
+      `${T}${T}},`,
+      `${T}${T}"count": {`,
+      `${T}${T}${T}Handler: h.MsgCount,`,
+    ),
   },
 ];

@@ -66,6 +66,40 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+describe('acubeIdentical (our FerretDB patch; the restore preview uses it)', () => {
+  it('confirms exactly the documents stored byte for byte, whatever their types, and nothing else', async (ctx) => {
+    const info = await db.admin().command({ buildInfo: 1 });
+    if (typeof info.ferretdbVersion !== 'string') return ctx.skip(); // MongoDB: the preview reads and compares
+    const c = db.collection<BSON.Document>('identical_probe');
+    const docs: BSON.Document[] = [
+      { _id: new ObjectId(), s: 'plain', n: 1, d: 1.5, w: new BSON.Double(2), l: BSON.Long.fromNumber(3), at: new Date(0) },
+      { _id: 'string id', esc: 'a "quoted" <b> & \\ tab\t', uni: 'Zoë 😀', nested: { a: [1, 'x', { b: null }], e: {} } },
+      { _id: 7, arr: [], bin: new BSON.Binary(Buffer.from([1, 2, 3])), t: true, k: '' },
+      { _id: new ObjectId(), 'key with <tags> & more': 1, ünï: 2 }, // (a key with a " is refused: malformed JSON)
+    ];
+    await c.insertMany(docs);
+    const raw = (await c.find({}, { raw: true }).toArray()) as unknown as Buffer[];
+    const ask = async (bufs: Uint8Array[]) =>
+      (
+        (
+          await db.command({
+            acubeIdentical: 'identical_probe',
+            data: new BSON.Binary(Buffer.concat(bufs.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength)))),
+          })
+        ).identical as number[]
+      ).map(Number);
+    expect(await ask(raw)).toEqual([0, 1, 2, 3]);
+    // a whole double stored where the backup has an int32, a changed value, a missing document: not confirmed
+    const changed = [BSON.serialize({ ...docs[0], w: 2 }), BSON.serialize({ ...docs[1], uni: 'Zoe' }), BSON.serialize({ _id: 'not stored', x: 1 }), raw[3]!];
+    expect(await ask(changed)).toEqual([3]);
+    await expect(db.command({ acubeIdentical: 'identical_probe', data: new BSON.Binary(Buffer.from([9, 0, 0])) })).rejects.toThrow(
+      /data ends inside a document/,
+    );
+    expect(await ask([])).toEqual([]);
+    await c.drop();
+  });
+});
+
 describe('round trip', () => {
   let backup: BackupDoc;
   let original: Record<string, Awaited<ReturnType<typeof snapshot>>>;

@@ -460,26 +460,44 @@ export async function restoreBackup(db: Db, storage: BackupStorage, backup: Back
   if (opts.mode === 'preview') {
     progress({ phase: 'comparing', docsDone: 0, docsTotal });
     const matched = new Map<string, number>();
+    const identical = identicalProbe(db);
+    const compare = async (collection: string, docs: Buffer[], rep: CollectionRestoreReport) => {
+      // Documents the server confirms as stored byte for byte need no reading; the rest are read and compared.
+      const same = await identical(collection, docs);
+      const rest = same.size ? docs.filter((_, i) => !same.has(i)) : docs;
+      rep.identical += same.size;
+      let found = same.size;
+      if (rest.length) {
+        const parsed = rest.map((raw) => ({ raw, id: BSON.deserialize(raw, DESER)._id }));
+        const existing = await db
+          .collection(collection)
+          .find({ _id: { $in: parsed.map((p) => p.id) } }, { raw: true })
+          .toArray();
+        const byId = new Map<string, Buffer>();
+        for (const r of existing as unknown as Buffer[]) byId.set(EJSON.stringify(BSON.deserialize(r, DESER)._id, { relaxed: false }), Buffer.from(r));
+        for (const p of parsed) {
+          const cur = byId.get(EJSON.stringify(p.id, { relaxed: false }));
+          if (!cur) rep.inserted++;
+          else if (sameDocument(cur, p.raw)) rep.identical++;
+          else rep.overwritten++;
+        }
+        found += existing.length;
+      }
+      matched.set(collection, (matched.get(collection) ?? 0) + found);
+      docsDone += docs.length;
+      progress({ collection, docsDone });
+    };
+    // Two batches in flight: reading the archive overlaps the server's comparison.
+    const inflight: Promise<void>[] = [];
     await scanArchive(await storage.openRead(backup.file), async (collection, docs) => {
       const rep = repOf.get(collection);
       if (!rep) return;
-      const parsed = docs.map((raw) => ({ raw, id: BSON.deserialize(raw, DESER)._id }));
-      const existing = await db
-        .collection(collection)
-        .find({ _id: { $in: parsed.map((p) => p.id) } }, { raw: true })
-        .toArray();
-      const byId = new Map<string, Buffer>();
-      for (const r of existing as unknown as Buffer[]) byId.set(EJSON.stringify(BSON.deserialize(r, DESER)._id, { relaxed: false }), Buffer.from(r));
-      for (const p of parsed) {
-        const cur = byId.get(EJSON.stringify(p.id, { relaxed: false }));
-        if (!cur) rep.inserted++;
-        else if (sameDocument(cur, p.raw)) rep.identical++;
-        else rep.overwritten++;
-      }
-      matched.set(collection, (matched.get(collection) ?? 0) + existing.length);
-      docsDone += docs.length;
-      progress({ collection, docsDone });
-    });
+      const p = compare(collection, docs, rep);
+      p.catch(() => undefined); // awaited below; this only keeps a failure from being "unhandled" meanwhile
+      inflight.push(p);
+      if (inflight.length >= 2) await inflight.shift();
+    }).finally(() => Promise.allSettled(inflight));
+    await Promise.all(inflight);
     for (const rep of report.collections) {
       const targetCount = await countMatching(db, rep.collection);
       rep.removed = targetCount - (matched.get(rep.collection) ?? 0);
@@ -579,6 +597,41 @@ export async function restoreBackup(db: Db, storage: BackupStorage, backup: Back
   await finishSwap(db, journalId);
   for (const rep of report.collections) rep.removed = 0;
   return report;
+}
+
+/**
+ * The embedded database's `acubeIdentical` command (our FerretDB patch acube-identical-*): which of a batch
+ * of raw documents the collection stores exactly, compared as stored text without decoding each stored
+ * document. Returns the indexes it confirms; an empty set when the server has no such command (MongoDB,
+ * stock FerretDB), and the caller then reads and compares every document itself. A "not confirmed" answer
+ * is never taken as "different": those documents are compared by the caller.
+ */
+function identicalProbe(db: Db) {
+  let supported: boolean | null = null;
+  return async (collection: string, docs: Buffer[]): Promise<Set<number>> => {
+    if (supported === false || !docs.length) return new Set();
+    try {
+      const out = new Set<number>();
+      // in pieces of at most 8 MB, well under the 16 MB command limit (one larger document goes alone)
+      for (let start = 0; start < docs.length;) {
+        let end = start + 1;
+        let bytes = docs[start]!.length;
+        while (end < docs.length && bytes + docs[end]!.length <= 8 << 20) bytes += docs[end++]!.length;
+        const res = await db.command({ acubeIdentical: collection, data: new BSON.Binary(Buffer.concat(docs.slice(start, end))) });
+        for (const i of res.identical as number[]) out.add(start + Number(i));
+        start = end;
+      }
+      supported = true;
+      return out;
+    } catch (e) {
+      const code = (e as { code?: number }).code;
+      if (code === 59 || (supported === null && /no such (cmd|command)|not supported/i.test(String((e as Error).message)))) {
+        supported = false;
+        return new Set();
+      }
+      throw e;
+    }
+  };
 }
 
 /** Byte-equal, or equal after canonical extended JSON (servers may re-encode some types). */

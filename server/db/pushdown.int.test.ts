@@ -8,6 +8,7 @@
  * collection to a minimal one that still disagrees and prints it with the query, indexes and seed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
 import path from 'node:path';
 import { BSON, Binary, Double, Int32, Long, MongoClient, ObjectId, type Document } from 'mongodb';
 // @ts-expect-error -- plain ESM helper without types (scripts run before npm ci)
@@ -19,15 +20,16 @@ const CASES = Number(process.env.PUSHDOWN_CASES ?? 2400);
 const QUERIES_PER_COLLECTION = 120;
 const BASE_PORT = 27500 + (process.pid % 400);
 
-type Engine = { stop: () => Promise<void>; client: MongoClient };
+type Engine = { stop: () => Promise<void>; client: MongoClient; dataDir: string };
 let on: Engine;
 let off: Engine;
 
 async function engine(port: number, name: string, extraArgs: string[]): Promise<Engine> {
-  const s = await startFerretDB({ port, dataDir: path.join(ROOT, '.data', `pushdown-${name}-${process.pid}`), fresh: true, extraArgs });
+  const dataDir = path.join(ROOT, '.data', `pushdown-${name}-${process.pid}`);
+  const s = await startFerretDB({ port, dataDir, fresh: true, extraArgs });
   const client = new MongoClient(s.uri, { serverSelectionTimeoutMS: 10_000 });
   await client.connect();
-  return { stop: s.stop, client };
+  return { stop: s.stop, client, dataDir };
 }
 
 beforeAll(async () => {
@@ -40,6 +42,8 @@ afterAll(async () => {
     if (!e) continue;
     await e.client.close().catch(() => undefined);
     await e.stop();
+    // throw-away engines: their files went into .data once per run and were never removed
+    fs.rmSync(e.dataDir, { recursive: true, force: true });
   }
 });
 
