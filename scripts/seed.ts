@@ -1,6 +1,7 @@
 /**
  * Demo data for the A-Cube platform: `npm run seed -- --users N --bookings N --activity N [--audit N] [--seed S] [--drop]`,
- * or `npm run seed -- --scale K --drop`: K times the demo data (members, bookings, activity events) plus
+ * or `npm run seed -- --scale K --drop`: K times the demo data (bookings, activity events; as many members as
+ * bookings when K > 1) plus
  * 4,000 × K audit entries; `--scale 25` is the benchmark size (100,000 members, 100,000 bookings,
  * 1,000,000 activity events, 100,000 audit entries).
  * `--if-empty` seeds only an empty database; `--demo-admins` adds one operator per role
@@ -47,7 +48,9 @@ async function main() {
   const scale = values.scale === undefined ? 1 : Number(values.scale);
   if (!Number.isInteger(scale) || scale < 1 || scale > 1000) throw new Error(`--scale must be a whole number between 1 and 1000 (got "${values.scale}")`);
   const opts = {
-    users: count('users', values.users, DEMO_DEFAULTS.users * scale),
+    // --scale K (K > 1) is the benchmark size of issue 12: as many members as bookings (4,000 × K; 25× =
+    // 100,000 members), K × the bookings and activity events; the demo itself (K = 1) keeps its 1,500 members.
+    users: count('users', values.users, scale === 1 ? DEMO_DEFAULTS.users : DEMO_DEFAULTS.bookings * scale),
     bookings: count('bookings', values.bookings, DEMO_DEFAULTS.bookings * scale),
     activity: count('activity', values.activity, DEMO_DEFAULTS.activity * scale),
     seed: count('seed', values.seed, DEMO_DEFAULTS.seed ?? 42),
