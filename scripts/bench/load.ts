@@ -15,6 +15,14 @@
  * (dashboard list + widgets, search pages, analytics summary, audit page, backups list, me); (3) each
  * route alone for `--per-route` seconds with `--route-connections` (default 50) (autocannon has no per-request-kind latency); (4) one audit
  * event, counting how many open subscriptions receive it within 10 s. Reports JSON to stdout.
+ *
+ * People, not a closed loop: `--think MS` replaces phase (2) with `--users` virtual operators who each
+ * open a page (one request of their role's mix, in random order), read it for a think time drawn
+ * uniformly from 0.5–1.5 × MS, and go on, for `--seconds`; latency is kept per route (p50/p95/p99),
+ * with errors and non-2xx. Autocannon's closed loop (each of 1,000 connections sends its next request
+ * the moment the last answers) is 1,000 requests always in flight, which is not 1,000 people at a
+ * console; both are reported. With METRICS_TOKEN (the server's), /api/metrics is sampled every 15 s
+ * for the soak: resident memory, heap, MongoDB pool connections (`--seconds 600` is the 10-minute soak).
  */
 import autocannon from 'autocannon';
 import { MongoClient, ObjectId } from 'mongodb';
@@ -33,6 +41,8 @@ const PER_ROUTE = arg('per-route', 6);
 const OPERATORS = arg('operators', 10); // per role
 const ROUTE_CONNS = arg('route-connections', 50);
 const EVENT_WAIT_MS = 10_000;
+const THINK_MS = arg('think', 0);
+const METRICS_TOKEN = process.env.METRICS_TOKEN ?? '';
 const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:3171';
 const SECRET = process.env.NEXTAUTH_SECRET ?? '';
 if (!SECRET) throw new Error('NEXTAUTH_SECRET must be the server’s');
@@ -153,6 +163,85 @@ async function openSubscriptions(sessions: Sess[], n: number) {
   return { state, close: () => ctrl.abort(), done: Promise.allSettled(subs) };
 }
 
+const percentile = (xs: number[], p: number) => {
+  if (!xs.length) return null;
+  const a = [...xs].sort((x, y) => x - y);
+  return Math.round(a[Math.min(a.length - 1, Math.floor((p / 100) * a.length))]!);
+};
+
+/** Samples the server's /api/metrics (METRICS_TOKEN): memory and MongoDB pool, for the soak. */
+async function sampleMetrics() {
+  if (!METRICS_TOKEN) return null;
+  try {
+    const text = await (await fetch(`${BASE}/api/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+    const get = (name: string) => {
+      const m = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'm').exec(text);
+      return m ? Number(m[1]) : null;
+    };
+    const mb = (x: number | null) => (x === null ? null : Math.round(x / 1e5) / 10);
+    return {
+      at: new Date().toISOString(),
+      rssMB: mb(get('process_resident_memory_bytes')),
+      heapUsedMB: mb(get('nodejs_heap_size_used_bytes')),
+      poolConnections: get('acube_mongodb_pool_connections'),
+      poolCheckedOut: get('acube_mongodb_pool_connections_checked_out'),
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** `--users` people with think time (see the header): per-route latency, errors, and metric samples. */
+async function people(sessions: Sess[], mixRoutes: (role: BuiltinRole) => string[]) {
+  const names = new Map(Object.entries(ROUTES).map(([k, r]) => [r.path, k]));
+  const lat = new Map<string, number[]>();
+  const status = new Map<string, number>();
+  let errors = 0;
+  const end = Date.now() + SECONDS * 1000;
+  const samples = [await sampleMetrics()];
+  const sampler = setInterval(() => void sampleMetrics().then((m) => samples.push(m)), 15_000);
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const user = async (i: number) => {
+    const s = sessions[i % sessions.length]!;
+    const routes = mixRoutes(s.role);
+    await sleep(Math.random() * THINK_MS); // arrivals spread over one think time, not all at once
+    while (Date.now() < end) {
+      const path = routes[Math.floor(Math.random() * routes.length)]!;
+      const t = performance.now();
+      try {
+        const res = await fetch(BASE + path, { headers: { cookie: s.cookie }, signal: AbortSignal.timeout(30_000) });
+        await res.arrayBuffer();
+        const name = names.get(path)!;
+        if (!lat.has(name)) lat.set(name, []);
+        lat.get(name)!.push(performance.now() - t);
+        status.set(String(res.status), (status.get(String(res.status)) ?? 0) + 1);
+      } catch {
+        errors++;
+      }
+      await sleep(THINK_MS * (0.5 + Math.random()));
+    }
+  };
+  await Promise.all(Array.from({ length: USERS }, (_, i) => user(i)));
+  clearInterval(sampler);
+  samples.push(await sampleMetrics());
+  const all = [...lat.values()].flat();
+  const perRoute = Object.fromEntries(
+    [...lat].map(([k, xs]) => [k, { requests: xs.length, p50: percentile(xs, 50), p95: percentile(xs, 95), p99: percentile(xs, 99) }]),
+  );
+  return {
+    users: USERS,
+    thinkMs: THINK_MS,
+    seconds: SECONDS,
+    requests: all.length,
+    perSecond: Math.round(all.length / SECONDS),
+    latencyMs: { p50: percentile(all, 50), p95: percentile(all, 95), p99: percentile(all, 99), max: percentile(all, 100) },
+    statuses: Object.fromEntries(status),
+    errors,
+    perRoute,
+    metrics: samples.filter(Boolean),
+  };
+}
+
 async function run() {
   const sessions = await makeSessions();
   if (process.argv.includes('--check')) {
@@ -181,6 +270,20 @@ async function run() {
     Object.values(ROUTES)
       .filter((r) => r.roles.includes(role))
       .map((r) => r.path);
+  if (THINK_MS > 0) {
+    console.error(`[load] ${USERS} people, think time ${THINK_MS} ms, for ${SECONDS} s`);
+    const ppl = await people(sessions, mixRoutes);
+    subs.close();
+    await subs.done;
+    console.log(
+      JSON.stringify(
+        { base: BASE, subscriptions: { requested: SUBS, greeted: subs.state.hello, failed: subs.state.failed, openMs: subsOpenMs }, people: ppl },
+        null,
+        2,
+      ),
+    );
+    return;
+  }
   let nextSession = 0;
   console.error(`[load] mixed: ${USERS} connections for ${SECONDS} s`);
   const mixed = await autocannon({
