@@ -59,4 +59,3 @@ export async function listen(db: Db, admin: AdminDoc, lastEventId?: string) {
     },
   };
 }
-

@@ -63,7 +63,9 @@ beforeAll(async () => {
   for (let i = 0; i < 40; i++) {
     const _id = new ObjectId();
     members.push(_id);
-    await t.db.collection('users').insertOne({ _id, name: `M${i}`, email: `m${i}@example.com`, status: 'active', createdAt: new Date(START - 10 * DAY + Math.floor(rand() * 45) * DAY) });
+    await t.db
+      .collection('users')
+      .insertOne({ _id, name: `M${i}`, email: `m${i}@example.com`, status: 'active', createdAt: new Date(START - 10 * DAY + Math.floor(rand() * 45) * DAY) });
   }
   // Many small batches, each drained at once: several parts per day, member-days split across them.
   let n = 0;

@@ -63,7 +63,12 @@ async function deleteIds(db: Db, ids: string[]): Promise<number> {
 }
 
 /** Compacts one day; returns the member-days written (0: nothing to do) and leftovers removed. */
-export async function compactDay(db: Db, day: string, ids?: string[], opts: { crashAfterManifest?: boolean } = {}): Promise<{ memberDays: number; leftovers: number }> {
+export async function compactDay(
+  db: Db,
+  day: string,
+  ids?: string[],
+  opts: { crashAfterManifest?: boolean } = {},
+): Promise<{ memberDays: number; leftovers: number }> {
   const coll = db.collection<Shape & Record<string, unknown>>(ROLLUP);
   const docs = ids ? await coll.find({ _id: { $in: ids } }).toArray() : await coll.find({ d: day }).toArray();
   const { counted, dead, compact } = classify(docs);
@@ -113,9 +118,7 @@ export async function compactRollup(db: Db, now = new Date()): Promise<Compactio
   const today = dayKeyOfIndex(dayIndexOfDate(now));
   const byDay = new Map<string, Shape[]>();
   let docsBefore = 0;
-  const cursor = db
-    .collection<Shape>(ROLLUP)
-    .find({ d: { $lt: today } }, { projection: { _id: 1, d: 1, c: 1, of: 1, chunks: 1 }, batchSize: 20_000 });
+  const cursor = db.collection<Shape>(ROLLUP).find({ d: { $lt: today } }, { projection: { _id: 1, d: 1, c: 1, of: 1, chunks: 1 }, batchSize: 20_000 });
   for await (const d of cursor) {
     docsBefore++;
     const list = byDay.get(d.d);

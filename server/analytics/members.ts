@@ -20,7 +20,13 @@ import { dayIndexOfDate } from './periods';
 
 /** How often the directory is refreshed (incrementally); MEMBER_DIRECTORY_REFRESH_MS, default 60 s. */
 export function directoryRefreshMs(): number {
-  return z.coerce.number().int().min(1_000).max(86_400_000).catch(60_000).parse(process.env.MEMBER_DIRECTORY_REFRESH_MS ?? 60_000);
+  return z.coerce
+    .number()
+    .int()
+    .min(1_000)
+    .max(86_400_000)
+    .catch(60_000)
+    .parse(process.env.MEMBER_DIRECTORY_REFRESH_MS ?? 60_000);
 }
 /** Overlap of consecutive incremental refreshes: clock differences between writers and this process. */
 export const DIRECTORY_SKEW_MS = 2 * 60_000;

@@ -24,7 +24,16 @@ beforeAll(async () => {
     contactIds.push(_id);
     await t.db
       .collection('contacts')
-      .insertOne({ _id, name: `Sender ${i}`, email: `s${i}@example.com`, subject: `Hello ${i}`, message: 'Hi', status: 'new', version: 0, createdAt: new Date() });
+      .insertOne({
+        _id,
+        name: `Sender ${i}`,
+        email: `s${i}@example.com`,
+        subject: `Hello ${i}`,
+        message: 'Hi',
+        status: 'new',
+        version: 0,
+        createdAt: new Date(),
+      });
   }
 });
 afterAll(() => t.drop());
