@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ObjectId } from 'mongodb';
 import { callerFor, makeAdmin, openTestDb, type TestDb } from '../../test/db';
 import { listen } from '../../test/live';
-import { recordsChanged, TILES_COALESCE_MS } from './tiles';
+import { flushTiles, recordsChanged, TILES_COALESCE_MS } from './tiles';
 import type { AdminDoc } from '../db/collections';
 
 let t: TestDb;
@@ -22,18 +22,16 @@ beforeAll(async () => {
   for (let i = 0; i < 6; i++) {
     const _id = new ObjectId();
     contactIds.push(_id);
-    await t.db
-      .collection('contacts')
-      .insertOne({
-        _id,
-        name: `Sender ${i}`,
-        email: `s${i}@example.com`,
-        subject: `Hello ${i}`,
-        message: 'Hi',
-        status: 'new',
-        version: 0,
-        createdAt: new Date(),
-      });
+    await t.db.collection('contacts').insertOne({
+      _id,
+      name: `Sender ${i}`,
+      email: `s${i}@example.com`,
+      subject: `Hello ${i}`,
+      message: 'Hi',
+      status: 'new',
+      version: 0,
+      createdAt: new Date(),
+    });
   }
 });
 afterAll(() => t.drop());
@@ -78,6 +76,24 @@ describe('live dashboard tiles', () => {
     } finally {
       await a.close();
       await b.close();
+    }
+  }, 60_000);
+
+  it('continuous ingestion (activity_events) is published once per dashboard cache age, not per drain step', async () => {
+    const analyst = await makeAdmin(t.db, 'analyst');
+    const c = await listen(t.db, analyst);
+    try {
+      await c.until((i) => i.type === 'hello');
+      for (let i = 0; i < 5; i++) recordsChanged(t.db, 'activity_events');
+      recordsChanged(t.db, 'users');
+      await c.until(tilesWith('users'));
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(c.items.filter((x) => tilesWith('activity_events')(x.item))).toHaveLength(0);
+      flushTiles(t.db); // what the 5-minute timer does
+      const ev = await c.until(tilesWith('activity_events'));
+      expect(ev.data.tags).toEqual(['activity_events']);
+    } finally {
+      await c.close();
     }
   }, 60_000);
 });
