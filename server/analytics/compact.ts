@@ -70,7 +70,9 @@ export async function compactDay(
   opts: { crashAfterManifest?: boolean } = {},
 ): Promise<{ memberDays: number; leftovers: number }> {
   const coll = db.collection<Shape & Record<string, unknown>>(ROLLUP);
-  const docs = ids ? await coll.find({ _id: { $in: ids } }).toArray() : await coll.find({ d: day }).toArray();
+  let docs: Array<Shape & Record<string, unknown>> = [];
+  if (!ids) docs = await coll.find({ d: day }).toArray();
+  else for (let i = 0; i < ids.length; i += 1_000) docs.push(...(await coll.find({ _id: { $in: ids.slice(i, i + 1_000) } }).toArray()));
   const { counted, dead, compact } = classify(docs);
   if (compact) return { memberDays: 0, leftovers: dead.length ? await deleteIds(db, dead) : 0 };
   if (!counted.length) return { memberDays: 0, leftovers: dead.length ? await deleteIds(db, dead) : 0 };
