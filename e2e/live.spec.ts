@@ -96,6 +96,37 @@ test('a backup started on instance 1 reaches a subscriber on instance 2 within 2
   await ctx2.close();
 });
 
+test('a contact resolved on instance 1 updates the dashboard tile on instance 2 without polling', async ({ page, browser }) => {
+  test.setTimeout(120_000);
+  // instance 2: a moderator's dashboard, subscribed (widgets poll only every 5 min while live)
+  const ctx2 = await browser.newContext({ baseURL: `http://localhost:${PORT2}` });
+  const dash = await ctx2.newPage();
+  await signInAs(dash, 'moderator');
+  await dash.goto('/');
+  await expect(dash.getByTestId('live-status')).toHaveAttribute('data-status', 'live', { timeout: 20_000 });
+  const value = dash.getByTestId('pending-contacts').locator('.tile-value');
+  await expect(value).toHaveText(/^\d[\d,]*$/);
+  const before = Number((await value.textContent())!.replace(/,/g, ''));
+  expect(before).toBeGreaterThan(0);
+
+  // instance 1: another browser resolves the oldest new contact message
+  await signInAs(page, 'moderator');
+  await page.goto('/moderation?kind=contacts&view=new');
+  await page.getByTestId('queue-table').getByTestId('queue-open').first().click();
+  const panel = page.getByTestId('item-detail');
+  await panel.getByTestId('claim').click();
+  await expect(panel.getByTestId('claimed-by')).toContainText('me');
+  await panel.getByTestId('set-resolved').click();
+  await expect(panel.getByTestId('item-status')).toHaveText('resolved');
+  const doneOn1 = Date.now();
+
+  // instance 2's tile follows through the bus (tiles event, instance 2's cache invalidated by its hub), fresh
+  await expect(value).toHaveText(String(before - 1).replace(/\B(?=(\d{3})+(?!\d))/g, ','), { timeout: 5_000 });
+  expect(Date.now() - doneOn1).toBeLessThan(5_000);
+  await expect(dash.getByTestId('widget-pendingActions').getByTestId('updated-ago')).toContainText('just now');
+  await ctx2.close();
+});
+
 test('the System page shows maintenance jobs and runs one now (super admin)', async ({ page }) => {
   await signInAs(page, 'super_admin');
   await page.goto('/system');
@@ -103,6 +134,10 @@ test('the System page shows maintenance jobs and runs one now (super admin)', as
   const table = page.getByTestId('maintenance');
   await expect(table).toContainText('Prune expired records');
   await expect(table).toContainText('Index upkeep');
+  await expect(table).toContainText('Analytics compaction');
+  await expect(table).toContainText('Member directory reconcile');
+  await table.getByRole('button', { name: 'Run Analytics compaction now' }).click();
+  await expect(table.locator('tr').filter({ hasText: 'Analytics compaction' })).toContainText('succeeded', { timeout: 30_000 });
   await table.getByRole('button', { name: 'Run Prune expired records now' }).click();
   await expect(table.locator('tr').filter({ hasText: 'Prune expired records' })).toContainText('succeeded', { timeout: 15_000 });
   await expect(page.getByTestId('collections')).toContainText('audit_logs');

@@ -1,15 +1,34 @@
 'use client';
 import { DashboardAlerts } from '@/components/system/dashboard-alerts';
+import { useEffect, useRef } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '@/components/providers/trpc';
+import { useLive, useLiveStatus } from '@/components/live/live-provider';
+import { eventTouches } from './live-tiles';
 import { Empty, ErrorBox } from '@/components/ui/states';
 import { Skeleton } from '@/components/ui/skeleton';
 import { Widget } from './widgets';
 
-/** One widget: its own request, so a slow widget never holds back the others. */
-function WidgetSlot({ widgetKey, title }: { widgetKey: string; title: string }) {
+/** Polling while live updates are down; while they flow, a slow refresh for writes made outside the app. */
+const POLL_MS = 60_000;
+const LIVE_REFRESH_MS = 5 * 60_000;
+const REFETCH_COALESCE_MS = 500;
+
+/** One widget: its own request, so a slow widget never holds back the others; refetched when a live event touches it. */
+function WidgetSlot({ widgetKey, title, tags }: { widgetKey: string; title: string; tags: string[] }) {
   const trpc = useTRPC();
-  const q = useQuery(trpc.dashboard.widget.queryOptions({ key: widgetKey }, { refetchInterval: 60_000 }));
+  const live = useLiveStatus() === 'live';
+  const q = useQuery(trpc.dashboard.widget.queryOptions({ key: widgetKey }, { refetchInterval: live ? LIVE_REFRESH_MS : POLL_MS }));
+  // a burst of events (audit entries of a bulk action) is one refetch: at most one per REFETCH_COALESCE_MS
+  const pendingRefetch = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(() => () => clearTimeout(pendingRefetch.current ?? undefined), []);
+  useLive((ev) => {
+    if (!eventTouches(ev, tags) || pendingRefetch.current) return;
+    pendingRefetch.current = setTimeout(() => {
+      pendingRefetch.current = null;
+      void q.refetch();
+    }, REFETCH_COALESCE_MS);
+  });
   if (q.data) return <Widget w={q.data} />;
   return (
     <section className={`card widget widget-${widgetKey}`} data-testid={`widget-${widgetKey}`} data-widget={widgetKey}>
@@ -38,7 +57,7 @@ export function DashboardHome() {
       {list.data && list.data.length === 0 && <Empty>Your role has no dashboard widgets.</Empty>}
       <div className="widgets" data-testid="widgets">
         {list.data?.map((w) => (
-          <WidgetSlot key={w.key} widgetKey={w.key} title={w.title} />
+          <WidgetSlot key={w.key} widgetKey={w.key} title={w.title} tags={w.tags} />
         ))}
       </div>
     </div>

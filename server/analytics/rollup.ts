@@ -9,6 +9,8 @@
  *   - one part per day and drain step (what ingestion writes), the step's member-days as one JSON string:
  *       { _id: 'p|YYYY-MM-DD|<ObjectId>', d, w, m, p: '[["<userHex>", n, {"app:opened": 3}], …]' }
  *     A member-day may appear in several parts and documents: readers add them up.
+ *   - past days compacted (compact.ts, a maintenance job): one set of chunks per day, each member-day once
+ *       { _id: 'c|YYYY-MM-DD|<set>|<i>', d, w, m, c, p, [of, chunks] } (see countedRollupDocs)
  * '.' in event names is stored as ':'.
  *
  * Why parts: FerretDB v1 writes every document, and every element of a document, as JSON in its
@@ -18,6 +20,7 @@
 import { Binary, ObjectId, type Db } from 'mongodb';
 import { indexesFor } from '../db/index-policy';
 import { bumpGeneration } from './cache';
+import { recordsChanged } from '../live/tiles';
 import { dropQueued, queuedIds } from './queue';
 
 export { ROLLUP, DAY_ACTIVE, DAY_EVENT_ACTIVE, ROLLUP_INDEXES } from './collections';
@@ -79,6 +82,50 @@ function addEvent(acc: Map<string, MemberDayRow>, u: string, d: string, w: strin
   r.n++;
   const k = encodeName(name);
   r.e[k] = (r.e[k] ?? 0) + 1;
+}
+
+/**
+ * Compacted documents (server/analytics/compact.ts): a past day's parts and member-day documents folded
+ * into one set of chunks, each member-day exactly once:
+ *   { _id: 'c|YYYY-MM-DD|<set>|<i>', d, w, m, c: '<set>', p: '[…]' }
+ * Chunk 0 is the set's manifest and is written last: `chunks` lists the set's chunk ids, `of` the ids of
+ * every document of that day the set replaces (parts, member-day documents, earlier sets). The documents
+ * are removed only after the manifest is stored, so until then (or after a crash) both exist, and readers
+ * apply `countedRollupDocs`: a document listed in any manifest's `of` is not counted, and a chunk counts
+ * only when a manifest lists it (chunks of a set whose manifest was never written are ignored).
+ */
+export interface RollupDocLike {
+  _id: unknown;
+  c?: string;
+  of?: string[];
+  chunks?: string[];
+}
+
+/** The documents of a read that count (see above); `docs` must hold every document of the days read. */
+export function countedRollupDocs<T extends RollupDocLike>(docs: readonly T[]): T[] {
+  const replaced = new Set<string>();
+  const valid = new Set<string>();
+  for (const d of docs) {
+    if (!Array.isArray(d.of)) continue;
+    for (const id of d.of) replaced.add(id);
+    for (const id of d.chunks ?? []) valid.add(id);
+  }
+  if (!replaced.size && !valid.size) return docs.filter((d) => typeof d.c !== 'string');
+  return docs.filter((d) => !replaced.has(String(d._id)) && (typeof d.c !== 'string' || valid.has(String(d._id))));
+}
+
+/**
+ * Every counted member-day row of the rollup on days [fromKey, toKey] (parts and documents of one member-day
+ * are separate rows: callers add them up). Reads the range once; documents are held until the end of the
+ * read because a manifest may come after the documents it replaces.
+ */
+export async function readRollupRows(db: Db, fromKey: string, toKey: string, onRow: (r: MemberDayRow) => void): Promise<void> {
+  const docs: Array<Record<string, unknown> & RollupDocLike> = [];
+  const cursor = db
+    .collection(ROLLUP)
+    .find({ d: { $gte: fromKey, $lte: toKey } }, { projection: { u: 1, d: 1, w: 1, m: 1, e: 1, n: 1, p: 1, c: 1, of: 1, chunks: 1 }, batchSize: 20_000 });
+  for await (const doc of cursor) docs.push(doc as Record<string, unknown> & RollupDocLike);
+  for (const doc of countedRollupDocs(docs)) for (const r of expandRollupDoc(doc)) onRow(r);
 }
 
 /** The member-day rows of a rollup document of either shape. */
@@ -219,20 +266,20 @@ export async function applyToRollup(db: Db, events: EventForRollup[]): Promise<{
   ];
   for (let i = 0; i < writes.length; i += 8) await Promise.all(writes.slice(i, i + 8).map((w) => w()));
   bumpGeneration(db);
+  // the events are stored and counted now: the dashboard's counts and engagement tiles (coalesced live event)
+  recordsChanged(db, 'activity_events');
   return { memberDays: rows.length };
 }
 
 /** One member-day of the rollup with its parts added up (null when there is none). Scans the day: for tests and tools. */
 export async function readMemberDay(db: Db, userHex: string, day: string): Promise<MemberDayRow | null> {
   let out: MemberDayRow | null = null;
-  for (const doc of await db.collection(ROLLUP).find({ d: day }).toArray()) {
-    for (const r of expandRollupDoc(doc)) {
-      if (r.u !== userHex) continue;
-      if (!out) out = { ...r, n: 0, e: {} };
-      out.n += r.n;
-      for (const [k, c] of Object.entries(r.e)) out.e[k] = (out.e[k] ?? 0) + c;
-    }
-  }
+  await readRollupRows(db, day, day, (r) => {
+    if (r.u !== userHex) return;
+    if (!out) out = { ...r, n: 0, e: {} };
+    out.n += r.n;
+    for (const [k, c] of Object.entries(r.e)) out.e[k] = (out.e[k] ?? 0) + c;
+  });
   return out;
 }
 

@@ -22,7 +22,7 @@ import {
   type UserDayCounts,
 } from './compute';
 import { dayIndexOfDate, dayIndexOfKey, dayKeyOfIndex, periodsCovering, previousPeriod, type Period } from './periods';
-import { DAY_ACTIVE, DAY_EVENT_ACTIVE, decodeName, encodeName, expandRollupDoc, readDayMembers, ROLLUP } from './rollup';
+import { DAY_ACTIVE, DAY_EVENT_ACTIVE, decodeName, encodeName, readDayMembers, readRollupRows } from './rollup';
 import type { AtRiskInput, RangeInput, RetentionInput } from './schema';
 
 // ------------------------------------------------------------------ loading
@@ -52,26 +52,22 @@ async function loadUserDayCounts(db: Db, from: number, to: number, event?: strin
   // One row per member-day: its documents and parts (rollup.ts) are added up.
   const rows = new Map<string, UserDayCounts>();
   const dayIdx = new Map<string, number>();
-  const filter = { d: { $gte: dayKeyOfIndex(from), $lte: dayKeyOfIndex(to) } };
   const wanted = event ? encodeName(event) : null;
-  const cursor = db.collection(ROLLUP).find(filter, { projection: { u: 1, d: 1, e: 1, n: 1, p: 1 }, batchSize: 20_000 });
-  for await (const doc of cursor) {
-    for (const r of expandRollupDoc(doc)) {
-      if (wanted && !r.e[wanted]) continue;
-      const key = `${r.u}|${r.d}`;
-      let row = rows.get(key);
-      if (!row) {
-        let d = dayIdx.get(r.d);
-        if (d === undefined) dayIdx.set(r.d, (d = dayIndexOfKey(r.d)));
-        rows.set(key, (row = { u: r.u, d, e: {} }));
-      }
-      for (const [k, c] of Object.entries(r.e)) {
-        if (wanted && k !== wanted) continue;
-        const name = decodeName(k);
-        row.e[name] = (row.e[name] ?? 0) + c;
-      }
+  await readRollupRows(db, dayKeyOfIndex(from), dayKeyOfIndex(to), (r) => {
+    if (wanted && !r.e[wanted]) return;
+    const key = `${r.u}|${r.d}`;
+    let row = rows.get(key);
+    if (!row) {
+      let d = dayIdx.get(r.d);
+      if (d === undefined) dayIdx.set(r.d, (d = dayIndexOfKey(r.d)));
+      rows.set(key, (row = { u: r.u, d, e: {} }));
     }
-  }
+    for (const [k, c] of Object.entries(r.e)) {
+      if (wanted && k !== wanted) continue;
+      const name = decodeName(k);
+      row.e[name] = (row.e[name] ?? 0) + c;
+    }
+  });
   return [...rows.values()];
 }
 

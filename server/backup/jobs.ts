@@ -8,6 +8,8 @@ import { ObjectId } from 'mongodb';
 import { bk, type JobDoc, type JobKind } from './model';
 import { publish } from '../live/bus';
 import { notify, type NotificationKind } from '../notifications/service';
+import { recordsChanged } from '../live/tiles';
+import { requestDirectoryReconcile } from '../analytics/members';
 
 export type Progress = JobDoc['progress'];
 export type ProgressFn = (p: Partial<Progress>) => void;
@@ -109,6 +111,18 @@ export function progressWriter(db: Db, jobId: string) {
   return fn;
 }
 
+/**
+ * A finished job changed the backup list (backup health tile); a restore that wrote (merge or replace)
+ * also changed the collections it restored: their tiles refresh, and a restore of members makes every
+ * instance rebuild its member directory from a full scan.
+ */
+function jobChangedRecords(db: Db, j: JobDoc) {
+  const restored = j.kind === 'restore' && j.mode !== 'preview' ? j.collections : [];
+  recordsChanged(db, 'backups', ...restored);
+  if (restored.includes('users'))
+    void requestDirectoryReconcile(db).catch((e) => console.error('[backup] member directory:', e instanceof Error ? e.message : e));
+}
+
 export async function finishJob(db: Db, jobId: string, outcome: { ok: true; result: unknown } | { ok: false; error: string }) {
   await bk.jobs(db).updateOne(
     { _id: jobId },
@@ -124,6 +138,7 @@ export async function finishJob(db: Db, jobId: string, outcome: { ok: true; resu
     },
   );
   const j = await announceJob(db, jobId);
+  if (j) jobChangedRecords(db, j);
   if (j) await notifyJobDone(db, j).catch((e) => console.error('[notifications] job:', e instanceof Error ? e.message : e));
 }
 

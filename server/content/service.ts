@@ -15,6 +15,7 @@ import { withKeywords, parseText, KW_FIELD } from '../search/keywords';
 import { validateRecord } from '../quality/rules';
 import { canTransition, needsReason, nextStatuses, statusesOf } from '../workflows';
 import { countMatching } from '../db/count';
+import { recordsChanged } from '../live/tiles';
 import { queueNotices, noticesAbout } from '../notices/service';
 import { renderMarkdown } from './markdown';
 import { BODY_FIELD, atVersion, slugify, type Actor } from './model';
@@ -237,6 +238,7 @@ export async function saveContent(
       if (isDup(e)) throw new AppError('BAD_REQUEST', `The slug "${slug}" was just taken. Choose another.`, { field: 'slug' });
       throw e;
     }
+    recordsChanged(db, type);
     await writeRevision(db, { type, docId: doc._id as ObjectId, version: 1, by, action: 'create', snapshot: snapshotOf(type, doc), changes: [] });
     audit.target = { type, id: String(doc._id), label: fields.title };
     audit.details = { before: null, after: snapshotOf(type, doc), version: 1 };
@@ -261,6 +263,7 @@ export async function saveContent(
     throw e;
   }
   if (!matched) await casFailed(db, type, id);
+  recordsChanged(db, type);
   const after = { ...current, ...set };
   await writeRevision(db, {
     type,
@@ -315,6 +318,7 @@ export async function setContentStatus(
   await ensureBaseline(db, type, current);
   const r = await coll(db, type).updateOne({ _id: id, status: from, ...atVersion(input.version) }, { $set: set });
   if (!r.matchedCount) await casFailed(db, type, id);
+  recordsChanged(db, type);
   const after = { ...current, ...set };
   const changes: { field: string; before: unknown; after: unknown }[] = [{ field: 'status', before: from, after: to }];
   if (current.publishAt && set.publishAt === null) changes.push({ field: 'publishAt', before: current.publishAt, after: null });
@@ -404,6 +408,7 @@ export async function scheduleContent(
   const set = { publishAt: at, updatedAt: now, updatedBy: by, version: input.version + 1 };
   const r = await coll(db, type).updateOne({ _id: id, status: 'draft', ...atVersion(input.version) }, { $set: set });
   if (!r.matchedCount) await casFailed(db, type, id);
+  recordsChanged(db, type);
   const after = { ...current, ...set };
   await writeRevision(db, {
     type,

@@ -9,9 +9,14 @@ function isWidgetKey(k: string): k is WidgetKey {
   return Object.prototype.hasOwnProperty.call(WIDGETS, k);
 }
 
-/** The widgets this operator may see, in page order, without their data. */
-export function dashboardWidgetList(operator: Operator): { key: WidgetKey; title: string }[] {
-  return (Object.keys(WIDGETS) as WidgetKey[]).filter((k) => can(operator.role, WIDGETS[k].permission)).map((key) => ({ key, title: WIDGETS[key].title }));
+/**
+ * The widgets this operator may see, in page order, without their data. `tags`: the collections the data
+ * depends on; the page refetches a widget when a live `tiles` event names one of them (server/live/tiles.ts).
+ */
+export function dashboardWidgetList(operator: Operator): { key: WidgetKey; title: string; tags: string[] }[] {
+  return (Object.keys(WIDGETS) as WidgetKey[])
+    .filter((k) => can(operator.role, WIDGETS[k].permission))
+    .map((key) => ({ key, title: WIDGETS[key].title, tags: WIDGETS[key].tags }));
 }
 
 /** Cache key of a widget's data: per set of permissions where the data depends on the role. */

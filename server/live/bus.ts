@@ -19,8 +19,9 @@
  */
 import type { ChangeStream, Db, IndexDescription } from 'mongodb';
 import type { Permission } from '../permissions';
+import { invalidate } from '../db/cache';
 
-export type LiveEventType = 'job' | 'audit' | 'notification' | 'maintenance' | 'metrics';
+export type LiveEventType = 'job' | 'audit' | 'notification' | 'maintenance' | 'metrics' | 'tiles';
 
 export interface LiveEventDoc {
   _id: number;
@@ -243,6 +244,7 @@ export class Hub {
         this.last = d.seq;
       }
       const ev = toEvent(d);
+      invalidateFor(this.db, ev);
       for (const fn of this.listeners) {
         try {
           fn(ev);
@@ -252,6 +254,16 @@ export class Hub {
       }
     }
   }
+}
+
+/**
+ * Events that say records changed make this instance's result caches fresh before its subscribers hear of
+ * them (a dashboard refetches on the event): `tiles` names its collections (server/live/tiles.ts), an
+ * `audit` event is a new audit entry.
+ */
+function invalidateFor(db: Db, ev: LiveEvent) {
+  if (ev.type === 'tiles' && Array.isArray(ev.data.tags)) invalidate(db, ...ev.data.tags.filter((t): t is string => typeof t === 'string'));
+  else if (ev.type === 'audit') invalidate(db, 'audit_logs');
 }
 
 const hubs = ((globalThis as unknown as { __acubeLiveHubs?: WeakMap<Db, Hub> }).__acubeLiveHubs ??= new WeakMap());

@@ -9,9 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { MongoClient, type Db } from 'mongodb';
-import { createContextInner } from '../trpc/init';
-import { createCaller } from '../trpc/root';
+import { MongoClient } from 'mongodb';
 import { callerFor, makeAdmin, openTestDb, TEST_URI, type TestDb } from '../../test/db';
 import { setBackupStorage } from '../backup/service';
 import { DirectoryStorage } from '../backup/storage';
@@ -19,63 +17,8 @@ import { waitForJob } from '../backup/jobs';
 
 import { writeAudit } from '../audit/service';
 import { publish } from './bus';
-import type { StreamItem } from './stream';
+import { listen } from '../../test/live';
 import type { AdminDoc } from '../db/collections';
-
-/** Reads a subscription in the background; `until` waits for a matching item. */
-async function listen(db: Db, admin: AdminDoc, lastEventId?: string) {
-  const ac = new AbortController();
-  // the abort signal of a server-side caller is given when the caller is made (as the SSE handler passes the request's)
-  const caller = createCaller(
-    createContextInner({ db, session: { adminId: admin._id.toHexString(), sessionVersion: admin.sessionVersion }, ip: '127.0.0.1' }),
-    { signal: ac.signal },
-  );
-  const items: { id: string; item: StreamItem }[] = [];
-  let error: unknown = null;
-  let done = false;
-  const iterable = (await caller.live.events(lastEventId ? { lastEventId } : undefined)) as AsyncIterable<unknown>;
-  const it = iterable[Symbol.asyncIterator]();
-  const pump = (async () => {
-    try {
-      for (;;) {
-        const r = await it.next();
-        if (r.done) break;
-        // tracked(id, data) arrives as [id, data, symbol] through a server-side caller
-        const [id, item] = r.value as [string, StreamItem];
-        items.push({ id, item });
-      }
-    } catch (e) {
-      error = e;
-    } finally {
-      done = true;
-    }
-  })();
-  async function until(pred: (i: StreamItem) => boolean, ms = 8_000): Promise<StreamItem> {
-    const end = Date.now() + ms;
-    for (;;) {
-      const hit = items.find((x) => pred(x.item));
-      if (hit) return hit.item;
-      if (done || Date.now() > end)
-        throw new Error(`not received within ${ms} ms (done=${done}, error=${String(error)}); got ${items.map((x) => x.item.type).join(',')}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  return {
-    items,
-    until,
-    get error() {
-      return error;
-    },
-    get done() {
-      return done;
-    },
-    async close() {
-      ac.abort();
-      await it.return?.(undefined);
-      await pump;
-    },
-  };
-}
 
 let t: TestDb;
 let dir: string;

@@ -13,6 +13,10 @@
  *   notification for moderators (holders of moderation.manage).
  * - index-upkeep: the index set of server/db/indexes.ts made current (missing ones created, retired ones
  *   dropped). Runs as the start-up migration step (instrumentation.ts) and on demand.
+ * - analytics-compaction: past days of analytics_user_days folded into one set per day
+ *   (server/analytics/compact.ts); every metric reads the same before and after.
+ * - member-directory: the full reconcile of the incremental member directory (server/analytics/members.ts):
+ *   every instance rebuilds it from a full scan at its next refresh.
  */
 import type { Db } from 'mongodb';
 import { z } from 'zod';
@@ -24,8 +28,11 @@ import { waitForJob } from '../backup/jobs';
 import { liveEvents } from '../live/bus';
 import { notify, pruneNotifications } from '../notifications/service';
 import { pruneSeries } from '../system/series';
+import { recordsChanged } from '../live/tiles';
+import { compactRollup } from '../analytics/compact';
+import { reconcileMemberDirectory } from '../analytics/members';
 
-export const MAINTENANCE_JOB_KEYS = ['audit-retention', 'prune', 'contact-watch', 'index-upkeep'] as const;
+export const MAINTENANCE_JOB_KEYS = ['audit-retention', 'prune', 'contact-watch', 'analytics-compaction', 'member-directory', 'index-upkeep'] as const;
 export type MaintenanceJobKey = (typeof MAINTENANCE_JOB_KEYS)[number];
 
 export interface MaintenanceJob {
@@ -97,6 +104,8 @@ export async function runContactWatch(db: Db, now = new Date()) {
   const fresh = await db.collection('contacts').countDocuments({ createdAt: { $gt: st.lastSeen, $lte: now } });
   await watchState(db).updateOne({ _id: 'contact-watch' }, { $set: { lastSeen: now } });
   if (fresh) {
+    // the messages came in from the platform, not through the app: the moderation and count tiles refresh
+    recordsChanged(db, 'contacts');
     await notify(db, {
       kind: 'contact.new',
       title: fresh === 1 ? 'New contact message' : `${fresh} new contact messages`,
@@ -135,6 +144,20 @@ export const MAINTENANCE_JOBS: Record<MaintenanceJobKey, MaintenanceJob> = {
     description: 'Notifies moderators of contact messages that arrived since the last look.',
     cron: '* * * * *',
     run: (db, now) => runContactWatch(db, now),
+  },
+  'analytics-compaction': {
+    key: 'analytics-compaction',
+    label: 'Analytics compaction',
+    description: 'Folds the rollup parts of past days into one document set per day (each member-day once); no metric changes.',
+    cron: '10 2 * * *',
+    run: async (db, now) => ({ ...(await compactRollup(db, now)) }),
+  },
+  'member-directory': {
+    key: 'member-directory',
+    label: 'Member directory reconcile',
+    description: 'Rebuilds the analytics member directory from a full scan on every instance (between runs it refreshes incrementally).',
+    cron: '40 4 * * *',
+    run: (db, now) => reconcileMemberDirectory(db, now),
   },
   'index-upkeep': {
     key: 'index-upkeep',

@@ -15,7 +15,7 @@ import { AppError } from '../errors';
 import type { AuditNote } from '../trpc/init';
 import type { Operator } from '../auth/session';
 import { bulkWriteChunked } from '../db/bulk';
-import { invalidate } from '../db/cache';
+import { recordsChanged } from '../live/tiles';
 import { canTransition, needsReason, nextStatuses } from '../workflows';
 import { atVersion } from '../content/model';
 import { claimOf, coll, viewFilter, viewOf } from './service';
@@ -158,7 +158,7 @@ export async function bulkSetStatus(
       );
     }
   }
-  if (changed.size) invalidate(db, c);
+  if (changed.size) recordsChanged(db, c);
 
   const items = [...results.values()];
   const count = (o: Outcome) => items.filter((i) => i.outcome === o).length;

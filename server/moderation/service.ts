@@ -16,6 +16,7 @@ import { KW_FIELD } from '../search/keywords';
 import { canTransition, needsReason, nextStatuses, workflowOf } from '../workflows';
 import { countMatching } from '../db/count';
 import { invalidate } from '../db/cache';
+import { recordsChanged } from '../live/tiles';
 import { atVersion } from '../content/model';
 import { noticesAbout, queueNotices } from '../notices/service';
 import { notesColl, type ClaimDoc } from './model';
@@ -300,7 +301,7 @@ export async function setStatus(db: Db, op: Operator, input: { kind: Kind; id: s
     if (!cur) throw new AppError('NOT_FOUND', 'This item does not exist (any more).');
     throw stale(kind, cur);
   }
-  invalidate(db, c);
+  recordsChanged(db, c);
   audit.target = { type: c, id: input.id, label: String(doc.subject ?? doc.name ?? '') };
   audit.details = { before: { status: from, statusReason: doc.statusReason ?? null, version: v }, after: { status: to, statusReason: reason, version: v + 1 } };
   return { id: input.id, status: to, version: v + 1 };

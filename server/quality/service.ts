@@ -12,6 +12,7 @@ import { AppError } from '../errors';
 import { COLLECTION_KEYS, REGISTRY, isCollectionKey, type CollectionKey } from '../registry';
 import { withKeywords } from '../search/keywords';
 import { escapeRegex } from '../db/util';
+import { recordsChanged } from '../live/tiles';
 
 export interface Issue {
   rule: 'missing_required' | 'unknown_enum' | 'bad_reference';
@@ -163,6 +164,8 @@ export async function applyFixes(
   const key = plan.collection;
   const coll = db.collection(key);
   const applied: { kind: string; field: string; from?: string; to?: string; modified: number }[] = [];
+  // A fix is a write: records that carry updatedAt get it (the member directory refreshes from it).
+  const stamped = 'updatedAt' in REGISTRY[key].fields;
   for (const fix of plan.fixes) {
     const filter = fix.kind === 'fill_createdAt' ? { $or: [{ createdAt: { $exists: false } }, { createdAt: null }] } : { [fix.field]: fix.from };
     let modified = 0;
@@ -178,7 +181,8 @@ export async function applyFixes(
       if (fix.kind === 'fill_createdAt') next.createdAt = (doc._id as ObjectId).getTimestamp();
       else next[fix.field] = fix.to;
       const kw = withKeywords(key, next)._kw;
-      const set = fix.kind === 'fill_createdAt' ? { createdAt: next.createdAt, _kw: kw } : { [fix.field]: fix.to, _kw: kw };
+      const set: Document = fix.kind === 'fill_createdAt' ? { createdAt: next.createdAt, _kw: kw } : { [fix.field]: fix.to, _kw: kw };
+      if (stamped) set.updatedAt = new Date();
       // The filter is repeated so a record changed meanwhile is not overwritten.
       ops.push({ updateOne: { filter: { _id: doc._id, ...filter }, update: { $set: set } } });
       if (ops.length >= 500) await flush();
@@ -186,6 +190,7 @@ export async function applyFixes(
     await flush();
     applied.push({ kind: fix.kind, field: fix.field, from: fix.from, to: fix.to, modified });
   }
+  if (applied.some((a) => a.modified > 0)) recordsChanged(db, key);
   return { collection: key, applied };
 }
 
