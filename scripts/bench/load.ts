@@ -24,6 +24,7 @@
  * console; both are reported. With METRICS_TOKEN (the server's), /api/metrics is sampled every 15 s
  * for the soak: resident memory, heap, MongoDB pool connections (`--seconds 600` is the 10-minute soak).
  */
+import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import { MongoClient, ObjectId } from 'mongodb';
 import { encode } from 'next-auth/jwt';
@@ -49,7 +50,7 @@ if (!SECRET) throw new Error('NEXTAUTH_SECRET must be the server’s');
 if (!/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/.test(BASE)) throw new Error('loopback only');
 
 const enc = (input: unknown) => encodeURIComponent(JSON.stringify({ json: input }));
-const ROUTES: Record<string, { path: string; roles: BuiltinRole[] }> = {
+const ROUTES: Record<string, { path: string; roles: BuiltinRole[]; weight?: number }> = {
   me: { path: `/api/trpc/me.get`, roles: [...BUILTIN_ROLE_KEYS] },
   dashboardList: { path: `/api/trpc/dashboard.list`, roles: [...BUILTIN_ROLE_KEYS] },
   widgetUsers: { path: `/api/trpc/dashboard.widget?input=${enc({ key: 'counts' })}`, roles: [...BUILTIN_ROLE_KEYS] },
@@ -65,7 +66,20 @@ const ROUTES: Record<string, { path: string; roles: BuiltinRole[] }> = {
   auditPage: { path: `/api/trpc/audit.list?input=${enc({ limit: 50 })}`, roles: ['super_admin', 'admin'] },
   backupList: { path: `/api/trpc/backup.list?input=${enc({ limit: 100 })}`, roles: ['super_admin', 'admin'] },
   notifications: { path: `/api/trpc/notifications.list`, roles: [...BUILTIN_ROLE_KEYS] },
+  analyticsDau: {
+    path: `/api/trpc/analytics.activeUsers?input=${enc({ from: new Date(Date.now() - 29 * 86_400_000).toISOString().slice(0, 10), to: new Date().toISOString().slice(0, 10) })}`,
+    roles: ['super_admin', 'admin', 'analyst'],
+  },
+  // a few exports: one page view in fifty for the roles that may export members
+  exportUsers: { path: `/api/export/users?format=csv`, roles: ['super_admin', 'admin'], weight: 0.02 },
 };
+
+/** Record drawers (search.record + search.related) need a real member id: added once the database is open. */
+function addDrawerRoutes(memberId: string) {
+  const roles: BuiltinRole[] = ['super_admin', 'admin', 'moderator', 'analyst', 'viewer'];
+  ROUTES.recordDrawer = { path: `/api/trpc/search.record?input=${enc({ collection: 'users', id: memberId })}`, roles };
+  ROUTES.recordRelated = { path: `/api/trpc/search.related?input=${enc({ collection: 'users', id: memberId })}`, roles };
+}
 
 interface Sess {
   role: BuiltinRole;
@@ -77,6 +91,8 @@ async function makeSessions(): Promise<Sess[]> {
   await client.connect();
   const db = client.db(process.env.MONGODB_DB ?? 'acube');
   const out: Sess[] = [];
+  const member = await db.collection('users').findOne({}, { projection: { _id: 1 } });
+  if (member) addDrawerRoutes(String(member._id));
   const hash = await hashPassword(`load-${Date.now()}-not-used-for-sign-in`);
   for (const role of BUILTIN_ROLE_KEYS) {
     for (let i = 0; i < OPERATORS; i++) {
@@ -104,7 +120,16 @@ async function makeSessions(): Promise<Sess[]> {
       const a = await db.collection('admins').findOne({ email });
       const token = await encode({
         secret: SECRET,
-        token: { sub: String(a!._id), email, name: a!.name, adminId: String(a!._id), sv: a!.sessionVersion },
+        // the claims a sign-in sets (server/auth/options.ts): sessions without authTime and sid are refused
+        token: {
+          sub: String(a!._id),
+          email,
+          name: a!.name,
+          adminId: String(a!._id),
+          sv: a!.sessionVersion,
+          authTime: Math.floor(Date.now() / 1000),
+          sid: randomUUID(),
+        },
         maxAge: 8 * 3600,
       });
       out.push({ role, cookie: `next-auth.session-token=${token}` });
@@ -204,9 +229,16 @@ async function people(sessions: Sess[], mixRoutes: (role: BuiltinRole) => string
   const user = async (i: number) => {
     const s = sessions[i % sessions.length]!;
     const routes = mixRoutes(s.role);
+    const weights = routes.map((p) => ROUTES[names.get(p)!]!.weight ?? 1);
+    const total = weights.reduce((a, b) => a + b, 0);
+    const pick = () => {
+      let r = Math.random() * total;
+      for (let k = 0; k < routes.length; k++) if ((r -= weights[k]!) < 0) return routes[k]!;
+      return routes[routes.length - 1]!;
+    };
     await sleep(Math.random() * THINK_MS); // arrivals spread over one think time, not all at once
     while (Date.now() < end) {
-      const path = routes[Math.floor(Math.random() * routes.length)]!;
+      const path = pick();
       const t = performance.now();
       try {
         const res = await fetch(BASE + path, { headers: { cookie: s.cookie }, signal: AbortSignal.timeout(30_000) });
@@ -221,7 +253,24 @@ async function people(sessions: Sess[], mixRoutes: (role: BuiltinRole) => string
       await sleep(THINK_MS * (0.5 + Math.random()));
     }
   };
+  // one backup, started by a super admin half way through (it runs in the server beside the page views)
+  const sa = sessions.find((x) => x.role === 'super_admin')!;
+  let backup: { status: number; ms: number } | null = null;
+  const backupTimer = setTimeout(
+    () => {
+      const t = performance.now();
+      void fetch(`${BASE}/api/trpc/backup.create`, {
+        method: 'POST',
+        headers: { cookie: sa.cookie, 'content-type': 'application/json', origin: BASE },
+        body: JSON.stringify({ json: { note: 'load test' } }),
+      })
+        .then((r) => (backup = { status: r.status, ms: Math.round(performance.now() - t) }))
+        .catch(() => (backup = { status: 0, ms: Math.round(performance.now() - t) }));
+    },
+    (SECONDS * 1000) / 2,
+  );
   await Promise.all(Array.from({ length: USERS }, (_, i) => user(i)));
+  clearTimeout(backupTimer);
   clearInterval(sampler);
   samples.push(await sampleMetrics());
   const all = [...lat.values()].flat();
@@ -237,6 +286,7 @@ async function people(sessions: Sess[], mixRoutes: (role: BuiltinRole) => string
     latencyMs: { p50: percentile(all, 50), p95: percentile(all, 95), p99: percentile(all, 99), max: percentile(all, 100) },
     statuses: Object.fromEntries(status),
     errors,
+    backup,
     perRoute,
     metrics: samples.filter(Boolean),
   };
