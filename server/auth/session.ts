@@ -94,7 +94,8 @@ async function isRevoked(db: Db, sid: string): Promise<boolean> {
   const ck = `${db.databaseName}:${sid}`;
   const hit = revokedCache.get(ck);
   if (hit !== undefined) return hit;
-  const revoked = (await collections.sessionRevocations(db).countDocuments({ _id: sid }, { limit: 1 })) > 0;
+  // a find by _id (an index lookup on both servers); countDocuments is an aggregation that FerretDB runs in Go
+  const revoked = (await collections.sessionRevocations(db).findOne({ _id: sid }, { projection: { _id: 1 } })) !== null;
   // Only "not revoked" answers expire (a revocation is final); another instance's sign-out shows within CACHE_MS.
   revokedCache.set(ck, revoked, revoked ? { ttl: 0 } : undefined);
   return revoked;
