@@ -297,12 +297,14 @@ export function addTracking(html: string, messageHex: string): string {
   return out.includes('</body>') ? out.replace('</body>', `${pixel}</body>`) : out + pixel;
 }
 
-const versionCache = new Map<string, TemplateVersion>();
-async function versionFor(db: Db, key: string, version: number): Promise<TemplateVersion> {
+// the promise is cached, so the 16 workers of a batch wait for one read instead of each reading the templates
+const versionCache = new Map<string, Promise<TemplateVersion>>();
+function versionFor(db: Db, key: string, version: number): Promise<TemplateVersion> {
   const k = `${db.databaseName}:${key}@${version}`;
   let v = versionCache.get(k);
   if (!v) {
-    v = versionOf(await getTemplate(db, key), version);
+    v = getTemplate(db, key).then((t) => versionOf(t, version));
+    v.catch(() => versionCache.delete(k));
     if (versionCache.size > 500) versionCache.clear();
     versionCache.set(k, v);
   }
@@ -373,6 +375,13 @@ const leases = (db: Db) => db.collection<LeaseDoc>('messaging_leases');
 
 /** Statuses a message in flight may have when its outcome is written (a pause or cancel may have come meanwhile). */
 const IN_FLIGHT = ['queued', 'held', 'sending'] as const;
+/**
+ * In flight or cancelled (a message that may still be marked sent), written as "not final": with
+ * `_id: {$in: ids}`, a `status: {$in: [queued, …]}` is pushed down too and SQLite then walks the status
+ * index (every queued message: 4.5 s at 100,000 queued) instead of the `_id` index (30 ms); `$nin` stays
+ * in the handler's own filter, applied to the 50 documents found by `_id`.
+ */
+const NOT_FINAL = { $nin: ['sent', 'failed', 'dead', 'skipped'] as MessageDoc['status'][] };
 
 /**
  * Recovers the batches of crashed senders: a message the SMTP server already holds (wasDelivered) is marked
@@ -387,7 +396,7 @@ async function recoverExpired(db: Db, owner: string): Promise<number> {
     .toArray()) {
     const open = await ms
       .messages(db)
-      .find({ _id: { $in: l.ids }, status: { $in: [...IN_FLIGHT, 'cancelled'] } }, { projection: { _id: 1, messageId: 1, status: 1, campaignId: 1 } })
+      .find({ _id: { $in: l.ids }, status: NOT_FINAL }, { projection: { _id: 1, messageId: 1, status: 1, campaignId: 1 } })
       .toArray();
     const sent: { _id: ObjectId; campaignId: ObjectId | null }[] = [];
     for (const m of open) if (await wasDelivered(m.messageId)) sent.push(m);
@@ -438,7 +447,7 @@ async function markSent(db: Db, msgs: { _id: ObjectId; campaignId: ObjectId | nu
   }
   for (const g of byCampaign.values()) {
     const r = await ms.messages(db).updateMany(
-      { _id: { $in: g.ids }, status: { $in: [...IN_FLIGHT, 'cancelled'] } },
+      { _id: { $in: g.ids }, status: NOT_FINAL },
       {
         $set: { status: 'sent', sentAt: at, updatedAt: at, lastError: null, leaseId: null, leaseUntil: null },
         ...(countAttempt ? { $inc: { attempts: 1 } } : {}),
