@@ -299,10 +299,9 @@ async function runCampaign(db: Db, c: CampaignDoc): Promise<void> {
     });
   });
   if (!started) {
-    await ms.campaigns(db).updateOne(
-      { _id: c._id },
-      { $set: { status: 'sending', startedAt: now, templateVersion: v.version, updatedAt: now, counts: countsOf(final) } },
-    );
+    await ms
+      .campaigns(db)
+      .updateOne({ _id: c._id }, { $set: { status: 'sending', startedAt: now, templateVersion: v.version, updatedAt: now, counts: countsOf(final) } });
   }
 }
 

@@ -69,9 +69,7 @@ export async function oneClickUnsubscribe(db: Db, p: { m?: string; a?: string; c
   await setPreferences(db, p.a, { [p.c]: false } as Partial<Record<Category, boolean>>, 'one_click_unsubscribe', ip);
   if (p.m && ObjectId.isValid(p.m)) {
     const now = new Date();
-    const before = await ms
-      .messages(db)
-      .findOneAndUpdate({ _id: new ObjectId(p.m), unsubscribedAt: null }, { $set: { unsubscribedAt: now } });
+    const before = await ms.messages(db).findOneAndUpdate({ _id: new ObjectId(p.m), unsubscribedAt: null }, { $set: { unsubscribedAt: now } });
     if (before) await bumpRollup(db, before.campaignId, now, 'unsubscribed', 1);
   }
 }

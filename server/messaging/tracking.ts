@@ -13,9 +13,7 @@ export async function recordOpen(db: Db, token: string): Promise<boolean> {
   const p = verifyToken(token, 'open');
   if (!p?.m || !ObjectId.isValid(p.m)) return false;
   const now = new Date();
-  const before = await ms
-    .messages(db)
-    .findOneAndUpdate({ _id: new ObjectId(p.m), openedAt: null }, { $set: { openedAt: now } });
+  const before = await ms.messages(db).findOneAndUpdate({ _id: new ObjectId(p.m), openedAt: null }, { $set: { openedAt: now } });
   if (before) await bumpRollup(db, before.campaignId, now, 'opened', 1);
   return true;
 }
