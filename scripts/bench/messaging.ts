@@ -14,7 +14,7 @@
  *
  * At 100,000 (issue 15: < 10 min, < 150 MB growth): `--members 111112 --runs 1 --skip-kill --mailpit-max 5000`
  * (≈ 100,000 sent after the 10 % holdout; Mailpit keeps the newest 5,000 so the run does not fill the
- * disk). Memory: RSS and V8 heap sampled every 50 ms from before the campaign starts to the end of the
+ * disk); `--enqueue-only` stops after planning + enqueueing. Memory: RSS and V8 heap sampled every 50 ms from before the campaign starts to the end of the
  * report; the report (campaignReport) is timed too.
  */
 import './no-server-only';
@@ -38,6 +38,7 @@ const { values } = parseArgs({
     'skip-kill': { type: 'boolean', default: false },
     'ferretdb-pid': { type: 'string' },
     'mailpit-max': { type: 'string', default: '0' },
+    'enqueue-only': { type: 'boolean', default: false },
   },
 });
 const uri = process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017';
@@ -169,6 +170,14 @@ async function main() {
     const t1 = performance.now();
     const cpu0 = { app: cpuSeconds(process.pid), mailpit: cpuSeconds(mp.child.pid), ferretdb: cpuSeconds(fdbPid) };
     let sent = 0;
+    if (values['enqueue-only']) {
+      clearInterval(sampler);
+      const queued = await ms.messages(db).countDocuments({ campaignId: c._id });
+      console.log(
+        `enqueue only: ${N} members → ${queued} messages in ${((t1 - t0) / 1000).toFixed(1)} s; RSS +${((peak - base) / 1048576).toFixed(0)} MB, heap +${((heapPeak - heapBase) / 1048576).toFixed(0)} MB (peak − before)`,
+      );
+      continue;
+    }
     for (;;) {
       const s = await drainOutbox(db);
       sent += s.sent;
