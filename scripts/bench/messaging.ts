@@ -215,11 +215,13 @@ async function main() {
     );
     await fetch(`${mp.apiUrl}/api/v1/messages`, { method: 'DELETE' });
   }
-  console.log(
-    `median of ${rows.length}: plan+enqueue ${(median(rows.map((r) => r.enqueueMs)) / 1000).toFixed(1)} s, send ${median(rows.map((r) => r.perSec)).toFixed(0)} msg/s, ` +
-      `campaign total ${(median(rows.map((r) => r.enqueueMs + r.sendMs)) / 1000).toFixed(1)} s, RSS +${median(rows.map((r) => r.memMB)).toFixed(0)} MB, ` +
-      `report ${median(rows.map((r) => r.reportMs)).toFixed(0)} ms, CPU ms/message app ${median(rows.map((r) => r.cpuMs.app)).toFixed(2)} Mailpit ${median(rows.map((r) => r.cpuMs.mailpit)).toFixed(2)} FerretDB ${median(rows.map((r) => r.cpuMs.ferretdb)).toFixed(2)}`,
-  );
+  if (rows.length) {
+    console.log(
+      `median of ${rows.length}: plan+enqueue ${(median(rows.map((r) => r.enqueueMs)) / 1000).toFixed(1)} s, send ${median(rows.map((r) => r.perSec)).toFixed(0)} msg/s, ` +
+        `campaign total ${(median(rows.map((r) => r.enqueueMs + r.sendMs)) / 1000).toFixed(1)} s, RSS +${median(rows.map((r) => r.memMB)).toFixed(0)} MB, ` +
+        `report ${median(rows.map((r) => r.reportMs)).toFixed(0)} ms, CPU ms/message app ${median(rows.map((r) => r.cpuMs.app)).toFixed(2)} Mailpit ${median(rows.map((r) => r.cpuMs.mailpit)).toFixed(2)} FerretDB ${median(rows.map((r) => r.cpuMs.ferretdb)).toFixed(2)}`,
+    );
+  }
 
   if (!values['skip-kill']) {
     const K = Number(values['kill-members']);
