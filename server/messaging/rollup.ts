@@ -7,9 +7,9 @@
  * counted twice.
  *
  * The two writes are not atomic (no transactions on the embedded FerretDB): a process killed between
- * them leaves the rollup short by that update. The report therefore checks each rollup total against an
- * exact count served by an index and rebuilds the campaign's rollups from its messages when they differ
- * and nothing is in flight (campaignReport), so what it shows is exact.
+ * them leaves the rollup short by that update. Once the campaign is not sending and nothing is in
+ * flight, the report checks each rollup total against an exact count and rebuilds the campaign's rollups
+ * from its messages when one differs (campaignReport); while it sends, the rollups are shown as they are.
  */
 import type { Db, ObjectId } from 'mongodb';
 
