@@ -10,6 +10,12 @@
  *
  * Usage: MONGODB_URI=mongodb://127.0.0.1:27017 npx tsx scripts/bench/messaging.ts [--members 5000] [--runs 3]
  *        [--kill-members 2000] [--kill-after 700] [--smtp-port 1127] [--http-port 8127] [--skip-kill]
+ *        [--mailpit-max 0] [--ferretdb-pid <pid>]
+ *
+ * At 100,000 (issue 15: < 10 min, < 150 MB growth): `--members 111112 --runs 1 --skip-kill --mailpit-max 5000`
+ * (≈ 100,000 sent after the 10 % holdout; Mailpit keeps the newest 5,000 so the run does not fill the
+ * disk); `--enqueue-only` stops after planning + enqueueing. Memory: RSS and V8 heap sampled every 50 ms from before the campaign starts to the end of the
+ * report; the report (campaignReport) is timed too.
  */
 import './no-server-only';
 import { spawn } from 'node:child_process';
@@ -31,6 +37,8 @@ const { values } = parseArgs({
     'http-port': { type: 'string', default: '8127' },
     'skip-kill': { type: 'boolean', default: false },
     'ferretdb-pid': { type: 'string' },
+    'mailpit-max': { type: 'string', default: '0' },
+    'enqueue-only': { type: 'boolean', default: false },
   },
 });
 const uri = process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017';
@@ -90,7 +98,7 @@ async function mailpitKeys(api: string, tag: string): Promise<{ total: number; k
 }
 
 async function main() {
-  const mp = await startMailpit({ smtpPort: Number(values['smtp-port']), httpPort: Number(values['http-port']), maxMessages: 0 });
+  const mp = await startMailpit({ smtpPort: Number(values['smtp-port']), httpPort: Number(values['http-port']), maxMessages: Number(values['mailpit-max']) });
   process.env.SMTP_URL = mp.smtpUrl;
   process.env.MAILPIT_API = mp.apiUrl;
   process.env.MAIL_FROM ||= 'A-Cube <no-reply@acube.bench>';
@@ -98,7 +106,7 @@ async function main() {
   process.env.MESSAGING_RATE_PER_SEC ||= '2000';
   process.env.MESSAGING_DOMAIN_RATE_PER_SEC ||= '1000';
   const { drainOutbox } = await import('../../server/messaging/outbox');
-  const { createCampaign, scheduleCampaign, startDueCampaigns } = await import('../../server/messaging/campaigns');
+  const { createCampaign, scheduleCampaign, startDueCampaigns, campaignReport } = await import('../../server/messaging/campaigns');
   const { ms } = await import('../../server/messaging/model');
   const { ensureIndexes } = await import('../../server/db/indexes');
   const { closeTransports } = await import('../../server/messaging/transport');
@@ -132,8 +140,16 @@ async function main() {
     return c;
   }
 
-  const rows: { enqueueMs: number; sendMs: number; sent: number; perSec: number; memMB: number; cpuMs: { app: number; mailpit: number; ferretdb: number } }[] =
-    [];
+  const rows: {
+    enqueueMs: number;
+    sendMs: number;
+    sent: number;
+    perSec: number;
+    memMB: number;
+    heapMB: number;
+    reportMs: number;
+    cpuMs: { app: number; mailpit: number; ferretdb: number };
+  }[] = [];
   const fdbPid = values['ferretdb-pid'] ? Number(values['ferretdb-pid']) : undefined;
   for (let run = 1; run <= Number(values.runs); run++) {
     const tag = `t${run}x${Date.now().toString(36)}`;
@@ -141,20 +157,37 @@ async function main() {
     const c = await campaign(db, N, tag);
     gc();
     const base = process.memoryUsage().rss;
+    const heapBase = process.memoryUsage().heapUsed;
     let peak = base;
-    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+    let heapPeak = heapBase;
+    const sampler = setInterval(() => {
+      const m = process.memoryUsage();
+      peak = Math.max(peak, m.rss);
+      heapPeak = Math.max(heapPeak, m.heapUsed);
+    }, 50);
     const t0 = performance.now();
     await startDueCampaigns(db);
     const t1 = performance.now();
     const cpu0 = { app: cpuSeconds(process.pid), mailpit: cpuSeconds(mp.child.pid), ferretdb: cpuSeconds(fdbPid) };
     let sent = 0;
+    if (values['enqueue-only']) {
+      clearInterval(sampler);
+      const queued = await ms.messages(db).countDocuments({ campaignId: c._id });
+      console.log(
+        `enqueue only: ${N} members → ${queued} messages in ${((t1 - t0) / 1000).toFixed(1)} s; RSS +${((peak - base) / 1048576).toFixed(0)} MB, heap +${((heapPeak - heapBase) / 1048576).toFixed(0)} MB (peak − before)`,
+      );
+      continue;
+    }
     for (;;) {
       const s = await drainOutbox(db);
       sent += s.sent;
       if (!(await ms.messages(db).findOne({ campaignId: c._id, status: { $in: ['queued', 'sending'] } }, { projection: { _id: 1 } }))) break;
     }
     const t2 = performance.now();
+    const report = await campaignReport(db, c._id.toHexString());
+    const reportMs = performance.now() - t2;
     clearInterval(sampler);
+    if (report.counts.sent !== sent) console.log(`  (report says ${report.counts.sent} sent, the drain counted ${sent})`);
     // CPU per message of each process in the send phase: independent of what else loads the machine
     const per = (a: number, b: number) => ((b - a) * 1000) / Math.max(1, sent);
     const cpuMs = {
@@ -162,10 +195,19 @@ async function main() {
       mailpit: per(cpu0.mailpit, cpuSeconds(mp.child.pid)),
       ferretdb: per(cpu0.ferretdb, cpuSeconds(fdbPid)),
     };
-    const row = { enqueueMs: t1 - t0, sendMs: t2 - t1, sent, perSec: sent / ((t2 - t1) / 1000), memMB: (peak - base) / 1048576, cpuMs };
+    const row = {
+      enqueueMs: t1 - t0,
+      sendMs: t2 - t1,
+      sent,
+      perSec: sent / ((t2 - t1) / 1000),
+      memMB: (peak - base) / 1048576,
+      heapMB: (heapPeak - heapBase) / 1048576,
+      reportMs,
+      cpuMs,
+    };
     rows.push(row);
     console.log(
-      `run ${run}: ${N} members → ${sent} sent; plan+enqueue ${(row.enqueueMs / 1000).toFixed(1)} s, send ${(row.sendMs / 1000).toFixed(1)} s = ${row.perSec.toFixed(0)} msg/s, total ${((row.enqueueMs + row.sendMs) / 1000).toFixed(1)} s, RSS +${row.memMB.toFixed(0)} MB`,
+      `run ${run}: ${N} members → ${sent} sent; plan+enqueue ${(row.enqueueMs / 1000).toFixed(1)} s, send ${(row.sendMs / 1000).toFixed(1)} s = ${row.perSec.toFixed(0)} msg/s, total ${((row.enqueueMs + row.sendMs) / 1000).toFixed(1)} s, RSS +${row.memMB.toFixed(0)} MB (heap +${row.heapMB.toFixed(0)} MB), report ${row.reportMs.toFixed(0)} ms`,
     );
     const total = cpuMs.app + cpuMs.mailpit + cpuMs.ferretdb;
     console.log(
@@ -173,10 +215,13 @@ async function main() {
     );
     await fetch(`${mp.apiUrl}/api/v1/messages`, { method: 'DELETE' });
   }
-  console.log(
-    `median of ${rows.length}: plan+enqueue ${(median(rows.map((r) => r.enqueueMs)) / 1000).toFixed(1)} s, send ${median(rows.map((r) => r.perSec)).toFixed(0)} msg/s, ` +
-      `campaign total ${(median(rows.map((r) => r.enqueueMs + r.sendMs)) / 1000).toFixed(1)} s, RSS +${median(rows.map((r) => r.memMB)).toFixed(0)} MB`,
-  );
+  if (rows.length) {
+    console.log(
+      `median of ${rows.length}: plan+enqueue ${(median(rows.map((r) => r.enqueueMs)) / 1000).toFixed(1)} s, send ${median(rows.map((r) => r.perSec)).toFixed(0)} msg/s, ` +
+        `campaign total ${(median(rows.map((r) => r.enqueueMs + r.sendMs)) / 1000).toFixed(1)} s, RSS +${median(rows.map((r) => r.memMB)).toFixed(0)} MB, ` +
+        `report ${median(rows.map((r) => r.reportMs)).toFixed(0)} ms, CPU ms/message app ${median(rows.map((r) => r.cpuMs.app)).toFixed(2)} Mailpit ${median(rows.map((r) => r.cpuMs.mailpit)).toFixed(2)} FerretDB ${median(rows.map((r) => r.cpuMs.ferretdb)).toFixed(2)}`,
+    );
+  }
 
   if (!values['skip-kill']) {
     const K = Number(values['kill-members']);

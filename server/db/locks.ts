@@ -42,6 +42,11 @@ export async function tryLock(db: Db, key: string, owner: string, leaseMs = LEAS
   }
 }
 
+/** Is this lock held (by anyone) and unexpired? */
+export async function lockHeld(db: Db, key: string): Promise<boolean> {
+  return !!(await bk.locks(db).findOne({ _id: key, expiresAt: { $gte: new Date() } }, { projection: { _id: 1 } }));
+}
+
 /** Extends a lock this owner holds; false (and no change) if it is no longer theirs. */
 export async function renewLock(db: Db, key: string, owner: string, leaseMs = LEASE_MS): Promise<boolean> {
   const r = await bk.locks(db).updateOne({ _id: key, owner }, { $set: { expiresAt: new Date(Date.now() + leaseMs) } });

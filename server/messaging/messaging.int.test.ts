@@ -389,5 +389,39 @@ describe('campaign for at-risk members: audience, exclusions, holdout, pause/res
     const again = await c.previewAudience(db, { audience, category: 'reengagement', holdoutPct: 10, frequencyCapDays: 7 }, new ObjectId(), analyst);
     expect(again.excluded.frequencyCap).toBe(enqueued + 1);
     expect(again.send + again.holdout).toBe(holdout);
+
+    // engagement: the report's totals and hourly series come from counts and rollups, not from reading
+    // the messages; they must equal a pass over the messages, also after a rollup write was lost
+    const msgs = await ms.messages(db).find({ campaignId: camp._id }).sort({ _id: 1 }).toArray();
+    for (const m of msgs.slice(0, 5)) expect(await recordOpen(db, signToken({ k: 'open', m: m._id.toHexString() }))).toBe(true);
+    await recordOpen(db, signToken({ k: 'open', m: msgs[0]!._id.toHexString() })); // a second open counts once
+    for (const m of msgs.slice(3, 7)) await recordClick(db, signToken({ k: 'click', m: m._id.toHexString(), u: 'https://acube.example/events/sleep' }));
+    const { oneClickUnsubscribe } = await import('./preferences');
+    await oneClickUnsubscribe(db, { m: msgs[8]!._id.toHexString(), a: msgs[8]!.toLower, c: 'reengagement' }, null);
+    const bruteForce = async () => {
+      const rows = new Map<string, { t: string; sent: number; opened: number; clicked: number; unsubscribed: number }>();
+      for (const m of await ms.messages(db).find({ campaignId: camp._id }).toArray()) {
+        for (const k of ['sent', 'opened', 'clicked', 'unsubscribed'] as const) {
+          const d = m[`${k}At`];
+          if (!d) continue;
+          const key = `${d.toISOString().slice(0, 13)}:00Z`;
+          const row = rows.get(key) ?? { t: key, sent: 0, opened: 0, clicked: 0, unsubscribed: 0 };
+          row[k]++;
+          rows.set(key, row);
+        }
+      }
+      return [...rows.values()].sort((a, b) => (a.t < b.t ? -1 : 1));
+    };
+    const r2 = await c.campaignReport(db, camp._id.toHexString());
+    expect(r2.counts).toMatchObject({ sent: enqueued, opened: 7, clicked: 4, unsubscribed: 1 });
+    expect(r2.series).toEqual(await bruteForce());
+    // a process killed between a transition and its rollup: the rollup is short; the report notices and rebuilds
+    const { campaignHours } = await import('./rollup');
+    await campaignHours(db).updateOne({ campaignId: camp._id, sent: { $gte: 2 } }, { $inc: { sent: -2, opened: -1 } });
+    const r3 = await c.campaignReport(db, camp._id.toHexString());
+    expect(r3.series).toEqual(await bruteForce());
+    expect(r3.counts).toEqual(r2.counts);
+    const rolled = await campaignHours(db).find({ campaignId: camp._id }).toArray();
+    expect(rolled.reduce((n, h) => n + (h.sent ?? 0), 0)).toBe(enqueued);
   });
 });

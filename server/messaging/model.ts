@@ -163,4 +163,6 @@ export const MESSAGING_INDEXES: Record<string, IndexDescription[]> = {
   ],
   messaging_enrollments: [{ key: { campaignId: 1, group: 1, _id: 1 }, name: 'campaign_group' }],
   messaging_campaigns: [{ key: { createdAt: -1, _id: -1 }, name: 'created_desc' }],
+  // hourly rollups of a campaign's report (rollup.ts)
+  messaging_campaign_hours: [{ key: { campaignId: 1, t: 1, _id: 1 }, name: 'campaign_hour' }],
 };

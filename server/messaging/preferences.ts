@@ -5,6 +5,7 @@
 import { ObjectId, type Db } from 'mongodb';
 import { AppError } from '../errors';
 import { ms, OPTIONAL_CATEGORIES, type Category, type ConsentEntry, type PreferenceDoc, type SuppressionDoc } from './model';
+import { bumpRollup } from './rollup';
 import { normalizeAddress } from './outbox';
 
 export type PreferenceView = {
@@ -67,7 +68,9 @@ export async function oneClickUnsubscribe(db: Db, p: { m?: string; a?: string; c
   if (!p.a || !p.c || !(OPTIONAL_CATEGORIES as readonly string[]).includes(p.c)) throw new AppError('BAD_REQUEST', 'Invalid unsubscribe link.');
   await setPreferences(db, p.a, { [p.c]: false } as Partial<Record<Category, boolean>>, 'one_click_unsubscribe', ip);
   if (p.m && ObjectId.isValid(p.m)) {
-    await ms.messages(db).updateOne({ _id: new ObjectId(p.m), unsubscribedAt: null }, { $set: { unsubscribedAt: new Date() } });
+    const now = new Date();
+    const before = await ms.messages(db).findOneAndUpdate({ _id: new ObjectId(p.m), unsubscribedAt: null }, { $set: { unsubscribedAt: now } });
+    if (before) await bumpRollup(db, before.campaignId, now, 'unsubscribed', 1);
   }
 }
 

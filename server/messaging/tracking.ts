@@ -6,12 +6,15 @@
  */
 import { ObjectId, type Db } from 'mongodb';
 import { ms } from './model';
+import { bumpRollup } from './rollup';
 import { verifyToken } from './tokens';
 
 export async function recordOpen(db: Db, token: string): Promise<boolean> {
   const p = verifyToken(token, 'open');
   if (!p?.m || !ObjectId.isValid(p.m)) return false;
-  await ms.messages(db).updateOne({ _id: new ObjectId(p.m), openedAt: null }, { $set: { openedAt: new Date() } });
+  const now = new Date();
+  const before = await ms.messages(db).findOneAndUpdate({ _id: new ObjectId(p.m), openedAt: null }, { $set: { openedAt: now } });
+  if (before) await bumpRollup(db, before.campaignId, now, 'opened', 1);
   return true;
 }
 
@@ -28,8 +31,10 @@ export async function recordClick(db: Db, token: string): Promise<string | null>
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
   const id = new ObjectId(p.m);
   const now = new Date();
-  const r = await ms.messages(db).updateOne({ _id: id, clickedAt: null }, { $set: { clickedAt: now } });
-  if (r.matchedCount === 0 && !(await ms.messages(db).findOne({ _id: id }, { projection: { _id: 1 } }))) return null;
-  await ms.messages(db).updateOne({ _id: id, openedAt: null }, { $set: { openedAt: now } });
+  const clicked = await ms.messages(db).findOneAndUpdate({ _id: id, clickedAt: null }, { $set: { clickedAt: now } });
+  if (clicked) await bumpRollup(db, clicked.campaignId, now, 'clicked', 1);
+  else if (!(await ms.messages(db).findOne({ _id: id }, { projection: { _id: 1 } }))) return null;
+  const opened = await ms.messages(db).findOneAndUpdate({ _id: id, openedAt: null }, { $set: { openedAt: now } });
+  if (opened) await bumpRollup(db, opened.campaignId, now, 'opened', 1);
   return url.toString();
 }
