@@ -1,6 +1,10 @@
 import 'server-only';
 import type { AuthOptions } from 'next-auth';
-import CredentialsProvider from 'next-auth/providers/credentials';
+import CredentialsProviderModule from 'next-auth/providers/credentials';
+
+// Next's bundler hands over the provider function; plain Node ESM (tsx: the benchmarks, scripts) hands over
+// the CommonJS module object with the function as `default`.
+const CredentialsProvider = (CredentialsProviderModule as unknown as { default?: typeof CredentialsProviderModule }).default ?? CredentialsProviderModule;
 import { getDb, mongoClient } from '../db/client';
 import { env } from '../env';
 import { verifyCredentials } from './credentials';
