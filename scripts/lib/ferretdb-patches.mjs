@@ -529,11 +529,7 @@ export const PATCHES = [
     id: 'acube-analysis-limit',
     file: 'internal/backends/sqlite/metadata/pool/uri.go',
     from: `${T}if !autoVacuum {`,
-    to: lines(
-      `${T}values.Add("_pragma", "analysis_limit(1000)") // A-Cube patch: bounded ANALYZE (ferretdb-patches.mjs)`,
-      ``,
-      `${T}if !autoVacuum {`,
-    ),
+    to: lines(`${T}values.Add("_pragma", "analysis_limit(1000)") // A-Cube patch: bounded ANALYZE (ferretdb-patches.mjs)`, ``, `${T}if !autoVacuum {`),
   },
   {
     id: 'acube-optimize-start',
