@@ -8,7 +8,11 @@ import { ensureChromium, ensureNodeModules, run } from './lib/run.mjs';
 import { ROOT, startFerretDB } from './lib/ferretdb.mjs';
 import { startMailpit } from './lib/mailpit.mjs';
 
-const only = process.argv.slice(2); // optional: "unit", "int", "e2e"
+// optional: "unit", "int", "e2e"; anything else goes to Playwright (e.g. `npm run test:e2e -- e2e/live.spec.ts`)
+const PARTS = ['unit', 'int', 'e2e'];
+const args = process.argv.slice(2).filter((a) => a !== '--');
+const only = args.filter((a) => PARTS.includes(a));
+const playwrightArgs = args.filter((a) => !PARTS.includes(a));
 const want = (k) => only.length === 0 || only.includes(k);
 const results = path.join(ROOT, '.data', 'test-results');
 let db = null;
@@ -97,7 +101,7 @@ try {
       failed += 1;
       exit = 1;
     } else {
-      const code = await run('npx', ['playwright', 'test'], { env: { ...env, E2E_DB: 'acube_e2e' } });
+      const code = await run('npx', ['playwright', 'test', ...playwrightArgs], { env: { ...env, E2E_DB: 'acube_e2e' } });
       const r = readJson(path.join(results, 'e2e.json'));
       const s = r?.stats ?? {};
       const p = s.expected ?? 0;

@@ -1,6 +1,6 @@
 'use client';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { KNOWN_EVENT_NAMES } from '@/server/analytics/schema';
 import { ActiveUsersView, AtRiskView, FeatureUsageView, LifecycleView, RetentionView, StickinessView, type Filters } from './views';
 import { ApiKeysView } from './api-keys';
@@ -28,10 +28,23 @@ export function AnalyticsPage({ canKeys, canSeeMembers }: { canKeys: boolean; ca
   const today = Date.now();
   const tab: TabKey = url.tab === 'keys' && !canKeys ? 'active-users' : url.tab;
   const filters: Filters = { from: url.from, to: url.to, interval: url.interval, event: url.event };
+  // A change builds on the last one asked for, not on the URL as rendered: router.push lands a moment later,
+  // and a tab clicked right after changing the interval used to push the old interval back (seen in e2e).
+  // `pushed` lists the URLs asked for and not yet seen; a URL not in it (Back, a link) drops them.
+  const pushed = useRef<string[]>([]);
+  const pending = useRef<AnalyticsUrlState | null>(null);
+  const current = params.toString();
+  useEffect(() => {
+    const i = pushed.current.indexOf(current);
+    pushed.current = i >= 0 ? pushed.current.slice(i + 1) : [];
+    if (!pushed.current.length) pending.current = null;
+  }, [current]);
   const go = (patch: Partial<AnalyticsUrlState>) => {
-    const next = { ...url, ...patch };
+    const next = { ...(pending.current ?? url), ...patch };
     const p = new URLSearchParams({ tab: next.tab, from: next.from, to: next.to, interval: next.interval });
     if (next.event) p.set('event', next.event);
+    pending.current = next;
+    pushed.current.push(p.toString());
     router.push(`${pathname}?${p.toString()}`, { scroll: false });
   };
   const set = (patch: Partial<Filters>) => go(patch);
