@@ -1,16 +1,16 @@
 import 'server-only';
 import type { AuthOptions } from 'next-auth';
 import CredentialsProviderModule from 'next-auth/providers/credentials';
-
-// Next's bundler hands over the provider function; plain Node ESM (tsx: the benchmarks, scripts) hands over
-// the CommonJS module object with the function as `default`.
-const CredentialsProvider = (CredentialsProviderModule as unknown as { default?: typeof CredentialsProviderModule }).default ?? CredentialsProviderModule;
 import { getDb, mongoClient } from '../db/client';
 import { env } from '../env';
 import { verifyCredentials } from './credentials';
 import { clientIp } from './client-ip';
 import { randomUUID } from 'node:crypto';
 import { revokeSession, type SessionIdentity } from './session';
+
+// Next's bundler hands over the provider function; plain Node ESM (tsx: the benchmarks, scripts) hands over
+// the CommonJS module object with the function as `default`.
+const CredentialsProvider = (CredentialsProviderModule as unknown as { default?: typeof CredentialsProviderModule }).default ?? CredentialsProviderModule;
 
 function headerOf(headers: unknown, name: string): string | null {
   if (!headers) return null;
