@@ -51,6 +51,8 @@ const EnvSchema = z
      */
     MONGODB_SOCKET_TIMEOUT_MS: z.coerce.number().int().min(0).optional(),
     MONGODB_SERVER_SELECTION_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+    /** Log every database command slower than this many ms with the shape of its filter (0: off). */
+    DB_SLOW_COMMAND_MS: z.coerce.number().int().min(0).default(0),
     /**
      * Bearer token of GET /api/metrics; unset (or empty): the endpoint answers 404. At least 16 characters
      * (a random 32+ character string is the intent: the endpoint has no rate limit of its own).

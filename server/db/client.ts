@@ -4,6 +4,7 @@ import { env } from '../env';
 import { ensureIndexes } from './indexes';
 import { DatabaseUnavailableError } from './connection-errors';
 import { attachDriverMetrics } from '../metrics/registry';
+import { attachSlowCommandLog } from './slow-log';
 
 export { DatabaseUnavailableError, isConnectionError } from './connection-errors';
 
@@ -38,6 +39,7 @@ export function mongoClient(): MongoClient {
       monitorCommands: true,
     });
     attachDriverMetrics(client);
+    attachSlowCommandLog(client, e.DB_SLOW_COMMAND_MS);
     g.__acubeMongo = { client };
   }
   return g.__acubeMongo.client;
