@@ -148,6 +148,10 @@ export class Hub {
   get transport() {
     return this.mode;
   }
+  /** The newest sequence number this hub has seen (after subscribe() resolved): a fresh subscriber's start. */
+  get lastSeq() {
+    return Math.max(0, this.last);
+  }
 
   /** Adds a listener; resolves once the hub is tailing (events published after that are delivered). */
   async subscribe(fn: Listener): Promise<() => void> {

@@ -9,7 +9,7 @@ import type { Db } from 'mongodb';
 import { loadOperator, type Operator, type SessionIdentity } from '../auth/session';
 import { can } from '../permissions';
 import { AppError } from '../errors';
-import { currentSeq, eventsAfter, hubFor, type LiveEvent } from './bus';
+import { eventsAfter, hubFor, type LiveEvent } from './bus';
 
 const CHECK_MS = 5_000;
 
@@ -29,7 +29,8 @@ export interface StreamItem {
 export async function* liveStream(db: Db, session: SessionIdentity | null, lastEventId: number | null, signal?: AbortSignal): AsyncGenerator<StreamItem> {
   const queue: LiveEvent[] = [];
   let wake: (() => void) | null = null;
-  const unsubscribe = await hubFor(db).subscribe((ev) => {
+  const hub = hubFor(db);
+  const unsubscribe = await hub.subscribe((ev) => {
     queue.push(ev);
     wake?.();
   });
@@ -41,9 +42,9 @@ export async function* liveStream(db: Db, session: SessionIdentity | null, lastE
       // Backlog first; the hub's events that arrived meanwhile are in the queue and deduplicated below.
       queue.unshift(...(await eventsAfter(db, lastEventId)));
     } else {
-      // A fresh subscriber gets a starting point, so that its first reconnect already has an id to resume from.
-      const seq = await currentSeq(db);
-      yield { seq, type: 'hello', at: new Date(), data: {} };
+      // A fresh subscriber gets a starting point, so that its first reconnect already has an id to resume from:
+      // the hub's newest (it delivers everything after it to this listener), not a query per subscriber.
+      yield { seq: hub.lastSeq, type: 'hello', at: new Date(), data: {} };
     }
     let checkedAt = 0;
     let op: Operator | null = null;
