@@ -15,18 +15,31 @@ export function bumpGeneration(db: Db): void {
   generations.set(db.databaseName, (generations.get(db.databaseName) ?? 0) + 1);
 }
 
+// Concurrent misses of one key share one computation: when an entry expires under load, a hundred
+// dashboards asking at once must not run the same 30-day read a hundred times.
+const inFlight = new Map<string, Promise<unknown>>();
+
 export async function cached<T>(db: Db, name: string, input: unknown, compute: () => Promise<T>): Promise<T> {
   const key = `${db.databaseName}|${generations.get(db.databaseName) ?? 0}|${name}|${JSON.stringify(input)}`;
   const hit = cache.get(key);
   if (hit) return hit.value as T;
-  const value = await compute();
-  cache.set(key, { value });
-  return value;
+  let p = inFlight.get(key) as Promise<T> | undefined;
+  if (!p) {
+    p = compute()
+      .then((value) => {
+        cache.set(key, { value });
+        return value;
+      })
+      .finally(() => inFlight.delete(key));
+    inFlight.set(key, p);
+  }
+  return p;
 }
 
 /** Drops cached results and the member directory (tests, benchmarks' cold runs). */
 export function clearAnalyticsCache(): void {
   cache.clear();
+  inFlight.clear();
   forgetMemberDirectory();
 }
 
