@@ -36,7 +36,6 @@ const CACHE_MS = 2_000;
 type Caches = {
   admin: LRUCache<string, { admin: AdminDoc | null }>;
   role: LRUCache<string, { role: ResolvedRole | null }>;
-  revoked?: LRUCache<string, boolean>;
 };
 const CACHES_KEY = Symbol.for('acube.operatorCaches');
 const g = globalThis as unknown as { [CACHES_KEY]?: Caches };
@@ -44,12 +43,25 @@ const caches: Caches = (g[CACHES_KEY] ??= {
   admin: new LRUCache({ max: 1_000, ttl: CACHE_MS }),
   role: new LRUCache({ max: 500, ttl: CACHE_MS }),
 });
-caches.revoked ??= new LRUCache({ max: 10_000, ttl: CACHE_MS });
-const revokedCache = caches.revoked;
 const adminCache = caches.admin;
 const roleCache = caches.role;
 
+// Concurrent misses for the same key share one query (a burst of requests and streams of one operator
+// would otherwise each read the same document when the entry expires).
+const IN_FLIGHT_KEY = Symbol.for('acube.operatorInFlight');
+const gf = globalThis as unknown as { [IN_FLIGHT_KEY]?: Map<string, Promise<unknown>> };
+const inFlight = (gf[IN_FLIGHT_KEY] ??= new Map());
+function once<T>(key: string, load: () => Promise<T>): Promise<T> {
+  let p = inFlight.get(key) as Promise<T> | undefined;
+  if (!p) {
+    p = load().finally(() => inFlight.delete(key));
+    inFlight.set(key, p);
+  }
+  return p;
+}
+
 export function invalidateOperatorCache(): void {
+  inFlight.clear();
   adminCache.clear();
   roleCache.clear();
 }
@@ -60,10 +72,12 @@ export async function resolveRole(db: Db, key: string): Promise<ResolvedRole | n
   const ck = `${db.databaseName}:${key}`;
   const hit = roleCache.get(ck);
   if (hit) return hit.role;
-  const doc = await collections.roles(db).findOne({ key });
-  const role: ResolvedRole | null = doc ? { key: doc.key, label: doc.label, builtin: false, permissions: doc.permissions.filter(isPermission) } : null;
-  roleCache.set(ck, { role });
-  return role;
+  return once(`role|${ck}`, async () => {
+    const doc = await collections.roles(db).findOne({ key });
+    const role: ResolvedRole | null = doc ? { key: doc.key, label: doc.label, builtin: false, permissions: doc.permissions.filter(isPermission) } : null;
+    roleCache.set(ck, { role });
+    return role;
+  });
 }
 
 /**
@@ -81,7 +95,7 @@ export async function revokeSession(db: Db, identity: SessionIdentity): Promise<
   await collections
     .sessionRevocations(db)
     .updateOne({ _id: identity.sid }, { $setOnInsert: { adminId: identity.adminId, revokedAt: new Date(), expiresAt } }, { upsert: true });
-  revokedCache.delete(`${db.databaseName}:${identity.sid}`);
+  mirrorOf(db).ids.add(identity.sid); // this instance refuses it from now on; others at their next sync
 }
 
 /** Removes revocations whose sessions have expired anyway (no TTL indexes on the embedded database). */
@@ -90,15 +104,63 @@ export async function pruneSessionRevocations(db: Db): Promise<number> {
   return r.deletedCount;
 }
 
+/**
+ * The revocation list, mirrored in each process: one query every CACHE_MS brings the revocations made since the
+ * last one (by any instance), so checking a session costs no database call however many sessions and live
+ * streams there are (a per-session lookup was one query per session every two seconds). Another instance's
+ * sign-out shows within CACHE_MS, as before. Revocations are stamped by the revoking instance's clock: the
+ * incremental read looks back SKEW_MS before the previous one, and the whole list is re-read every
+ * FULL_RELOAD_MS (which also forgets pruned entries).
+ */
+const SKEW_MS = 5 * 60_000;
+const FULL_RELOAD_MS = 10 * 60_000;
+interface RevocationMirror {
+  ids: Set<string>;
+  syncedAt: number;
+  since: Date | null;
+  fullAt: number;
+  syncing: Promise<void> | null;
+}
+const MIRRORS_KEY = Symbol.for('acube.revocationMirrors');
+const gm = globalThis as unknown as { [MIRRORS_KEY]?: Map<string, RevocationMirror> };
+const mirrors = (gm[MIRRORS_KEY] ??= new Map());
+
+function mirrorOf(db: Db): RevocationMirror {
+  let m = mirrors.get(db.databaseName);
+  if (!m) mirrors.set(db.databaseName, (m = { ids: new Set(), syncedAt: 0, since: null, fullAt: 0, syncing: null }));
+  return m;
+}
+
+async function syncRevocations(db: Db, m: RevocationMirror): Promise<void> {
+  const started = new Date();
+  const full = m.since === null || started.getTime() - m.fullAt > FULL_RELOAD_MS;
+  const filter = full ? {} : { revokedAt: { $gte: new Date(m.since!.getTime() - SKEW_MS) } };
+  const docs = await collections
+    .sessionRevocations(db)
+    .find(filter, { projection: { _id: 1 } })
+    .toArray();
+  if (full) {
+    m.ids = new Set(docs.map((d) => d._id));
+    m.fullAt = started.getTime();
+  } else for (const d of docs) m.ids.add(d._id);
+  m.since = started;
+  m.syncedAt = Date.now();
+}
+
 async function isRevoked(db: Db, sid: string): Promise<boolean> {
-  const ck = `${db.databaseName}:${sid}`;
-  const hit = revokedCache.get(ck);
-  if (hit !== undefined) return hit;
-  // a find by _id (an index lookup on both servers); countDocuments is an aggregation that FerretDB runs in Go
-  const revoked = (await collections.sessionRevocations(db).findOne({ _id: sid }, { projection: { _id: 1 } })) !== null;
-  // Only "not revoked" answers expire (a revocation is final); another instance's sign-out shows within CACHE_MS.
-  revokedCache.set(ck, revoked, revoked ? { ttl: 0 } : undefined);
-  return revoked;
+  const m = mirrorOf(db);
+  if (Date.now() - m.syncedAt >= CACHE_MS) {
+    m.syncing ??= syncRevocations(db, m).finally(() => {
+      m.syncing = null;
+    });
+    await m.syncing;
+  }
+  return m.ids.has(sid);
+}
+
+/** For tests: forget the mirrored revocation lists (the next check reads the whole list). */
+export function forgetRevocations(): void {
+  mirrors.clear();
 }
 
 export async function loadOperator(db: Db, identity: SessionIdentity | null | undefined): Promise<Operator | null> {
@@ -108,8 +170,12 @@ export async function loadOperator(db: Db, identity: SessionIdentity | null | un
   const ck = `${db.databaseName}:${identity.adminId}`;
   let entry = adminCache.get(ck);
   if (!entry) {
-    entry = { admin: await collections.admins(db).findOne({ _id: new ObjectId(identity.adminId) }) };
-    adminCache.set(ck, entry);
+    const adminId = identity.adminId;
+    entry = await once(`admin|${ck}`, async () => {
+      const e = { admin: await collections.admins(db).findOne({ _id: new ObjectId(adminId) }) };
+      adminCache.set(ck, e);
+      return e;
+    });
   }
   const admin = entry.admin;
   if (!admin || admin.status !== 'active' || admin.sessionVersion !== identity.sessionVersion) return null;

@@ -33,6 +33,21 @@ describe('sessions that end', () => {
     expect(await loadOperator(t.db, phone)).not.toBeNull();
   });
 
+  it("another instance's sign-out is refused here within two seconds, even when its clock is behind", async () => {
+    const a = await makeAdmin(t.db, 'viewer');
+    const c1 = cookieOf(a);
+    const c2 = cookieOf(a);
+    expect(await loadOperator(t.db, c1)).not.toBeNull(); // this instance has synced its list now
+    // what revokeSession on another instance writes, one with a clock a minute behind
+    const expiresAt = new Date(Date.now() + 3_600_000);
+    await collections.sessionRevocations(t.db).insertOne({ _id: c1.sid!, adminId: c1.adminId, revokedAt: new Date(), expiresAt });
+    await collections.sessionRevocations(t.db).insertOne({ _id: c2.sid!, adminId: c2.adminId, revokedAt: new Date(Date.now() - 60_000), expiresAt });
+    await new Promise((r) => setTimeout(r, 2_100));
+    expect(await loadOperator(t.db, c1)).toBeNull();
+    expect(await loadOperator(t.db, c2)).toBeNull();
+    expect(await loadOperator(t.db, cookieOf(a))).not.toBeNull();
+  });
+
   it("changing one's own password ends every session of that operator", async () => {
     const a = await makeAdmin(t.db, 'analyst');
     const other = cookieOf(a);
