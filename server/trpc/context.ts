@@ -1,16 +1,34 @@
 import 'server-only';
 import type { Db } from 'mongodb';
 import { getServerSession } from 'next-auth';
+import { getToken } from 'next-auth/jwt';
+import { cookies, headers } from 'next/headers';
+import { env } from '../env';
+import { decodeSessionToken, freshToken, identityOfToken } from '../auth/token';
 import { authOptions, clientIp } from '../auth/options';
 import type { SessionIdentity } from '../auth/session';
 import { getDb } from '../db/client';
 import { createContextInner } from './init';
 
-/** Reads the NextAuth session of an HTTP request: the identity inside it, or null. */
+/**
+ * Reads the NextAuth session of an HTTP request: the identity inside it, or null. A recently renewed cookie
+ * is only decrypted (server/auth/token.ts); otherwise NextAuth reads it and renews it.
+ */
 export async function sessionIdentity(): Promise<SessionIdentity | null> {
+  const [c, h] = await Promise.all([cookies(), headers()]);
+  const token = await getToken({
+    req: { cookies: c, headers: h } as unknown as Parameters<typeof getToken>[0]['req'],
+    secret: env().NEXTAUTH_SECRET,
+    decode: decodeSessionToken,
+  });
+  if (token && freshToken(token)) return complete(identityOfToken(token));
   const s = (await getServerSession(authOptions)) as { identity?: SessionIdentity } | null;
-  // A cookie without its sign-in time predates absolute lifetimes: refused, the operator signs in again.
-  return s?.identity?.adminId && typeof s.identity.authTime === 'number' && s.identity.sid ? s.identity : null;
+  return s?.identity ? complete(s.identity) : null;
+}
+
+// A cookie without its sign-in time predates absolute lifetimes: refused, the operator signs in again.
+function complete(id: SessionIdentity): SessionIdentity | null {
+  return id.adminId && typeof id.authTime === 'number' && id.sid ? id : null;
 }
 
 export async function createContext(req: Request) {
