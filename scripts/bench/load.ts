@@ -74,11 +74,21 @@ const ROUTES: Record<string, { path: string; roles: BuiltinRole[]; weight?: numb
   exportUsers: { path: `/api/export/users?format=csv`, roles: ['super_admin', 'admin'], weight: 0.02 },
 };
 
-/** Record drawers (search.record + search.related) need a real member id: added once the database is open. */
-function addDrawerRoutes(memberId: string) {
+/**
+ * Record drawers (search.record + search.related) need real member ids: added once the database is open. The
+ * path names the first member; people mode opens a random one of `memberIds` instead (withMember), so the
+ * drawers are not one record served from warm pages.
+ */
+const memberIds: string[] = [];
+function addDrawerRoutes(ids: string[]) {
+  memberIds.push(...ids);
   const roles: BuiltinRole[] = ['super_admin', 'admin', 'moderator', 'analyst', 'viewer'];
-  ROUTES.recordDrawer = { path: `/api/trpc/search.record?input=${enc({ collection: 'users', id: memberId })}`, roles };
-  ROUTES.recordRelated = { path: `/api/trpc/search.related?input=${enc({ collection: 'users', id: memberId })}`, roles };
+  ROUTES.recordDrawer = { path: `/api/trpc/search.record?input=${enc({ collection: 'users', id: ids[0] })}`, roles };
+  ROUTES.recordRelated = { path: `/api/trpc/search.related?input=${enc({ collection: 'users', id: ids[0] })}`, roles };
+}
+function withMember(path: string): string {
+  if (memberIds.length < 2 || !path.includes(memberIds[0]!)) return path;
+  return path.replace(memberIds[0]!, memberIds[Math.floor(Math.random() * memberIds.length)]!);
 }
 
 interface Sess {
@@ -91,8 +101,12 @@ async function makeSessions(): Promise<Sess[]> {
   await client.connect();
   const db = client.db(process.env.MONGODB_DB ?? 'acube');
   const out: Sess[] = [];
-  const member = await db.collection('users').findOne({}, { projection: { _id: 1 } });
-  if (member) addDrawerRoutes(String(member._id));
+  const members = await db
+    .collection('users')
+    .find({}, { projection: { _id: 1 } })
+    .limit(1_000)
+    .toArray();
+  if (members.length) addDrawerRoutes(members.map((m) => String(m._id)));
   const hash = await hashPassword(`load-${Date.now()}-not-used-for-sign-in`);
   for (const role of BUILTIN_ROLE_KEYS) {
     for (let i = 0; i < OPERATORS; i++) {
@@ -241,8 +255,11 @@ async function people(sessions: Sess[], mixRoutes: (role: BuiltinRole) => string
       const path = pick();
       const t = performance.now();
       try {
-        const res = await fetch(BASE + path, { headers: { cookie: s.cookie }, signal: AbortSignal.timeout(30_000) });
+        const res = await fetch(BASE + withMember(path), { headers: { cookie: s.cookie }, signal: AbortSignal.timeout(30_000) });
         await res.arrayBuffer();
+        // a browser keeps the renewed session cookie (NextAuth renews it; server/auth/token.ts)
+        const renewed = res.headers.getSetCookie().find((c) => c.startsWith('next-auth.session-token='));
+        if (renewed) s.cookie = renewed.split(';', 1)[0]!;
         const name = names.get(path)!;
         if (!lat.has(name)) lat.set(name, []);
         lat.get(name)!.push(performance.now() - t);
