@@ -104,6 +104,36 @@ describe('delivery through SMTP to Mailpit', () => {
     expect(h['List-Unsubscribe']).toBeUndefined(); // transactional
   });
 
+  it("the one-pass MIME (mime.ts) reads in Mailpit exactly as nodemailer's own MIME tree does", async () => {
+    const { transporter, sendMail } = await import('./transport');
+    const html = `<html><body><p>Héllo Ünïcode — 日本語 &amp; "quotes" =3D</p>${'<p>a long line '.repeat(40)}</p>\n<a href="https://x.test/a?b=1&amp;c=2">link</a> trailing space \n</body></html>`;
+    const text = `Héllo Ünïcode — 日本語\nline with trailing space \n${'long text '.repeat(30)}\n.\n..dot-led line`;
+    const base = {
+      from: 'A-Cube Équipe <no-reply@acube.test>',
+      subject: 'Ünïcode subject, long enough to be folded over more than one header line — 日本語 ✓',
+      html,
+      text,
+      headers: {
+        'X-Idempotency-Key': 'mime-diff',
+        'List-Unsubscribe': `<https://acube.test/api/messaging/unsubscribe?token=${'t'.repeat(200)}>`,
+        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      },
+    };
+    // nodemailer's own tree, as the outbox sent before
+    await transporter().sendMail({ ...base, to: addr('mime-tree'), messageId: `<tree.${domain}>`, textEncoding: 'quoted-printable' });
+    expect((await sendMail({ ...base, to: addr('mime-raw'), messageId: `raw.${domain}` })).ok).toBe(true);
+    const [tree] = await waitForMail(`to:"${addr('mime-tree')}"`);
+    const [raw] = await waitForMail(`to:"${addr('mime-raw')}"`);
+    const a = await getMail(tree!.ID);
+    const b = await getMail(raw!.ID);
+    for (const k of ['Subject', 'HTML', 'Text'] as const) expect(b[k], k).toBe(a[k]);
+    expect(b.HTML).toContain('日本語');
+    const [ha, hb] = [await getHeaders(tree!.ID), await getHeaders(raw!.ID)];
+    for (const k of ['From', 'Subject', 'X-Idempotency-Key', 'List-Unsubscribe', 'List-Unsubscribe-Post', 'Mime-Version']) expect(hb[k], k).toEqual(ha[k]);
+    expect(hb['To']).toEqual([addr('mime-raw')]);
+    expect(hb['Message-Id']).toEqual([`<raw.${domain}>`]);
+  });
+
   it('marketing mail carries RFC 8058 headers; one-click POST unsubscribes without a session; tampering is 400', async () => {
     const id = await member('Ravi Kumar', 'ravi');
     const r = await enqueueMessage(db, { templateKey: 'reengagement', memberId: id, vars: { recommendations: [] }, idempotencyKey: `reeng-test:${id}` });
