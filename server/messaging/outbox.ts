@@ -5,14 +5,16 @@
  *   and idempotency key (unique index: a second enqueue with the same key is a no-op) and excludes
  *   suppressed addresses and members who turned the category off (status 'skipped', with the reason).
  * - One sender at a time across instances holds the MongoDB lock `messaging:outbox` (tryLock, shared
- *   with backups and analytics), renewed before each batch. It leases a batch (status 'sending' with a
- *   lease id and expiry), checks suppressions and preferences again (a member may have unsubscribed
- *   since), renders, and sends through the global and per-domain sliding-window limits.
+ *   with backups and analytics), renewed before each batch. It takes the batch from the due queue
+ *   (queue.ts: only ids of due messages, read without a filter, so the cost does not grow with the
+ *   messages already sent), records it in one lease document, checks suppressions and preferences again
+ *   (a member may have unsubscribed since), renders, and sends through the global and per-domain
+ *   sliding-window limits.
  * - 4xx and connection errors: retried with exponential backoff and full jitter up to MAX_ATTEMPTS,
  *   then 'dead' with the last error. 5xx: 'failed' at once; refused at RCPT → the address is suppressed.
- * - A crashed sender (kill -9) leaves its lock and its batch in 'sending'; when the lock expires another
- *   sender takes it and recovers the batch: a message the SMTP server already holds (asked through
- *   wasDelivered) is marked sent, the others go back to the queue. Each message keeps its Message-ID
+ * - A crashed sender (kill -9) leaves its lock, its lease document and the batch's queue entries; when the
+ *   lock expires another sender takes it and recovers the batch: a message the SMTP server already holds
+ *   (asked through wasDelivered) is marked sent, the others are still queued and go out from the queue. Each message keeps its Message-ID
  *   and idempotency header for every attempt.
  */
 import { ObjectId, type AnyBulkWriteOperation, type Db } from 'mongodb';
