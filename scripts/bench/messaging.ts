@@ -10,7 +10,7 @@
  *
  * Usage: MONGODB_URI=mongodb://127.0.0.1:27017 npx tsx scripts/bench/messaging.ts [--members 5000] [--runs 3]
  *        [--kill-members 2000] [--kill-after 700] [--smtp-port 1127] [--http-port 8127] [--skip-kill]
- *        [--mailpit-max 0] [--ferretdb-pid <pid>]
+ *        [--mailpit-max 0] [--ferretdb-pid <pid>] [--progress-sec 60]
  *
  * At 100,000 (issue 15: < 10 min, < 150 MB growth): `--members 111112 --runs 1 --skip-kill --mailpit-max 5000`
  * (≈ 100,000 sent after the 10 % holdout; Mailpit keeps the newest 5,000 so the run does not fill the
@@ -39,6 +39,7 @@ const { values } = parseArgs({
     'ferretdb-pid': { type: 'string' },
     'mailpit-max': { type: 'string', default: '0' },
     'enqueue-only': { type: 'boolean', default: false },
+    'progress-sec': { type: 'string', default: '60' },
   },
 });
 const uri = process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017';
@@ -178,12 +179,33 @@ async function main() {
       );
       continue;
     }
+    // the send rate per minute: flat if picking a batch does not depend on how many were sent
+    const { countMatching } = await import('../../server/db/count');
+    let lastSent = 0;
+    let lastAt = performance.now();
+    const progress = setInterval(
+      () => {
+        countMatching(db, ms.messages(db), { campaignId: c._id, status: 'sent' })
+          .then((n) => {
+            const now = performance.now();
+            console.log(
+              `  ${((now - t1) / 1000).toFixed(0)} s: ${n} sent, ${((n - lastSent) / ((now - lastAt) / 1000)).toFixed(0)} msg/s over the last interval, RSS ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB, load ${os.loadavg()[0]!.toFixed(1)}`,
+            );
+            lastSent = n;
+            lastAt = now;
+          })
+          .catch(() => undefined);
+      },
+      Number(values['progress-sec']) * 1000,
+    );
+    progress.unref();
     for (;;) {
       const s = await drainOutbox(db);
       sent += s.sent;
       if (!(await ms.messages(db).findOne({ campaignId: c._id, status: { $in: ['queued', 'sending'] } }, { projection: { _id: 1 } }))) break;
     }
     const t2 = performance.now();
+    clearInterval(progress);
     const report = await campaignReport(db, c._id.toHexString());
     const reportMs = performance.now() - t2;
     clearInterval(sampler);

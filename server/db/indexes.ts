@@ -7,6 +7,7 @@ import { CONTENT_INDEXES, backfillSlugs } from '../content/model';
 import { MODERATION_INDEXES } from '../moderation/model';
 import { NOTICE_INDEXES } from '../notices/service';
 import { MESSAGING_INDEXES } from '../messaging/model';
+import { backfillQueue } from '../messaging/queue';
 import { LIVE_INDEXES } from '../live/bus';
 import { NOTIFICATION_INDEXES } from '../notifications/service';
 import { SERIES_INDEXES } from '../system/series';
@@ -65,6 +66,8 @@ export async function ensureIndexes(db: Db, which: Record<string, IndexDescripti
     const missing = specs.filter((s) => !s.name || !have.has(s.name));
     // records written before slugs were required get one first, or the unique slug index cannot be built
     if (missing.some((s) => s.name === 'slug_unique') && existing.has(name)) await backfillSlugs(db, name);
+    // messages queued by a version without the due queue get their entries (once: before this index exists)
+    if (missing.some((s) => s.name === 'queue_due') && name === 'messaging_queue_later' && existing.has('messages')) await backfillQueue(db);
     if (missing.length) await db.collection(name).createIndexes(missing);
     // Indexes of ours that this policy leaves out, or that the registry no longer asks for (search_<field> of a
     // field that stopped being sortable), were made by an earlier version and only cost writes.

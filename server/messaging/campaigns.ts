@@ -18,8 +18,9 @@ import { buildQuery } from '../search/filter';
 import { SearchInput } from '../search/schema';
 import { lockHeld, releaseLock, tryLock } from '../db/locks';
 import { countMatching } from '../db/count';
-import { ms, type AudienceSpec, type CampaignDoc, type Category } from './model';
+import { ms, type AudienceSpec, type CampaignDoc, type Category, type MessageStatus } from './model';
 import { enqueueMany, exclusions, kickOutbox, leasedBatches, normalizeAddress, type BulkRecipient } from './outbox';
+import { queueMessages } from './queue';
 import { campaignHours, hourOf, ROLLUP_METRICS, type RollupMetric } from './rollup';
 import { getTemplate, versionOf } from './templates';
 import { recommendFor, loadRecommendationContext } from './recommend';
@@ -313,11 +314,34 @@ export async function pauseCampaign(db: Db, id: string): Promise<CampaignDoc> {
   return getCampaign(db, id);
 }
 
+/**
+ * "held", written as "none of the others": beside `_id: {$in}` a pushed-down status condition can make
+ * SQLite walk the status index instead of `_id`'s (outbox.ts, NOT_FINAL); `$nin` stays in the handler.
+ */
+const NOT_FINAL_HELD = { $nin: ['queued', 'sending', 'sent', 'failed', 'dead', 'skipped', 'cancelled'] as MessageStatus[] };
+
 export async function resumeCampaign(db: Db, id: string): Promise<CampaignDoc> {
   const c = await getCampaign(db, id);
   if (c.status !== 'paused') throw new AppError('CONFLICT', `A ${c.status} campaign cannot be resumed.`);
   await ms.campaigns(db).updateOne({ _id: c._id }, { $set: { status: c.startedAt ? 'sending' : 'scheduled', updatedAt: new Date() } });
-  await ms.messages(db).updateMany({ campaignId: c._id, status: 'held' }, { $set: { status: 'queued', nextAttemptAt: new Date(), updatedAt: new Date() } });
+  // due-queue entries before the messages are queued again (queue.ts, rule 1), a chunk at a time
+  // (the ids are read first: no cursor stays open across the writes)
+  const now = new Date();
+  const held = (
+    await ms
+      .messages(db)
+      .find({ campaignId: c._id, status: 'held' }, { projection: { _id: 1 } })
+      .toArray()
+  ).map((m) => m._id);
+  for (let i = 0; i < held.length; i += 500) {
+    const ids = held.slice(i, i + 500);
+    await queueMessages(
+      db,
+      ids.map((_id) => ({ _id })),
+      now,
+    );
+    await ms.messages(db).updateMany({ _id: { $in: ids }, status: NOT_FINAL_HELD }, { $set: { status: 'queued', nextAttemptAt: now, updatedAt: now } });
+  }
   kickOutbox(db);
   return getCampaign(db, id);
 }

@@ -12,6 +12,7 @@ import { openTestDb, TEST_URI, type TestDb } from '../../test/db';
 import { getHeaders, getMail, searchMail, setChaos, waitForMail } from '../../test/mailpit';
 import { ms } from './model';
 import { drainOutbox, enqueueMessage } from './outbox';
+import { dueQueue, laterQueue } from './queue';
 import { setPreferences } from './preferences';
 import { signToken } from './tokens';
 import { closeTransports } from './transport';
@@ -101,6 +102,36 @@ describe('delivery through SMTP to Mailpit', () => {
     expect((await ms.preferences(db).findOne({ _id: addr('asha') }))?.categories).toEqual({ notifications: true, news: false, reengagement: true });
     expect((await GET(new Request(prefs.replace('token=', 'token=x')))).status).toBe(400);
     expect(h['List-Unsubscribe']).toBeUndefined(); // transactional
+  });
+
+  it("the one-pass MIME (mime.ts) reads in Mailpit exactly as nodemailer's own MIME tree does", async () => {
+    const { transporter, sendMail } = await import('./transport');
+    const html = `<html><body><p>Héllo Ünïcode — 日本語 &amp; "quotes" =3D</p>${'<p>a long line '.repeat(40)}</p>\n<a href="https://x.test/a?b=1&amp;c=2">link</a> trailing space \n</body></html>`;
+    const text = `Héllo Ünïcode — 日本語\nline with trailing space \n${'long text '.repeat(30)}\n.\n..dot-led line`;
+    const base = {
+      from: 'A-Cube Équipe <no-reply@acube.test>',
+      subject: 'Ünïcode subject, long enough to be folded over more than one header line — 日本語 ✓',
+      html,
+      text,
+      headers: {
+        'X-Idempotency-Key': 'mime-diff',
+        'List-Unsubscribe': `<https://acube.test/api/messaging/unsubscribe?token=${'t'.repeat(200)}>`,
+        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      },
+    };
+    // nodemailer's own tree, as the outbox sent before
+    await transporter().sendMail({ ...base, to: addr('mime-tree'), messageId: `<tree.${domain}>`, textEncoding: 'quoted-printable' });
+    expect((await sendMail({ ...base, to: addr('mime-raw'), messageId: `raw.${domain}` })).ok).toBe(true);
+    const [tree] = await waitForMail(`to:"${addr('mime-tree')}"`);
+    const [raw] = await waitForMail(`to:"${addr('mime-raw')}"`);
+    const a = await getMail(tree!.ID);
+    const b = await getMail(raw!.ID);
+    for (const k of ['Subject', 'HTML', 'Text'] as const) expect(b[k], k).toBe(a[k]);
+    expect(b.HTML).toContain('日本語');
+    const [ha, hb] = [await getHeaders(tree!.ID), await getHeaders(raw!.ID)];
+    for (const k of ['From', 'Subject', 'X-Idempotency-Key', 'List-Unsubscribe', 'List-Unsubscribe-Post', 'Mime-Version']) expect(hb[k], k).toEqual(ha[k]);
+    expect(hb['To']).toEqual([addr('mime-raw')]);
+    expect(hb['Message-Id']).toEqual([`<raw.${domain}>`]);
   });
 
   it('marketing mail carries RFC 8058 headers; one-click POST unsubscribes without a session; tampering is 400', async () => {
@@ -205,9 +236,14 @@ describe('retries, dead letters and bounces (Mailpit chaos)', () => {
     const wait = d1.nextAttemptAt.getTime() - d1.updatedAt.getTime();
     expect(wait).toBeGreaterThanOrEqual(29_000);
     expect(wait).toBeLessThanOrEqual(60_500);
+    // waiting in the later queue with its time, out of the due queue
+    expect(await laterQueue(db).findOne({ _id: d1._id })).toMatchObject({ due: d1.nextAttemptAt });
+    expect(await dueQueue(db).findOne({ _id: d1._id })).toBeNull();
     expect((await drainOutbox(db)).retried).toBe(0); // not due yet
     await setChaos(null);
-    await ms.messages(db).updateOne({ _id: d1._id }, { $set: { nextAttemptAt: new Date() } }); // time passes
+    // time passes
+    await ms.messages(db).updateOne({ _id: d1._id }, { $set: { nextAttemptAt: new Date() } });
+    await laterQueue(db).updateOne({ _id: d1._id }, { $set: { due: new Date() } });
     await drainAll();
     expect(await ms.messages(db).findOne({ _id: new ObjectId(r.id) })).toMatchObject({ status: 'sent', attempts: 2 });
     expect(await waitForMail(`to:"${addr('retry')}"`)).toHaveLength(1);
@@ -282,6 +318,14 @@ describe('exactly once across kill -9', () => {
       expect(r.signal, r.out).toBe('SIGKILL');
       const { leasedBatches } = await import('./outbox');
       expect(await leasedBatches(db)).toBe(1); // the killed sender left its leased batch behind
+      // and the due-queue entries of everything not marked sent (queue.ts, rule 3)
+      const open = await ms
+        .messages(db)
+        .find({ idempotencyKey: { $regex: `^kill-${at}-` }, status: { $ne: 'sent' } }, { projection: { _id: 1 } })
+        .toArray();
+      const entries = new Set((await dueQueue(db).find({}).toArray()).map((e) => e._id.toHexString()));
+      expect(open.length).toBeGreaterThan(0);
+      expect(open.every((m) => entries.has(m._id.toHexString()))).toBe(true);
       // its lock and lease expire; this process takes over
       await new Promise((res) => setTimeout(res, 1_700));
       const s = await drainAll();
@@ -291,6 +335,7 @@ describe('exactly once across kill -9', () => {
         .find({ idempotencyKey: { $regex: `^kill-${at}-` } })
         .toArray();
       expect(docs.every((d) => d.status === 'sent')).toBe(true);
+      expect(await dueQueue(db).countDocuments({})).toBe(0);
       const inbox = await waitForMail(`to:@${domain} to:k-${at}-`, N);
       const keys = new Map<string, number>();
       for (const m of inbox) {
@@ -303,6 +348,138 @@ describe('exactly once across kill -9', () => {
       expect([...keys.values()].every((c) => c === 1)).toBe(true);
     });
   }
+});
+
+describe('the due queue stays consistent (queue.ts)', () => {
+  it('across pause, resume, 4xx retries, dead-letter, retry from dead, cancel and orphan entries', async () => {
+    const c = await import('./campaigns');
+    const { forgetMemberDirectory } = await import('../analytics/members');
+    const { retryMessage } = await import('./service');
+    const N = 12;
+    // a cohort of its own: members who signed up on a day no other test uses
+    const day = new Date('2025-03-03T10:00:00Z');
+    for (let i = 0; i < N; i++)
+      await db
+        .collection('users')
+        .insertOne({ _id: new ObjectId(), name: `Q Member ${i}`, email: addr(`queueq${i}`), status: 'active', city: 'Pune', createdAt: day });
+    forgetMemberDirectory(db);
+    const camp = await c.createCampaign(
+      db,
+      {
+        name: 'Queue',
+        templateKey: 'reengagement',
+        audience: { kind: 'cohort', signupFrom: '2025-03-03', signupTo: '2025-03-03' },
+        holdoutPct: 0,
+        frequencyCapDays: 0,
+      },
+      null,
+    );
+    const cid = camp._id.toHexString();
+    await c.scheduleCampaign(db, cid, null);
+    expect(await c.startDueCampaigns(db)).toBe(1);
+    const msgs = () => ms.messages(db).find({ campaignId: camp._id }).toArray();
+    const byStatus = async () => {
+      const out: Record<string, number> = {};
+      for (const m of await msgs()) out[m.status] = (out[m.status] ?? 0) + 1;
+      return out;
+    };
+    /** Every queued message has an entry (due, or later at its nextAttemptAt); returns the queue sizes. */
+    const consistent = async () => {
+      const due = new Set((await dueQueue(db).find({}).toArray()).map((e) => e._id.toHexString()));
+      const later = new Map((await laterQueue(db).find({}).toArray()).map((e) => [e._id.toHexString(), e.due.getTime()]));
+      for (const m of await ms.messages(db).find({ status: 'queued' }).toArray()) {
+        const hex = m._id.toHexString();
+        expect(due.has(hex) || later.get(hex) === m.nextAttemptAt.getTime(), `queued ${hex} has no entry`).toBe(true);
+      }
+      return { due: due.size, later: later.size };
+    };
+    expect(await byStatus()).toEqual({ queued: N });
+    expect(await consistent()).toEqual({ due: N, later: 0 });
+
+    // pause: held; the drain sends nothing and drops the stale entries
+    await c.pauseCampaign(db, cid);
+    expect((await drainOutbox(db)).sent).toBe(0);
+    expect(await byStatus()).toEqual({ held: N });
+    expect(await consistent()).toEqual({ due: 0, later: 0 });
+
+    // resume: entries again, before the messages are queued
+    await c.resumeCampaign(db, cid);
+    expect(await consistent()).toEqual({ due: N, later: 0 });
+
+    // a 4xx for everyone: each waits in the later queue at its nextAttemptAt
+    process.env.MESSAGING_RETRY_BASE_MS = '600000';
+    await setChaos({ code: 451, probability: 100 });
+    try {
+      expect((await drainOutbox(db)).retried).toBe(N);
+    } finally {
+      process.env.MESSAGING_RETRY_BASE_MS = '1';
+    }
+    expect(await byStatus()).toEqual({ queued: N });
+    expect(await consistent()).toEqual({ due: 0, later: N });
+    expect((await drainOutbox(db)).retried).toBe(0); // not due
+
+    // paused while waiting: once due, the later entries are promoted and dropped as stale
+    await c.pauseCampaign(db, cid);
+    await laterQueue(db).updateMany({}, { $set: { due: new Date() } });
+    expect((await drainOutbox(db)).sent).toBe(0);
+    expect(await byStatus()).toEqual({ held: N });
+    expect(await consistent()).toEqual({ due: 0, later: 0 });
+
+    // resumed with the server still refusing: retried up to the limit (3), then dead; nothing left queued
+    await c.resumeCampaign(db, cid);
+    await drainAll();
+    await setChaos(null);
+    expect(await byStatus()).toEqual({ dead: N });
+    expect(await consistent()).toEqual({ due: 0, later: 0 });
+    expect(await searchMail(`to:@${domain} to:queueq`)).toHaveLength(0);
+
+    // retried from the dead letters: a third of them goes out once
+    const dead = await msgs();
+    for (const m of dead.slice(0, 4)) await retryMessage(db, m._id.toHexString());
+    expect(await consistent()).toEqual({ due: 4, later: 0 });
+    await drainAll();
+    expect(await byStatus()).toEqual({ sent: 4, dead: N - 4 });
+    expect(await consistent()).toEqual({ due: 0, later: 0 });
+    expect(await waitForMail(`to:@${domain} to:queueq subject:"a few things picked for you"`, 4)).toHaveLength(4);
+
+    // retried, then the campaign cancelled before they went out: cancelled, entries dropped, nothing sent
+    for (const m of dead.slice(4, 8)) await retryMessage(db, m._id.toHexString());
+    await c.cancelCampaign(db, cid);
+    expect((await drainOutbox(db)).sent).toBe(0);
+    expect(await byStatus()).toEqual({ sent: 4, cancelled: 4, dead: N - 8 });
+    expect(await consistent()).toEqual({ due: 0, later: 0 });
+    // retrying a sent message is refused and leaves only a stale entry, dropped by the next drain
+    await expect(retryMessage(db, dead[0]!._id.toHexString())).rejects.toThrow(/dead or failed/);
+    await drainOutbox(db);
+    expect(await consistent()).toEqual({ due: 0, later: 0 });
+
+    // orphans (an entry written, its message's insert never happened): a young one waits, an old one is dropped
+    const young = { _id: new ObjectId(), t: new ObjectId() };
+    const old = { _id: new ObjectId(), t: ObjectId.createFromTime(Math.floor(Date.now() / 1000) - 120) };
+    await dueQueue(db).insertMany([old, young]);
+    await drainOutbox(db);
+    expect((await dueQueue(db).find({}).toArray()).map((e) => e._id.toHexString())).toEqual([young._id.toHexString()]);
+    await dueQueue(db).deleteMany({});
+    expect(await searchMail(`to:@${domain} to:queueq`)).toHaveLength(4);
+  });
+});
+
+describe('the due queue on upgrade', () => {
+  it('messages queued by a version without it get their entries when its index is created', async () => {
+    const { ensureIndexes } = await import('../db/indexes');
+    await laterQueue(db).dropIndex('queue_due');
+    const _id = new ObjectId();
+    // as an earlier version left it: queued, no entry
+    await ms
+      .messages(db)
+      .insertOne({ _id, idempotencyKey: `upgrade-${_id}`, messageId: `${_id}@upgrade.test`, status: 'queued', nextAttemptAt: new Date() } as never);
+    expect(await dueQueue(db).findOne({ _id })).toBeNull();
+    await ensureIndexes(db);
+    expect(await dueQueue(db).findOne({ _id })).not.toBeNull();
+    expect((await laterQueue(db).listIndexes().toArray()).map((i) => i.name)).toContain('queue_due');
+    await ms.messages(db).deleteOne({ _id });
+    await dueQueue(db).deleteOne({ _id });
+  });
 });
 
 describe('campaign for at-risk members: audience, exclusions, holdout, pause/resume, delivery, report', () => {

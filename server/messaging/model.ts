@@ -161,6 +161,8 @@ export const MESSAGING_INDEXES: Record<string, IndexDescription[]> = {
     { key: { createdAt: -1, _id: -1 }, name: 'created_desc' },
     { key: { messageId: 1 }, name: 'message_id_unique', unique: true },
   ],
+  // retries waiting for their time (queue.ts); the due queue itself needs no index (read in natural order)
+  messaging_queue_later: [{ key: { due: 1, _id: 1 }, name: 'queue_due' }],
   messaging_enrollments: [{ key: { campaignId: 1, group: 1, _id: 1 }, name: 'campaign_group' }],
   messaging_campaigns: [{ key: { createdAt: -1, _id: -1 }, name: 'created_desc' }],
   // hourly rollups of a campaign's report (rollup.ts)

@@ -5,14 +5,16 @@
  *   and idempotency key (unique index: a second enqueue with the same key is a no-op) and excludes
  *   suppressed addresses and members who turned the category off (status 'skipped', with the reason).
  * - One sender at a time across instances holds the MongoDB lock `messaging:outbox` (tryLock, shared
- *   with backups and analytics), renewed before each batch. It leases a batch (status 'sending' with a
- *   lease id and expiry), checks suppressions and preferences again (a member may have unsubscribed
- *   since), renders, and sends through the global and per-domain sliding-window limits.
+ *   with backups and analytics), renewed before each batch. It takes the batch from the due queue
+ *   (queue.ts: only ids of due messages, read without a filter, so the cost does not grow with the
+ *   messages already sent), records it in one lease document, checks suppressions and preferences again
+ *   (a member may have unsubscribed since), renders, and sends through the global and per-domain
+ *   sliding-window limits.
  * - 4xx and connection errors: retried with exponential backoff and full jitter up to MAX_ATTEMPTS,
  *   then 'dead' with the last error. 5xx: 'failed' at once; refused at RCPT → the address is suppressed.
- * - A crashed sender (kill -9) leaves its lock and its batch in 'sending'; when the lock expires another
- *   sender takes it and recovers the batch: a message the SMTP server already holds (asked through
- *   wasDelivered) is marked sent, the others go back to the queue. Each message keeps its Message-ID
+ * - A crashed sender (kill -9) leaves its lock, its lease document and the batch's queue entries; when the
+ *   lock expires another sender takes it and recovers the batch: a message the SMTP server already holds
+ *   (asked through wasDelivered) is marked sent, the others are still queued and go out from the queue. Each message keeps its Message-ID
  *   and idempotency header for every attempt.
  */
 import { ObjectId, type AnyBulkWriteOperation, type Db } from 'mongodb';
@@ -25,6 +27,7 @@ import { appUrl, signToken } from './tokens';
 import { mailFrom, sendMail, wasDelivered, type OutgoingMail, type SendOutcome } from './transport';
 import { SlidingWindow } from './rate-limit';
 import { bumpRollup } from './rollup';
+import { dropDone, dropEntries, postpone, promoteDue, queueMessages, readDue, anythingDue, ORPHAN_MS, type DueEntry } from './queue';
 
 export const MAX_ATTEMPTS = () => Number(process.env.MESSAGING_MAX_ATTEMPTS || 6);
 const RETRY_BASE_MS = () => Number(process.env.MESSAGING_RETRY_BASE_MS || 30_000);
@@ -149,10 +152,14 @@ export async function enqueueMessage(db: Db, input: EnqueueInput): Promise<Enque
   const doc = await buildDoc(db, { key, to: r.to, memberId: r.memberId, category, templateKey: t._id, version: v, vars, campaignId: input.campaignId ?? null });
   const skip = (await exclusions(db, [r.to], category)).get(normalizeAddress(r.to)) ?? null;
   if (skip) Object.assign(doc, { status: 'skipped', skipReason: skip });
+  // the due-queue entry first (queue.ts, rule 1): a crash before the insert leaves an orphan entry, never a
+  // queued message the outbox cannot find
+  if (doc.status === 'queued') await queueMessages(db, [doc]);
   try {
     await ms.messages(db).insertOne(doc);
   } catch (e) {
     if (!isDup(e)) throw e;
+    await dropDone(db, [doc._id]);
     const d = await ms.messages(db).findOne({ idempotencyKey: key }, { projection: { _id: 1, status: 1, skipReason: 1 } });
     return { id: d!._id.toHexString(), created: false, status: d!.status, skipReason: d!.skipReason };
   }
@@ -257,12 +264,21 @@ export async function enqueueMany(
   let inserted = 0;
   for (let i = 0; i < docs.length; i += 500) {
     const chunk = docs.slice(i, i + 500);
+    // due-queue entries first (queue.ts, rule 1); those of duplicates (a campaign resumed after a crash
+    // enqueues its chunk again) are removed at once instead of waiting out ORPHAN_MS
+    if (a.status !== 'held') await queueMessages(db, chunk);
     try {
       inserted += (await ms.messages(db).insertMany(chunk, { ordered: false })).insertedCount;
     } catch (e) {
-      const r = e as { code?: number; result?: { insertedCount?: number }; insertedCount?: number; writeErrors?: unknown[] };
-      if (!isDup(e) && !(r.writeErrors && (r.writeErrors as { code?: number }[]).every((w) => w.code === 11000))) throw e;
+      const r = e as { code?: number; result?: { insertedCount?: number }; insertedCount?: number; writeErrors?: unknown };
+      const errs = (Array.isArray(r.writeErrors) ? r.writeErrors : r.writeErrors ? [r.writeErrors] : []) as { code?: number; index: number }[];
+      if (!isDup(e) && !(errs.length && errs.every((w) => w.code === 11000))) throw e;
       inserted += r.insertedCount ?? r.result?.insertedCount ?? 0;
+      if (a.status !== 'held' && errs.length)
+        await dropDone(
+          db,
+          errs.map((w) => chunk[w.index]!._id),
+        );
     }
   }
   if (a.status !== 'held') kickOutbox(db);
@@ -401,6 +417,8 @@ async function recoverExpired(db: Db, owner: string): Promise<number> {
     const sent: { _id: ObjectId; campaignId: ObjectId | null }[] = [];
     for (const m of open) if (await wasDelivered(m.messageId)) sent.push(m);
     if (sent.length) await markSent(db, sent, now);
+    const legacy = open.filter((m) => m.status === 'sending' && !sent.includes(m));
+    if (legacy.length) await queueMessages(db, legacy, now);
     await ms
       .messages(db)
       .updateMany({ _id: { $in: l.ids }, status: 'sending' }, { $set: { status: 'queued', nextAttemptAt: now, leaseId: null, leaseUntil: null } });
@@ -413,12 +431,14 @@ async function recoverExpired(db: Db, owner: string): Promise<number> {
     .toArray();
   const ops: AnyBulkWriteOperation<MessageDoc>[] = [];
   const delivered: MessageDoc[] = [];
+  const requeue: { _id: ObjectId }[] = [];
   for (const m of stale) {
     if (m.leaseId === owner) continue;
     if (await wasDelivered(m.messageId)) {
       delivered.push(m);
       continue;
     }
+    requeue.push(m);
     ops.push({
       updateOne: {
         filter: { _id: m._id, status: 'sending', leaseId: m.leaseId },
@@ -426,6 +446,7 @@ async function recoverExpired(db: Db, owner: string): Promise<number> {
       },
     });
   }
+  if (requeue.length) await queueMessages(db, requeue, now);
   if (ops.length) await bulkWriteChunked(ms.messages(db), ops);
   // (an earlier version counted the attempt when it leased the message)
   if (delivered.length) await markSent(db, delivered, now, false);
@@ -454,6 +475,8 @@ async function markSent(db: Db, msgs: { _id: ObjectId; campaignId: ObjectId | nu
       },
     );
     await bumpRollup(db, g.campaignId, at, 'sent', r.modifiedCount);
+    // sent is final: nothing can queue these again, so their due entries go without a token check
+    await dropDone(db, g.ids);
   }
 }
 
@@ -474,15 +497,18 @@ export async function drainOutbox(db: Db, opts: { maxBatches?: number } = {}): P
   stats.locked = true;
   try {
     stats.recovered = await recoverExpired(db, owner);
+    let lastPromote = 0;
     for (let b = 0; b < (opts.maxBatches ?? Infinity); b++) {
       if (!(await renewLock(db, LOCK_KEY, owner, lease))) break;
-      const batch = await ms
-        .messages(db)
-        .find({ status: 'queued', nextAttemptAt: { $lte: new Date() } }, { limit: BATCH() })
-        .toArray();
-      if (!batch.length) break;
-      await leases(db).replaceOne({ _id: owner }, { ids: batch.map((m) => m._id), at: new Date() }, { upsert: true });
-      await sendBatch(db, batch, stats);
+      if (Date.now() - lastPromote > 1_000) {
+        await promoteDue(db);
+        lastPromote = Date.now();
+      }
+      const picked = await nextBatch(db, BATCH());
+      if (!picked) break;
+      if (!picked.batch.length) continue;
+      await leases(db).replaceOne({ _id: owner }, { ids: picked.batch.map((m) => m._id), at: new Date() }, { upsert: true });
+      await sendBatch(db, picked.batch, picked.entries, stats);
     }
     await leases(db).deleteOne({ _id: owner });
   } finally {
@@ -491,7 +517,48 @@ export async function drainOutbox(db: Db, opts: { maxBatches?: number } = {}): P
   return stats;
 }
 
-async function sendBatch(db: Db, batch: MessageDoc[], stats: DrainStats): Promise<void> {
+/**
+ * The next batch from the due queue (queue.ts): the entries in natural order, their messages by `_id`
+ * (the `_id` index alone; the status is checked here, not in the query), stale entries dropped and retries
+ * not due yet moved to the later queue. Null when there is nothing more to send now (an empty queue, or
+ * only entries whose message is still being inserted).
+ */
+async function nextBatch(db: Db, limit: number): Promise<{ batch: MessageDoc[]; entries: Map<string, DueEntry> } | null> {
+  const read = await readDue(db, limit);
+  if (!read.length) return null;
+  const found = new Map<string, MessageDoc>();
+  for (const m of await ms
+    .messages(db)
+    .find({ _id: { $in: read.map((e) => e._id) } })
+    .toArray()) {
+    found.set(m._id.toHexString(), m);
+  }
+  const now = new Date();
+  const batch: MessageDoc[] = [];
+  const entries = new Map<string, DueEntry>();
+  const stale: DueEntry[] = [];
+  const later: { entry: DueEntry; due: Date }[] = [];
+  let waiting = 0;
+  for (const e of read) {
+    const m = found.get(e._id.toHexString());
+    if (!m) {
+      // written just before its message's insert (rule 4): wait for it, or drop an orphan
+      if (now.getTime() - e.t.getTimestamp().getTime() > ORPHAN_MS) stale.push(e);
+      else waiting++;
+    } else if (m.status !== 'queued') stale.push(e);
+    else if (m.nextAttemptAt > now) later.push({ entry: e, due: m.nextAttemptAt });
+    else {
+      batch.push(m);
+      entries.set(m._id.toHexString(), e);
+    }
+  }
+  if (stale.length) await dropEntries(db, stale);
+  await postpone(db, later);
+  if (!batch.length && waiting === read.length) return null;
+  return { batch, entries };
+}
+
+async function sendBatch(db: Db, batch: MessageDoc[], entries: Map<string, DueEntry>, stats: DrainStats): Promise<void> {
   const now = () => new Date();
   // send-time checks: suppressions and preferences (a member may have unsubscribed after enqueue), campaign state
   const byCat = new Map<Category, MessageDoc[]>();
@@ -519,10 +586,28 @@ async function sendBatch(db: Db, batch: MessageDoc[], stats: DrainStats): Promis
     }
   }
   const ops: AnyBulkWriteOperation<MessageDoc>[] = [];
+  // due entries of the messages whose outcome is in `ops`, and retries (queue.ts: the later entry is
+  // written before the message's new nextAttemptAt, the due entry dropped after)
+  let done: DueEntry[] = [];
+  let retries: { _id: ObjectId; nextAttemptAt: Date }[] = [];
+  const flushOps = async () => {
+    if (!ops.length) return;
+    const batchOps = ops.splice(0, ops.length);
+    const drop = done;
+    const later = retries;
+    done = [];
+    retries = [];
+    if (later.length) await queueMessages(db, later);
+    await bulkWriteChunked(ms.messages(db), batchOps);
+    await dropEntries(db, drop);
+  };
   // an outcome is written only while the message is still in flight: a retry only if still queued (not
   // paused or cancelled meanwhile); a permanent outcome unless cancelled
   const finish = (m: MessageDoc, set: Partial<MessageDoc>) => {
     const still = set.status === 'queued' ? ['queued'] : [...IN_FLIGHT];
+    const e = entries.get(m._id.toHexString());
+    if (e) done.push(e);
+    if (set.status === 'queued' && set.nextAttemptAt) retries.push({ _id: m._id, nextAttemptAt: set.nextAttemptAt });
     ops.push({
       updateOne: {
         filter: { _id: m._id, status: { $in: still as MessageDoc['status'][] } },
@@ -583,13 +668,13 @@ async function sendBatch(db: Db, batch: MessageDoc[], stats: DrainStats): Promis
         stats.retried++;
       }
       // write results in small groups so a crash loses as little as possible of what was already sent
-      if (ops.length >= 10) await bulkWriteChunked(ms.messages(db), ops.splice(0, ops.length));
+      if (ops.length >= 10) await flushOps();
       if (sentMsgs.length >= 50) await flushSent();
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY(), batch.length) }, worker));
   await flushSent();
-  if (ops.length) await bulkWriteChunked(ms.messages(db), ops);
+  await flushOps();
   for (const b of bounced) {
     await ms.suppressions(db).updateOne({ _id: b.to }, { $setOnInsert: { reason: 'hard_bounce', detail: b.error, at: now(), by: null } }, { upsert: true });
   }
@@ -641,16 +726,11 @@ export function startOutboxWorker(db: Db, everyMs = Number(process.env.MESSAGING
   if (s.sweeper) return () => undefined;
   s.sweeper = setInterval(() => {
     if (s.running || s.timer) return;
-    ms.messages(db)
-      .findOne(
-        {
-          $or: [
-            { status: 'queued', nextAttemptAt: { $lte: new Date() } },
-            { status: 'sending', leaseUntil: { $lt: new Date() } },
-          ],
-        },
-        { projection: { _id: 1 } },
-      )
+    // the due queue (queue.ts), a crashed sender's lease document, or (an earlier version) a stale 'sending'
+    (async () =>
+      (await anythingDue(db)) ||
+      !!(await leases(db).findOne({}, { projection: { _id: 1 } })) ||
+      !!(await ms.messages(db).findOne({ status: 'sending', leaseUntil: { $lt: new Date() } }, { projection: { _id: 1 } })))()
       .then((d) => d && kickOutbox(db, 0))
       .catch(() => undefined);
   }, everyMs);

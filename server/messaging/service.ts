@@ -6,6 +6,7 @@ import { MASK, maskDoc } from '../registry';
 import { ms, type MessageDoc, type TemplateDoc, type TemplateVersion } from './model';
 import { compileTemplate, ensureBuiltinTemplates, getTemplate, renderVersion, sampleVars, versionOf, SYSTEM_VARIABLES } from './templates';
 import { addTracking, enqueueMessage, kickOutbox, normalizeAddress } from './outbox';
+import { queueMessages } from './queue';
 import { getPreferences, setPreferences } from './preferences';
 import { appUrl, signToken } from './tokens';
 import type { z } from 'zod';
@@ -233,6 +234,8 @@ export async function getMessage(db: Db, id: string, role: ResolvedRole) {
 
 /** Puts a dead or failed message back in the queue (attempts reset). */
 export async function retryMessage(db: Db, id: string) {
+  // the due-queue entry first (queue.ts, rule 1); if the message is not dead or failed, it is dropped as stale
+  await queueMessages(db, [{ _id: new ObjectId(id) }]);
   const r = await ms
     .messages(db)
     .findOneAndUpdate(

@@ -5,6 +5,7 @@
  */
 import nodemailer, { type Transporter } from 'nodemailer';
 import { parseConnectionUrl } from 'nodemailer/lib/shared';
+import { buildRaw } from './mime';
 
 export interface OutgoingMail {
   from: string;
@@ -80,19 +81,10 @@ export function classifySmtpError(e: unknown): Extract<SendOutcome, { ok: false 
 
 export async function sendMail(mail: OutgoingMail, url?: string): Promise<SendOutcome> {
   try {
-    const info = await transporter(url).sendMail({
-      from: mail.from,
-      to: mail.to,
-      subject: mail.subject,
-      html: mail.html,
-      text: mail.text,
-      messageId: `<${mail.messageId}>`,
-      headers: mail.headers,
-      // nodemailer otherwise picks quoted-printable or base64 per part by counting characters with two
-      // regular expressions over the whole body (1.4 of 2.3 ms per message); quoted-printable is what
-      // it picks for Latin text, and stays readable and correct for any other
-      textEncoding: 'quoted-printable',
-    });
+    // the message is built in one pass (mime.ts) and sent as is: nodemailer's MIME tree and its per-part
+    // stream transforms were ~2 ms of the app's ~4.5 ms per message
+    const { raw, envelope } = buildRaw(mail);
+    const info = await transporter(url).sendMail({ envelope, raw });
     return { ok: true, response: String(info.response ?? '') };
   } catch (e) {
     return classifySmtpError(e);
