@@ -532,6 +532,49 @@ export const PATCHES = [
     to: lines(`${T}values.Add("_pragma", "analysis_limit(1000)") // A-Cube patch: bounded ANALYZE (ferretdb-patches.mjs)`, ``, `${T}if !autoVacuum {`),
   },
   {
+    // Ingestion (issue 12, round 3): encode an insert's documents before its transaction, so SQLite's
+    // write lock (one writer per database) is not held while documents are encoded to JSON.
+    id: 'acube-insert-encode-first-file',
+    add: 'acube_insert.go',
+    to: 'internal/backends/sqlite/acube_insert.go',
+  },
+  {
+    id: 'acube-insert-encode-first',
+    file: 'internal/backends/sqlite/collection.go',
+    from: lines(
+      `${T}err := db.InTransaction(ctx, func(tx *fsql.Tx) error {`,
+      `${T}${T}batchSize := c.r.BatchSize`,
+      `${T}${T}if batchSize < 1 {`,
+      `${T}${T}${T}panic("batch-size should be greater or equal to 1")`,
+      `${T}${T}}`,
+      ``,
+      `${T}${T}var batch []*types.Document`,
+      `${T}${T}docs := params.Docs`,
+      ``,
+      `${T}${T}for len(docs) > 0 {`,
+      `${T}${T}${T}i := min(batchSize, len(docs))`,
+      `${T}${T}${T}batch, docs = docs[:i], docs[i:]`,
+      ``,
+      `${T}${T}${T}q, args, err := prepareInsertStatement(meta.TableName, meta.Capped(), batch)`,
+      `${T}${T}${T}if err != nil {`,
+      `${T}${T}${T}${T}return lazyerrors.Error(err)`,
+      `${T}${T}${T}}`,
+      ``,
+      `${T}${T}${T}if _, err = tx.ExecContext(ctx, q, args...); err != nil {`,
+    ),
+    to: lines(
+      `${T}// A-Cube patch (acube-insert-encode-first): encoded before the transaction, outside the write lock`,
+      `${T}stmts, err := acubeInsertStatements(meta.TableName, meta.Capped(), params.Docs, c.r.BatchSize)`,
+      `${T}if err != nil {`,
+      `${T}${T}return nil, lazyerrors.Error(err)`,
+      `${T}}`,
+      ``,
+      `${T}err = db.InTransaction(ctx, func(tx *fsql.Tx) error {`,
+      `${T}${T}for _, s := range stmts {`,
+      `${T}${T}${T}if _, err := tx.ExecContext(ctx, s.q, s.args...); err != nil {`,
+    ),
+  },
+  {
     // Ingestion (issue 12, round 3): a profile of POST /api/events at 8 clients showed FerretDB's time in
     // SQLite's I/O, not in SQL: the statement journal of every multi-row INSERT written to a temporary
     // file (~9 % of FerretDB's CPU), an fsync of the WAL at every commit (~5 %; two commits per batch
