@@ -145,11 +145,21 @@ const RENDERERS: { [K in WidgetKey]: (data: DataFor<K>) => ReactNode } = {
     </div>
   ),
   dataQuality: (d) => {
-    const bad = d.filter((c) => c.problems > 0);
+    if (!d.computedAt)
+      return (
+        <div data-testid="data-quality">
+          <p className="muted" data-testid="data-quality-never">
+            Not computed yet. The maintenance job &ldquo;Data-quality summary&rdquo; computes it every six hours; an operator who may run maintenance can run it
+            now on the <Link href="/system">System page</Link>.
+          </p>
+          <Link href="/exports">Check a collection now →</Link>
+        </div>
+      );
+    const bad = d.rows.filter((c) => c.problems > 0);
     return (
       <div data-testid="data-quality">
         {bad.length === 0 ? (
-          <p className="badge tone-ok">No problems found in {d.length} collections.</p>
+          <p className="badge tone-ok">No problems found in {d.rows.length} collections.</p>
         ) : (
           <table className="data compact">
             <thead>
@@ -170,6 +180,9 @@ const RENDERERS: { [K in WidgetKey]: (data: DataFor<K>) => ReactNode } = {
             </tbody>
           </table>
         )}
+        <p className="muted small">
+          Computed by the maintenance job &ldquo;Data-quality summary&rdquo; (<Link href="/system">System page</Link>: run it now there).
+        </p>
         <Link href="/exports">Review and fix →</Link>
       </div>
     );
@@ -201,7 +214,7 @@ export function Widget({ w }: { w: WidgetResult }) {
   return (
     <section className={`card widget widget-${w.key}`} data-testid={`widget-${w.key}`} data-widget={w.key}>
       <h2>{w.title}</h2>
-      {w.ok && <UpdatedAgo at={w.computedAt} />}
+      {w.ok && w.computedAt && <UpdatedAgo at={w.computedAt} />}
       {w.ok ? render(w.data) : <div className="form-error">{w.error}</div>}
     </section>
   );

@@ -5,7 +5,7 @@
  */
 import { MongoBulkWriteError, ObjectId, type Db } from 'mongodb';
 import { buckets } from '../lib/buckets';
-import { withKeywords } from '../search/keywords';
+import { KW_FIELD, keywordsCache } from '../search/keywords';
 import { AppError } from '../errors';
 import { incomingEvent, MAX_BATCH, MAX_FUTURE_MS } from './schema';
 import { existingMembers } from './members';
@@ -37,6 +37,8 @@ export interface IngestResult {
   duplicates: number;
   rejected: Array<{ index: number; eventId: string | null; reasons: string[] }>;
 }
+
+const eventKeywords = keywordsCache(EVENTS);
 
 /** Oldest accepted timestamp: events older than this are almost surely a client bug. */
 export const OLDEST_TS = Date.UTC(2015, 0, 1);
@@ -77,22 +79,22 @@ export async function ingestEvents(db: Db, batch: unknown, opts: { now?: Date; c
     }
     seenIds.set(ev.eventId, index);
     const b = buckets(ts);
-    good.push({
-      index,
-      doc: withKeywords(EVENTS, {
-        _id: new ObjectId(),
-        eventId: ev.eventId,
-        userId: new ObjectId(ev.userId),
-        name: ev.name,
-        ts,
-        day: b.day,
-        week: b.week,
-        month: b.month,
-        props: ev.props,
-        source: ev.source,
-        receivedAt: now,
-      }),
-    });
+    const doc: StoredEvent = {
+      _id: new ObjectId(),
+      eventId: ev.eventId,
+      userId: new ObjectId(ev.userId),
+      name: ev.name,
+      ts,
+      day: b.day,
+      week: b.week,
+      month: b.month,
+      props: ev.props,
+      source: ev.source,
+      receivedAt: now,
+      [KW_FIELD]: [],
+    };
+    doc[KW_FIELD] = eventKeywords(doc); // as withKeywords would set it, remembered per event name
+    good.push({ index, doc });
   });
 
   let candidates = good;

@@ -25,11 +25,12 @@ function widgetCacheKey(key: WidgetKey, permissions: readonly string[] | null): 
 }
 
 /**
- * Computes the slow widgets that do not depend on the role (data quality, engagement) into the cache at
- * start-up, in the background, so the first dashboard after a restart does not wait for a full scan.
+ * Computes the slow widget that does not depend on the role (engagement) into the cache at start-up, in the
+ * background, so the first dashboard after a restart does not wait for it. (Data quality is computed by its
+ * maintenance job and stored: server/quality/service.ts.)
  */
 export async function warmDashboard(db: Db): Promise<void> {
-  for (const key of ['dataQuality', 'analytics'] as const) {
+  for (const key of ['analytics'] as const) {
     const w = WIDGETS[key];
     await cached(db, w.tier, widgetCacheKey(key, null), w.tags, () => (w.load as (db: Db) => Promise<unknown>)(db));
   }
@@ -57,7 +58,9 @@ export async function loadWidget(db: Db, operator: Operator, key: string): Promi
         staleWhileRevalidate: true,
       },
     );
-    return { key, title: w.title, permission: w.permission, ok: true, data: r.value, computedAt: r.computedAt } as WidgetResult;
+    const of = (w as { computedAtOf?: (d: unknown) => Date | null }).computedAtOf;
+    const computedAt = of ? of(r.value) : r.computedAt;
+    return { key, title: w.title, permission: w.permission, ok: true, data: r.value, computedAt } as WidgetResult;
   } catch (e) {
     console.error(`[dashboard] widget ${key}`, e);
     return { key, title: w.title, permission: w.permission, ok: false, error: 'This widget could not be loaded.' } as WidgetResult;

@@ -18,7 +18,8 @@ import { Rng } from '../lib/prng';
 const SEED = Number(process.env.PUSHDOWN_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const CASES = Number(process.env.PUSHDOWN_CASES ?? 2400);
 const QUERIES_PER_COLLECTION = 120;
-const BASE_PORT = 27500 + (process.pid % 400);
+// PUSHDOWN_PORT: the first of the two ports the test starts its engines on (default: one derived from the pid).
+const BASE_PORT = Number(process.env.PUSHDOWN_PORT ?? 27500 + (process.pid % 400));
 
 type Engine = { stop: () => Promise<void>; client: MongoClient; dataDir: string };
 let on: Engine;

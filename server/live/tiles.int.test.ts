@@ -66,7 +66,7 @@ describe('live dashboard tiles', () => {
       const after = await mod.dashboard.widget({ key: 'pendingActions' });
       if (!after.ok || after.key !== 'pendingActions') throw new Error('widget failed');
       expect(after.data.find((x) => x.key === 'contacts')?.count).toBe(3);
-      expect(after.computedAt.getTime()).toBeGreaterThan(before.computedAt.getTime());
+      expect(after.computedAt!.getTime()).toBeGreaterThan(before.computedAt!.getTime());
 
       // blogs changed: only the holder of data.content.read (the content manager) hears of it
       recordsChanged(t.db, 'blogs');

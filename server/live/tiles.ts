@@ -34,6 +34,7 @@ export function tagPermission(tag: string): Permission {
   if (isCollectionKey(tag)) return REGISTRY[tag].read;
   if (tag === 'backups') return 'backup.read';
   if (tag === 'audit_logs') return 'audit.read';
+  if (tag === 'quality_summary') return 'data.validate'; // the data-quality job stored a new summary
   return 'dashboard.view';
 }
 

@@ -5,7 +5,9 @@ import { adminsForAllRoles, callerFor, openTestDb, type TestDb } from '../../tes
 import type { AdminDoc } from '../db/collections';
 import type { BuiltinRole } from '../permissions';
 import { withKeywords } from '../search/keywords';
-import { dataQualitySummary } from './service';
+import { clearCaches } from '../db/cache';
+import { runMaintenanceJob } from '../maintenance/runner';
+import { dataQualitySummary, storedQualitySummary } from './service';
 
 let t: TestDb;
 let admins: Record<BuiltinRole, AdminDoc>;
@@ -73,5 +75,41 @@ describe('data quality', () => {
     const s = await dataQualitySummary(t.db);
     expect(s.find((x) => x.collection === 'session_bookings')).toMatchObject({ problems: 4, fixable: 1 }); // CONFIRMED, 1 bad userId, 2 psychologistIds (none exist);
     expect(s.find((x) => x.collection === 'blogs')).toMatchObject({ problems: 0 });
+  });
+  it('the data-quality job stores the same summary as the direct computation, and the tile serves it with its time', async () => {
+    clearCaches();
+    // never run: the tile says so (no time, no rows) instead of computing
+    const before = await as('admin').dashboard.widget({ key: 'dataQuality' });
+    expect(before).toMatchObject({ ok: true, computedAt: null, data: { computedAt: null, rows: [] } });
+
+    const direct = await dataQualitySummary(t.db);
+    const t0 = Date.now();
+    const run = await runMaintenanceJob(t.db, 'data-quality', { trigger: 'manual', by: { id: 'x', email: 'ops@test.local' } });
+    expect(run.record).toMatchObject({ result: 'success', details: { collections: direct.length } });
+    const stored = await storedQualitySummary(t.db);
+    expect(stored.rows).toEqual(direct);
+    expect(stored.rows.find((x) => x.collection === 'session_bookings')!.problems).toBeGreaterThan(0);
+    expect(stored.computedAt!.getTime()).toBeGreaterThanOrEqual(t0 - 1000);
+
+    // the job's write refreshed the tile's cache (tag quality_summary): no clearCaches() needed
+    const tile = await as('admin').dashboard.widget({ key: 'dataQuality' });
+    expect(tile.ok && tile.key === 'dataQuality' && tile.data.rows).toEqual(direct);
+    expect(tile.ok && tile.computedAt).toEqual(stored.computedAt);
+
+    // a later change is not computed by the tile: it shows the stored summary until the job runs again
+    await t.db
+      .collection('session_bookings')
+      .insertOne({ userId: new ObjectId(), psychologistId: new ObjectId(), scheduledAt: new Date(), status: 'WRONG', createdAt: new Date() });
+    clearCaches();
+    const stale = await as('admin').dashboard.widget({ key: 'dataQuality' });
+    expect(stale.ok && stale.key === 'dataQuality' && stale.data.rows).toEqual(direct);
+    await runMaintenanceJob(t.db, 'data-quality', { trigger: 'manual' });
+    const fresh = await as('admin').dashboard.widget({ key: 'dataQuality' });
+    expect(fresh.ok && fresh.key === 'dataQuality' && fresh.data.rows).toEqual(await dataQualitySummary(t.db));
+    expect(fresh.ok && fresh.key === 'dataQuality' && fresh.data.rows.find((x) => x.collection === 'session_bookings')!.problems).toBe(
+      direct.find((x) => x.collection === 'session_bookings')!.problems + 3, // WRONG status, unknown userId, unknown psychologistId
+    );
+    // the tile keeps its permission: an analyst cannot read it
+    await expect(as('analyst').dashboard.widget({ key: 'dataQuality' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 });

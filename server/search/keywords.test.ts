@@ -1,10 +1,34 @@
 import { describe, expect, it } from 'vitest';
-import { keywordsFor, parseText, tokenize } from './keywords';
+import { keywordsCache, keywordsFor, parseText, tokenize } from './keywords';
 import { buildQuery, escapeRegex } from './filter';
 import { cellValue, csvRows } from '../export/csv';
 import { ObjectId } from 'mongodb';
 
 describe('keywords', () => {
+  it('the ASCII shortcut of tokenize gives the same tokens as the full normalisation', () => {
+    const full = (t: string) =>
+      t
+        .normalize('NFKD')
+        .replace(/\p{M}+/gu, '')
+        .toLowerCase()
+        .split(/[^\p{L}\p{N}]+/u)
+        .filter((x) => x.length >= 2)
+        .map((x) => x.slice(0, 40));
+    for (const t of ['blog.read', 'Session.Booked_2', 'a-b-cc', 'Priya@Example.ORG', 'x'.repeat(50), '\u0000\u007fAB cd', '', '  '])
+      expect(tokenize(t)).toEqual(full(t));
+  });
+  it('keywordsCache answers as keywordsFor, for repeated and changing values, and returns copies', () => {
+    const kw = keywordsCache('activity_events', 3);
+    const names = ['blog.read', 'session.booked', 'blog.read', 'search.performed', 'page.viewed', 'blog.read', 'Blog.Read'];
+    for (const name of names) expect(kw({ name, eventId: name + '-1' })).toEqual(keywordsFor('activity_events', { name }));
+    const a = kw({ name: 'blog.read' });
+    a.push('mutated');
+    expect(kw({ name: 'blog.read' })).toEqual(['blog', 'read']);
+    const users = keywordsCache('users');
+    const doc = { name: 'José D’Souza', email: 'j@x.io', tags: ['self_care'] }; // an array among the values: computed each time
+    expect(users(doc)).toEqual(keywordsFor('users', doc));
+    expect(users({ name: 'Ann', email: 'ann@x.io' })).toEqual(keywordsFor('users', { name: 'Ann', email: 'ann@x.io' }));
+  });
   it('tokenizes to lower-case, accent-free words of 2+ characters', () => {
     expect(tokenize('José  D’Souza, Mumbai-400001 a')).toEqual(['jose', 'souza', 'mumbai', '400001']);
   });

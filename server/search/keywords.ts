@@ -14,13 +14,18 @@ export const MIN_TOKEN = 2;
 export const MAX_TOKEN = 40;
 export const MAX_TOKENS_PER_DOC = 200;
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** Lower-case, accent-free word tokens (letters and digits), each 2–40 characters. */
 export function tokenize(text: string): string[] {
   const out: string[] = [];
-  const norm = text
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase();
+  // ASCII (event names, ids, most emails) has nothing to decompose or strip: same tokens, a fraction of the cost
+  const norm = ASCII.test(text)
+    ? text.toLowerCase()
+    : text
+        .normalize('NFKD')
+        .replace(/\p{M}+/gu, '')
+        .toLowerCase();
   for (const t of norm.split(/[^\p{L}\p{N}]+/u)) {
     if (t.length >= MIN_TOKEN) out.push(t.slice(0, MAX_TOKEN));
   }
@@ -58,6 +63,30 @@ export function keywordsFor(collection: SearchKey, doc: Record<string, unknown>)
     }
   }
   return [...seen];
+}
+
+/**
+ * `keywordsFor(collection, doc)` remembered by the values of the collection's searchable fields, for write paths
+ * that repeat them (ingestion: an event's keywords are its name's, and a platform has a few dozen names).
+ * Documents whose searchable values are not all strings are computed each time. At most `max` entries.
+ */
+export function keywordsCache(collection: SearchKey, max = 1000): (doc: object) => string[] {
+  const fields = Object.entries(SEARCH_REGISTRY[collection].fields)
+    .filter(([, f]) => f.searchable)
+    .map(([name]) => name);
+  const memo = new Map<string, string[]>();
+  return (d) => {
+    const doc = d as Record<string, unknown>;
+    const values = fields.map((f) => getPath(doc, f) ?? '');
+    if (!values.every((v) => typeof v === 'string')) return keywordsFor(collection, doc);
+    const key = values.join('\u0000');
+    let kw = memo.get(key);
+    if (!kw) {
+      if (memo.size >= max) memo.clear();
+      memo.set(key, (kw = keywordsFor(collection, doc)));
+    }
+    return [...kw];
+  };
 }
 
 /** A copy of `doc` with `_kw` set: use on every write path that creates or edits a platform document. */
