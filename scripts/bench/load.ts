@@ -236,7 +236,18 @@ async function people(sessions: Sess[], mixRoutes: (role: BuiltinRole) => string
   const lat = new Map<string, number[]>();
   const status = new Map<string, number>();
   let errors = 0;
-  const end = Date.now() + SECONDS * 1000;
+  const began = Date.now();
+  const end = began + SECONDS * 1000;
+  // per 10 s of start time: requests, answered in more than 1 s, failed (when the slow ones happen)
+  const timeline = new Map<number, { n: number; over1s: number; failed: number }>();
+  const mark = (startedAt: number, ms: number | null) => {
+    const k = Math.floor((startedAt - began) / 10_000) * 10;
+    const b = timeline.get(k) ?? { n: 0, over1s: 0, failed: 0 };
+    b.n++;
+    if (ms === null) b.failed++;
+    else if (ms > 1_000) b.over1s++;
+    timeline.set(k, b);
+  };
   const samples = [await sampleMetrics()];
   const sampler = setInterval(() => void sampleMetrics().then((m) => samples.push(m)), 15_000);
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -254,6 +265,7 @@ async function people(sessions: Sess[], mixRoutes: (role: BuiltinRole) => string
     while (Date.now() < end) {
       const path = pick();
       const t = performance.now();
+      const startedAt = Date.now();
       try {
         const res = await fetch(BASE + withMember(path), { headers: { cookie: s.cookie }, signal: AbortSignal.timeout(30_000) });
         await res.arrayBuffer();
@@ -263,9 +275,11 @@ async function people(sessions: Sess[], mixRoutes: (role: BuiltinRole) => string
         const name = names.get(path)!;
         if (!lat.has(name)) lat.set(name, []);
         lat.get(name)!.push(performance.now() - t);
+        mark(startedAt, performance.now() - t);
         status.set(String(res.status), (status.get(String(res.status)) ?? 0) + 1);
       } catch {
         errors++;
+        mark(startedAt, null);
       }
       await sleep(THINK_MS * (0.5 + Math.random()));
     }
@@ -305,6 +319,7 @@ async function people(sessions: Sess[], mixRoutes: (role: BuiltinRole) => string
     errors,
     backup,
     perRoute,
+    timeline: Object.fromEntries([...timeline].sort((a, b) => a[0] - b[0])),
     metrics: samples.filter(Boolean),
   };
 }
