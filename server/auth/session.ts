@@ -95,7 +95,10 @@ export async function revokeSession(db: Db, identity: SessionIdentity): Promise<
   await collections
     .sessionRevocations(db)
     .updateOne({ _id: identity.sid }, { $setOnInsert: { adminId: identity.adminId, revokedAt: new Date(), expiresAt } }, { upsert: true });
-  mirrorOf(db).ids.add(identity.sid); // this instance refuses it from now on; others at their next sync
+  // this instance refuses it from now on; others at their next sync
+  const m = mirrorOf(db);
+  m.ids.add(identity.sid);
+  m.local.add(identity.sid);
 }
 
 /** Removes revocations whose sessions have expired anyway (no TTL indexes on the embedded database). */
@@ -116,6 +119,8 @@ const SKEW_MS = 5 * 60_000;
 const FULL_RELOAD_MS = 10 * 60_000;
 interface RevocationMirror {
   ids: Set<string>;
+  /** Revoked by this instance since the last full read (kept across it: the read may have started before the write). */
+  local: Set<string>;
   syncedAt: number;
   since: Date | null;
   fullAt: number;
@@ -127,7 +132,7 @@ const mirrors = (gm[MIRRORS_KEY] ??= new Map());
 
 function mirrorOf(db: Db): RevocationMirror {
   let m = mirrors.get(db.databaseName);
-  if (!m) mirrors.set(db.databaseName, (m = { ids: new Set(), syncedAt: 0, since: null, fullAt: 0, syncing: null }));
+  if (!m) mirrors.set(db.databaseName, (m = { ids: new Set(), local: new Set(), syncedAt: 0, since: null, fullAt: 0, syncing: null }));
   return m;
 }
 
@@ -140,7 +145,8 @@ async function syncRevocations(db: Db, m: RevocationMirror): Promise<void> {
     .find(filter, { projection: { _id: 1 } })
     .toArray();
   if (full) {
-    m.ids = new Set(docs.map((d) => d._id));
+    m.ids = new Set([...docs.map((d) => d._id), ...m.local]);
+    m.local.clear();
     m.fullAt = started.getTime();
   } else for (const d of docs) m.ids.add(d._id);
   m.since = started;
@@ -156,11 +162,6 @@ async function isRevoked(db: Db, sid: string): Promise<boolean> {
     await m.syncing;
   }
   return m.ids.has(sid);
-}
-
-/** For tests: forget the mirrored revocation lists (the next check reads the whole list). */
-export function forgetRevocations(): void {
-  mirrors.clear();
 }
 
 export async function loadOperator(db: Db, identity: SessionIdentity | null | undefined): Promise<Operator | null> {
