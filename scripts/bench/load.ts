@@ -24,12 +24,9 @@
  * console; both are reported. With METRICS_TOKEN (the server's), /api/metrics is sampled every 15 s
  * for the soak: resident memory, heap, MongoDB pool connections (`--seconds 600` is the 10-minute soak).
  */
-import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
-import { MongoClient, ObjectId } from 'mongodb';
-import { encode } from 'next-auth/jwt';
-import { BUILTIN_ROLE_KEYS, type BuiltinRole } from '../../server/permissions';
-import { hashPassword } from '../../server/auth/password';
+import { makeSessions, ROUTES, withMember, type Sess } from './load-routes';
+import type { BuiltinRole } from '../../server/permissions';
 
 const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -45,113 +42,8 @@ const EVENT_WAIT_MS = 10_000;
 const THINK_MS = arg('think', 0);
 const METRICS_TOKEN = process.env.METRICS_TOKEN ?? '';
 const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:3171';
-const SECRET = process.env.NEXTAUTH_SECRET ?? '';
-if (!SECRET) throw new Error('NEXTAUTH_SECRET must be the server’s');
+if (!process.env.NEXTAUTH_SECRET) throw new Error('NEXTAUTH_SECRET must be the server’s');
 if (!/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/.test(BASE)) throw new Error('loopback only');
-
-const enc = (input: unknown) => encodeURIComponent(JSON.stringify({ json: input }));
-const ROUTES: Record<string, { path: string; roles: BuiltinRole[]; weight?: number }> = {
-  me: { path: `/api/trpc/me.get`, roles: [...BUILTIN_ROLE_KEYS] },
-  dashboardList: { path: `/api/trpc/dashboard.list`, roles: [...BUILTIN_ROLE_KEYS] },
-  widgetUsers: { path: `/api/trpc/dashboard.widget?input=${enc({ key: 'counts' })}`, roles: [...BUILTIN_ROLE_KEYS] },
-  searchUsers: {
-    path: `/api/trpc/search.query?input=${enc({ collection: 'users', pageSize: 25 })}`,
-    roles: ['super_admin', 'admin', 'moderator', 'analyst', 'viewer'],
-  },
-  searchBlogs: {
-    path: `/api/trpc/search.query?input=${enc({ collection: 'blogs', pageSize: 25 })}`,
-    roles: ['super_admin', 'admin', 'content_manager', 'analyst', 'viewer'],
-  },
-  analyticsSummary: { path: `/api/trpc/analytics.homeSummary`, roles: ['super_admin', 'admin', 'analyst'] },
-  auditPage: { path: `/api/trpc/audit.list?input=${enc({ limit: 50 })}`, roles: ['super_admin', 'admin'] },
-  backupList: { path: `/api/trpc/backup.list?input=${enc({ limit: 100 })}`, roles: ['super_admin', 'admin'] },
-  notifications: { path: `/api/trpc/notifications.list`, roles: [...BUILTIN_ROLE_KEYS] },
-  analyticsDau: {
-    path: `/api/trpc/analytics.activeUsers?input=${enc({ from: new Date(Date.now() - 29 * 86_400_000).toISOString().slice(0, 10), to: new Date().toISOString().slice(0, 10) })}`,
-    roles: ['super_admin', 'admin', 'analyst'],
-  },
-  // a few exports: one page view in fifty for the roles that may export members
-  exportUsers: { path: `/api/export/users?format=csv`, roles: ['super_admin', 'admin'], weight: 0.02 },
-};
-
-/**
- * Record drawers (search.record + search.related) need real member ids: added once the database is open. The
- * path names the first member; people mode opens a random one of `memberIds` instead (withMember), so the
- * drawers are not one record served from warm pages.
- */
-const memberIds: string[] = [];
-function addDrawerRoutes(ids: string[]) {
-  memberIds.push(...ids);
-  const roles: BuiltinRole[] = ['super_admin', 'admin', 'moderator', 'analyst', 'viewer'];
-  ROUTES.recordDrawer = { path: `/api/trpc/search.record?input=${enc({ collection: 'users', id: ids[0] })}`, roles };
-  ROUTES.recordRelated = { path: `/api/trpc/search.related?input=${enc({ collection: 'users', id: ids[0] })}`, roles };
-}
-function withMember(path: string): string {
-  if (memberIds.length < 2 || !path.includes(memberIds[0]!)) return path;
-  return path.replace(memberIds[0]!, memberIds[Math.floor(Math.random() * memberIds.length)]!);
-}
-
-interface Sess {
-  role: BuiltinRole;
-  cookie: string;
-}
-
-async function makeSessions(): Promise<Sess[]> {
-  const client = new MongoClient(process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017');
-  await client.connect();
-  const db = client.db(process.env.MONGODB_DB ?? 'acube');
-  const out: Sess[] = [];
-  const members = await db
-    .collection('users')
-    .find({}, { projection: { _id: 1 } })
-    .limit(1_000)
-    .toArray();
-  if (members.length) addDrawerRoutes(members.map((m) => String(m._id)));
-  const hash = await hashPassword(`load-${Date.now()}-not-used-for-sign-in`);
-  for (const role of BUILTIN_ROLE_KEYS) {
-    for (let i = 0; i < OPERATORS; i++) {
-      const email = `load-${role}-${i}@bench.local`;
-      const now = new Date();
-      await db.collection('admins').updateOne(
-        { email },
-        {
-          $setOnInsert: {
-            _id: new ObjectId(),
-            email,
-            name: `Load ${role} ${i}`,
-            role,
-            status: 'active',
-            passwordHash: hash,
-            sessionVersion: 0,
-            createdAt: now,
-            updatedAt: now,
-            createdBy: 'bench',
-            lastSignInAt: null,
-          },
-        },
-        { upsert: true },
-      );
-      const a = await db.collection('admins').findOne({ email });
-      const token = await encode({
-        secret: SECRET,
-        // the claims a sign-in sets (server/auth/options.ts): sessions without authTime and sid are refused
-        token: {
-          sub: String(a!._id),
-          email,
-          name: a!.name,
-          adminId: String(a!._id),
-          sv: a!.sessionVersion,
-          authTime: Math.floor(Date.now() / 1000),
-          sid: randomUUID(),
-        },
-        maxAge: 8 * 3600,
-      });
-      out.push({ role, cookie: `next-auth.session-token=${token}` });
-    }
-  }
-  await client.close();
-  return out;
-}
 
 function pct(h: autocannon.Histogram | undefined, p: 'p50' | 'p97_5' | 'p99') {
   return h ? (h as unknown as Record<string, number>)[p] : null;
@@ -173,7 +65,7 @@ function summary(r: autocannon.Result) {
 async function openSubscriptions(sessions: Sess[], n: number) {
   const ctrl = new AbortController();
   const state = { open: 0, hello: 0, failed: 0, armed: false, received: new Set<number>() };
-  const url = `${BASE}/api/trpc/live.events?input=${enc(undefined)}`;
+  const url = `${BASE}/api/trpc/live.events?input=${encodeURIComponent(JSON.stringify({ json: undefined }))}`;
   const subs = Array.from({ length: n }, async (_, i) => {
     const s = sessions[i % sessions.length];
     try {
@@ -325,7 +217,7 @@ async function people(sessions: Sess[], mixRoutes: (role: BuiltinRole) => string
 }
 
 async function run() {
-  const sessions = await makeSessions();
+  const sessions = await makeSessions(OPERATORS);
   if (process.argv.includes('--check')) {
     // one request per route and role: statuses and times, to check the mix before loading it
     for (const [name, r] of Object.entries(ROUTES)) {
