@@ -15,6 +15,7 @@ import type { BackupStorage } from './storage';
 import { bk, isBackupable, type BackupCollectionEntry, type BackupDoc, type BackupTrigger, type JournalDoc } from './model';
 import type { ProgressFn } from './jobs';
 import { isDuplicateKeyError } from '../db/util';
+import { paceBackground } from '../ops/pacing';
 
 const { EJSON } = BSON;
 const TOOL_VERSION = 'acube-admin-backup 1';
@@ -160,9 +161,12 @@ export async function runBackup(db: Db, storage: BackupStorage, opts: RunBackupO
       await write(enc.startCollection(m.collection));
       let inThis = 0;
       if (existing.has(m.collection)) {
-        const cursor = db.collection(m.collection).find({}, { raw: true, batchSize: 2000 });
+        // batches of 1,000: each getMore is one stretch of the database server's time (decoding on FerretDB),
+        // and between chunks the backup yields to people's requests (server/ops/pacing.ts)
+        const cursor = db.collection(m.collection).find({}, { raw: true, batchSize: 1000 });
         let pending: Uint8Array[] = [];
         let pendingBytes = 0;
+        let chunkStarted = performance.now();
         for await (const raw of cursor as unknown as AsyncIterable<Uint8Array>) {
           pending.push(raw);
           pendingBytes += raw.length;
@@ -174,6 +178,8 @@ export async function runBackup(db: Db, storage: BackupStorage, opts: RunBackupO
             pendingBytes = 0;
             if (inThis > counted[i]) counted[i] = inThis;
             progress({ docsDone, docsTotal: totalNow() });
+            await paceBackground(performance.now() - chunkStarted);
+            chunkStarted = performance.now();
           }
         }
         if (pending.length) {

@@ -14,6 +14,7 @@ import type { MongoClient } from 'mongodb';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { cacheStats, CACHE_TIERS, type CacheTier } from '../db/cache';
 import { recordCall } from '../system/series';
+import { beginInteractive } from '../ops/pacing';
 
 const TIERS = Object.keys(CACHE_TIERS) as CacheTier[];
 
@@ -221,11 +222,13 @@ export function withRouteMetrics<A extends unknown[], R extends Response>(
   return async (req, ...rest) => {
     const started = performance.now();
     let status = 500;
+    const end = beginInteractive();
     try {
       const res = await handler(req, ...rest);
       status = res.status;
       return res;
     } finally {
+      end();
       try {
         metrics().httpDuration.observe({ route, method: req.method, status: String(status) }, (performance.now() - started) / 1000);
       } catch {

@@ -10,6 +10,7 @@ import { isConnectionError } from '../db/connection-errors';
 import { isTimeLimitError, narrowYourSearch } from '../db/limits';
 import { spend } from '../http/limits';
 import { recordTrpcCall } from '../metrics/registry';
+import { beginInteractive } from '../ops/pacing';
 
 /** What a procedure may add to its own audit entry (the target it touched, before/after). */
 export interface AuditNote {
@@ -133,7 +134,9 @@ const auditMutations = t.middleware(async ({ ctx, next, path, type, getRawInput 
  */
 const timing = t.middleware(async ({ next, path, type }) => {
   const started = performance.now();
-  const res = await next();
+  // a query or mutation is a person waiting: background jobs yield while any runs (server/ops/pacing.ts)
+  const end = type === 'subscription' ? null : beginInteractive();
+  const res = await next().finally(() => end?.());
   try {
     recordTrpcCall(path, type, res.ok ? 'OK' : res.error.code, (performance.now() - started) / 1000);
   } catch (e) {
