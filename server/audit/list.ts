@@ -1,5 +1,5 @@
 import { userQueryMaxMs } from '../db/limits';
-import { ObjectId, type Db, type Filter } from 'mongodb';
+import { BSON, ObjectId, type Db, type Filter } from 'mongodb';
 import { collections, type AuditLogDoc } from '../db/collections';
 import { bulkWriteChunked } from '../db/bulk';
 import { cached } from '../db/cache';
@@ -55,12 +55,18 @@ export async function listAudit(db: Db, input: AuditListInput) {
         $and: [base, { $or: [{ at: { $lt: input.cursor.at } }, { at: input.cursor.at, _id: { $lt: new ObjectId(input.cursor.id) } }] }],
       }
     : base;
-  const docs = await collections
-    .auditLogs(db)
-    .find(filter, { maxTimeMS: userQueryMaxMs() })
-    .sort({ at: -1, _id: -1 })
-    .limit(input.limit + 1)
-    .toArray();
+  // A page is kept 30 s ('hot' tier) and dropped by every new entry (writeAudit here, the live bus's
+  // audit event in other instances): the same page asked for again costs no query. The filter is built
+  // from whitelisted fields only, so its canonical EJSON names it exactly.
+  const key = `audit-page|${input.limit}|${BSON.EJSON.stringify(filter, { relaxed: false })}`;
+  const { value: docs } = await cached(db, 'hot', key, ['audit_logs'], () =>
+    collections
+      .auditLogs(db)
+      .find(filter, { maxTimeMS: userQueryMaxMs() })
+      .sort({ at: -1, _id: -1 })
+      .limit(input.limit + 1)
+      .toArray(),
+  );
   const page = docs.slice(0, input.limit);
   const last = page[page.length - 1];
   const items: AuditEntryDTO[] = page.map((d) => ({

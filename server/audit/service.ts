@@ -2,6 +2,7 @@ import type { Db } from 'mongodb';
 import { collections, type AuditLogDoc } from '../db/collections';
 import { dayKey } from '../lib/buckets';
 import { publishQuietly } from '../live/bus';
+import { invalidate } from '../db/cache';
 
 const SECRET_KEY = /pass(word)?|secret|token|api[-_]?key|hash|authorization|cookie/i;
 const MAX_STRING = 300;
@@ -44,6 +45,8 @@ export async function writeAudit(db: Db, entry: AuditEntry): Promise<void> {
       at,
       day: dayKey(at),
     });
+    // this instance's cached audit pages at once (other instances: when the event below reaches them)
+    invalidate(db, 'audit_logs');
     // The live audit feed: a pointer only (the page refetches through audit.list, with its own checks).
     publishQuietly(db, { type: 'audit', permission: 'audit.read', data: { id: String(r.insertedId), action: entry.action, result: entry.result, at } });
   } catch (e) {

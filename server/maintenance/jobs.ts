@@ -83,6 +83,7 @@ export async function runAuditRetention(db: Db, now = new Date(), days = auditRe
     throw new Error(`The archive ${backupId} holds ${held} audit entries, fewer than the ${old} to remove; nothing was removed.`);
   const removedAt = new Date();
   const r = await collections.auditLogs(db).deleteMany({ at: { $lt: cutoff } });
+  if (r.deletedCount) recordsChanged(db, 'audit_logs'); // cached audit pages (and other instances')
   return { days, cutoff, removed: r.deletedCount, archiveId: backupId, archivedAt: archive.finishedAt, removedAt };
 }
 

@@ -9,6 +9,7 @@ import { MongoClient, ObjectId, type CommandStartedEvent, type Db } from 'mongod
 import { randomBytes } from 'node:crypto';
 import { TEST_URI, adminsForAllRoles, callerFor } from '../../test/db';
 import { ensureIndexes } from '../db/indexes';
+import { clearCaches, invalidate } from '../db/cache';
 import { BUILTIN_ROLE_KEYS, can, type BuiltinRole } from '../permissions';
 import { MASK, SEARCH_KEYS, SEARCH_REGISTRY } from '../registry';
 import type { AdminDoc } from '../db/collections';
@@ -120,6 +121,8 @@ afterAll(async () => {
   await client.close();
 });
 beforeEach(() => {
+  // each test counts the commands of its own queries: none of them served by an earlier test's cached page
+  clearCaches();
   commands.length = 0;
 });
 
@@ -456,5 +459,35 @@ describe('saved searches', () => {
     const { id } = await as('admin').search.saved.create({ name: 'audited', query: { collection: 'users' } as never });
     const entry = await db.collection('audit_logs').findOne({ action: 'search.saved.create', 'target.id': id });
     expect(entry).toMatchObject({ result: 'success', target: { type: 'saved_search', label: 'audited' } });
+  });
+});
+
+describe('hot page cache', () => {
+  it('serves a repeated page without a query, every role masked its own way, fresh after a write is announced', async () => {
+    const input = { collection: 'users' as const, sort: [{ field: 'createdAt' as const, dir: 'desc' as const }], pageSize: 5, count: 'none' as const };
+    const first = await q(input);
+    expect(dataQueries().filter((c) => c.command.find === 'users')).toHaveLength(1);
+    commands.length = 0;
+    const again = await q(input);
+    expect(again.rows).toEqual(first.rows);
+    expect(dataQueries().filter((c) => c.command.find === 'users')).toHaveLength(0);
+    // one entry, masked per request: a role without personal-data access gets masks, not the cached names
+    const viewer = BUILTIN_ROLE_KEYS.find((r) => can(r, 'data.members.read') && !can(r, 'data.personal.read'))!;
+    const masked = await q(input, viewer);
+    expect(masked.rows.map((r) => r.id)).toEqual(first.rows.map((r) => r.id));
+    expect(masked.rows.every((r) => r.name === MASK)).toBe(true);
+    expect(dataQueries().filter((c) => c.command.find === 'users')).toHaveLength(0);
+
+    // a write the product does not know of (the platform's own) shows once the entry is dropped
+    const _id = new ObjectId();
+    await db.collection('users').insertOne(withKeywords('users', { _id, name: 'Newest Member', email: 'newest@x.local', status: 'active', createdAt: new Date() }));
+    try {
+      expect((await q(input)).rows[0]!.id).toBe(first.rows[0]!.id);
+      invalidate(db, 'users'); // what recordsChanged / the live bus do for the product's writes
+      expect((await q(input)).rows[0]!.id).toBe(_id.toHexString());
+    } finally {
+      await db.collection('users').deleteOne({ _id });
+      invalidate(db, 'users');
+    }
   });
 });

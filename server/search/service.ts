@@ -198,9 +198,14 @@ export async function search(db: Db, role: ResolvedRole, raw: z.input<typeof Sea
     };
   }
   if (kwValues) q.filter = { $and: [q.filter, kwValues] };
-  const rowsP = coll
-    .find(q.filter, { projection: projectionFor(collection), sort: q.sort, skip, limit: input.pageSize, maxTimeMS: userQueryMaxMs() })
-    .toArray();
+  // The page's documents are kept 30 s ('hot' tier), dropped by the writes of this product that change the
+  // collection (recordsChanged / invalidate, other instances through the live bus); the platform's own writes
+  // show within the 30 s. Masking and display values are applied per request below, so one entry serves
+  // every role. Filter and sort are built from the registry only: their canonical EJSON names the page.
+  const rowsKey = `search-rows|${collection}|${skip}|${input.pageSize}|${BSON.EJSON.stringify([q.filter, q.sort ?? null], { relaxed: false })}`;
+  const rowsP = cached(db, 'hot', rowsKey, [collection], () =>
+    coll.find(q.filter, { projection: projectionFor(collection), sort: q.sort, skip, limit: input.pageSize, maxTimeMS: userQueryMaxMs() }).toArray(),
+  ).then((r) => r.value);
   let countP: Promise<{ value: number; computedAt: Date } | null> = Promise.resolve(null);
   if (input.count !== 'none') {
     // The filter is built from the registry only, so its canonical EJSON names the count exactly.
