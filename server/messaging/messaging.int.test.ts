@@ -482,6 +482,16 @@ describe('the due queue on upgrade', () => {
     await ms.messages(db).deleteOne({ _id });
     await dueQueue(db).deleteOne({ _id });
   });
+
+  it('drops the retired status_due index of an earlier version; status_id replaces it', async () => {
+    const { ensureIndexes } = await import('../db/indexes');
+    await ms.messages(db).createIndex({ status: 1, nextAttemptAt: 1, _id: 1 }, { name: 'status_due' });
+    expect((await ms.messages(db).listIndexes().toArray()).map((i) => i.name)).toContain('status_due');
+    await ensureIndexes(db);
+    const names = (await ms.messages(db).listIndexes().toArray()).map((i) => i.name);
+    expect(names).not.toContain('status_due');
+    expect(names).toContain('status_id');
+  });
 });
 
 describe('campaign for at-risk members: audience, exclusions, holdout, pause/resume, delivery, report', () => {
