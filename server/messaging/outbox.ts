@@ -24,7 +24,7 @@ import { AppError } from '../errors';
 import { ms, type Category, type MessageDoc, type TemplateVersion } from './model';
 import { getTemplate, renderSubject, renderVersion, versionOf } from './templates';
 import { appUrl, signToken } from './tokens';
-import { mailFrom, sendMail, wasDelivered, type OutgoingMail, type SendOutcome } from './transport';
+import { mailFrom, sendMail, smtpConnections, wasDelivered, type OutgoingMail, type SendOutcome } from './transport';
 import { SlidingWindow } from './rate-limit';
 import { bumpRollup } from './rollup';
 import { dropDone, dropEntries, postpone, promoteDue, queueMessages, readDue, anythingDue, ORPHAN_MS, type DueEntry } from './queue';
@@ -35,7 +35,8 @@ const RETRY_MAX_MS = 6 * 3_600_000;
 const LOCK_KEY = 'messaging:outbox';
 const LOCK_LEASE_MS = () => Number(process.env.MESSAGING_LOCK_LEASE_MS || 30_000);
 const BATCH = () => Number(process.env.MESSAGING_BATCH || 200);
-const CONCURRENCY = () => Number(process.env.MESSAGING_CONCURRENCY || 16);
+/** Messages rendered and sent at once: twice the SMTP connections (one being written while one awaits its reply). */
+const CONCURRENCY = () => Number(process.env.MESSAGING_CONCURRENCY || 2 * smtpConnections());
 /** Global and per-recipient-domain send rates (messages per second, sliding one-second window). */
 const GLOBAL_RATE = () => Number(process.env.MESSAGING_RATE_PER_SEC || 400);
 const DOMAIN_RATE = () => Number(process.env.MESSAGING_DOMAIN_RATE_PER_SEC || 300);
