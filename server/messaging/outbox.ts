@@ -22,7 +22,7 @@ import { releaseLock, renewLock, tryLock } from '../db/locks';
 import { bulkWriteChunked } from '../db/bulk';
 import { AppError } from '../errors';
 import { ms, type Category, type MessageDoc, type TemplateVersion } from './model';
-import { getTemplate, renderSubject, renderVersion, versionOf } from './templates';
+import { getTemplate, renderBody, renderSubject, versionOf } from './templates';
 import { appUrl, signToken } from './tokens';
 import { mailFrom, sendMail, smtpConnections, wasDelivered, type OutgoingMail, type SendOutcome } from './transport';
 import { SlidingWindow } from './rate-limit';
@@ -331,7 +331,8 @@ function versionFor(db: Db, key: string, version: number): Promise<TemplateVersi
 /** The full email of a message document (what the worker sends; also the outbox's "view message"). */
 export async function composeMail(db: Db, m: MessageDoc): Promise<OutgoingMail> {
   const v = await versionFor(db, m.templateKey, m.templateVersion);
-  const r = await renderVersion(v, withSystemVars(m.vars, m._id, m.to, m.category));
+  // (the subject was rendered at enqueue and is in the document: only the body is rendered here)
+  const r = await renderBody(v, withSystemVars(m.vars, m._id, m.to, m.category));
   const hex = m._id.toHexString();
   const headers: Record<string, string> = {
     'X-Idempotency-Key': m.idempotencyKey,
