@@ -34,7 +34,8 @@ const RETRY_BASE_MS = () => Number(process.env.MESSAGING_RETRY_BASE_MS || 30_000
 const RETRY_MAX_MS = 6 * 3_600_000;
 const LOCK_KEY = 'messaging:outbox';
 const LOCK_LEASE_MS = () => Number(process.env.MESSAGING_LOCK_LEASE_MS || 30_000);
-const BATCH = () => Number(process.env.MESSAGING_BATCH || 200);
+/** Messages per batch (one lease document, one pick from the due queue; the 64 workers of the embedded setup wait for a batch's last message). */
+const BATCH = () => Number(process.env.MESSAGING_BATCH || 500);
 /** Messages rendered and sent at once: twice the SMTP connections (one being written while one awaits its reply). */
 const CONCURRENCY = () => Number(process.env.MESSAGING_CONCURRENCY || 2 * smtpConnections());
 /** Global and per-recipient-domain send rates (messages per second, sliding one-second window). */
