@@ -117,9 +117,10 @@ function portOpen(port) {
  * until both accept connections. `dataDir` keeps the messages in a SQLite file there (npm start);
  * without it they live in memory (tests, benchmarks). `maxMessages` 0 keeps every message (Mailpit's
  * default drops all but the newest 500). `chaos` enables Mailpit's chaos API (PUT /api/v1/chaos), which
- * the retry tests use to make the SMTP server answer 4xx/5xx. Returns { smtpUrl, apiUrl, stop, child }.
+ * the retry tests use to make the SMTP server answer 4xx/5xx. `extraArgs` are passed to Mailpit as they are
+ * (scripts/bench/mailpit-smtp.ts compares options). Returns { smtpUrl, apiUrl, stop, child }.
  */
-export async function startMailpit({ smtpPort = 1025, httpPort = 8025, dataDir = null, maxMessages = 0, chaos = false, logFile } = {}) {
+export async function startMailpit({ smtpPort = 1025, httpPort = 8025, dataDir = null, maxMessages = 0, chaos = false, logFile, extraArgs = [] } = {}) {
   const bin = ensureMailpit();
   for (const port of [smtpPort, httpPort]) {
     if (await portOpen(port)) {
@@ -136,6 +137,9 @@ export async function startMailpit({ smtpPort = 1025, httpPort = 8025, dataDir =
     '--smtp-auth-allow-insecure',
     '--smtp-disable-rdns',
     '--disable-version-check',
+    // stored messages uncompressed: zstd of every message was ~0.5 of Mailpit's ~4.9 ms CPU per message
+    // (scripts/bench/mailpit-smtp.ts); the inbox keeps at most `maxMessages` (npm start: 5,000, ~13 KB each)
+    '--compression=0',
     `--max=${maxMessages}`,
     '--quiet',
   ];
@@ -146,6 +150,7 @@ export async function startMailpit({ smtpPort = 1025, httpPort = 8025, dataDir =
     logTarget ??= path.join(dataDir, 'mailpit.log');
   }
   if (chaos) args.push('--enable-chaos');
+  args.push(...extraArgs);
   const out = logTarget ? fs.openSync(logTarget, 'a') : 'ignore';
   const child = spawn(bin, args, { stdio: ['ignore', out, out] });
   let exited = null;

@@ -6,7 +6,7 @@ import { BACKUP_INDEXES } from '../backup/model';
 import { CONTENT_INDEXES, backfillSlugs } from '../content/model';
 import { MODERATION_INDEXES } from '../moderation/model';
 import { NOTICE_INDEXES } from '../notices/service';
-import { MESSAGING_INDEXES } from '../messaging/model';
+import { MESSAGING_INDEXES, MESSAGING_RETIRED_INDEXES } from '../messaging/model';
 import { backfillQueue } from '../messaging/queue';
 import { LIVE_INDEXES } from '../live/bus';
 import { NOTIFICATION_INDEXES } from '../notifications/service';
@@ -52,6 +52,9 @@ export const INDEXES: Record<string, IndexDescription[]> = merge(
   },
 );
 
+/** Indexes of ours that no version asks for any more (replaced by another): dropped when present. */
+const RETIRED_INDEXES: Record<string, string[]> = { ...MESSAGING_RETIRED_INDEXES };
+
 /**
  * Creates the indexes that are missing, by name. FerretDB v1.24 panics (and drops the
  * connection) on a createIndexes naming several indexes that all exist already, so we
@@ -73,7 +76,7 @@ export async function ensureIndexes(db: Db, which: Record<string, IndexDescripti
     // field that stopped being sortable), were made by an earlier version and only cost writes.
     const keep = new Set(specs.map((s) => s.name));
     for (const n of have) {
-      const ours = all.some((s) => s.name === n) || n.startsWith('search_');
+      const ours = all.some((s) => s.name === n) || n.startsWith('search_') || RETIRED_INDEXES[name]?.includes(n);
       if (ours && !keep.has(n)) await db.collection(name).dropIndex(n);
     }
   }

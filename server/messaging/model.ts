@@ -151,11 +151,18 @@ export const ms = {
   enrollments: (db: Db) => db.collection<EnrollmentDoc>('messaging_enrollments'),
 };
 
+/** Indexes an earlier version created and `ensureIndexes` drops (collection → names). */
+export const MESSAGING_RETIRED_INDEXES: Record<string, string[]> = {
+  messages: ['status_due'],
+};
+
 export const MESSAGING_INDEXES: Record<string, IndexDescription[]> = {
   messages: [
     { key: { idempotencyKey: 1 }, name: 'idempotency_unique', unique: true },
-    // the worker's claim: queued and due, oldest first
-    { key: { status: 1, nextAttemptAt: 1, _id: 1 }, name: 'status_due' },
+    // the Outbox page's status filter (newest first) and counts, the check for an earlier version's 'sending';
+    // the outbox picks its batches from the due queue (queue.ts), so `nextAttemptAt` is no longer a key:
+    // round 4 replaced `status_due` {status, nextAttemptAt, _id} (8 SQLite expressions per write on FerretDB, 4 here)
+    { key: { status: 1, _id: 1 }, name: 'status_id' },
     { key: { campaignId: 1, status: 1, _id: 1 }, name: 'campaign_status' },
     { key: { memberId: 1, createdAt: -1, _id: -1 }, name: 'member_created' },
     { key: { createdAt: -1, _id: -1 }, name: 'created_desc' },

@@ -22,9 +22,9 @@ import { releaseLock, renewLock, tryLock } from '../db/locks';
 import { bulkWriteChunked } from '../db/bulk';
 import { AppError } from '../errors';
 import { ms, type Category, type MessageDoc, type TemplateVersion } from './model';
-import { getTemplate, renderSubject, renderVersion, versionOf } from './templates';
+import { getTemplate, renderBody, renderSubject, versionOf } from './templates';
 import { appUrl, signToken } from './tokens';
-import { mailFrom, sendMail, wasDelivered, type OutgoingMail, type SendOutcome } from './transport';
+import { mailFrom, sendMail, smtpConnections, wasDelivered, type OutgoingMail, type SendOutcome } from './transport';
 import { SlidingWindow } from './rate-limit';
 import { bumpRollup } from './rollup';
 import { dropDone, dropEntries, postpone, promoteDue, queueMessages, readDue, anythingDue, ORPHAN_MS, type DueEntry } from './queue';
@@ -34,8 +34,10 @@ const RETRY_BASE_MS = () => Number(process.env.MESSAGING_RETRY_BASE_MS || 30_000
 const RETRY_MAX_MS = 6 * 3_600_000;
 const LOCK_KEY = 'messaging:outbox';
 const LOCK_LEASE_MS = () => Number(process.env.MESSAGING_LOCK_LEASE_MS || 30_000);
-const BATCH = () => Number(process.env.MESSAGING_BATCH || 200);
-const CONCURRENCY = () => Number(process.env.MESSAGING_CONCURRENCY || 16);
+/** Messages per batch (one lease document, one pick from the due queue; the 64 workers of the embedded setup wait for a batch's last message). */
+const BATCH = () => Number(process.env.MESSAGING_BATCH || 500);
+/** Messages rendered and sent at once: twice the SMTP connections (one being written while one awaits its reply). */
+const CONCURRENCY = () => Number(process.env.MESSAGING_CONCURRENCY || 2 * smtpConnections());
 /** Global and per-recipient-domain send rates (messages per second, sliding one-second window). */
 const GLOBAL_RATE = () => Number(process.env.MESSAGING_RATE_PER_SEC || 400);
 const DOMAIN_RATE = () => Number(process.env.MESSAGING_DOMAIN_RATE_PER_SEC || 300);
@@ -330,7 +332,8 @@ function versionFor(db: Db, key: string, version: number): Promise<TemplateVersi
 /** The full email of a message document (what the worker sends; also the outbox's "view message"). */
 export async function composeMail(db: Db, m: MessageDoc): Promise<OutgoingMail> {
   const v = await versionFor(db, m.templateKey, m.templateVersion);
-  const r = await renderVersion(v, withSystemVars(m.vars, m._id, m.to, m.category));
+  // (the subject was rendered at enqueue and is in the document: only the body is rendered here)
+  const r = await renderBody(v, withSystemVars(m.vars, m._id, m.to, m.category));
   const hex = m._id.toHexString();
   const headers: Record<string, string> = {
     'X-Idempotency-Key': m.idempotencyKey,

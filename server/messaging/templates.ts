@@ -252,12 +252,17 @@ export async function renderSubject(subject: string, vars: Record<string, unknow
 }
 
 export async function renderVersion(v: Pick<TemplateVersion, 'subject' | 'html' | 'text'>, vars: Record<string, unknown>): Promise<RenderedMessage> {
-  const [subject, html, text] = await Promise.all([
-    renderSubject(v.subject, vars),
+  const [subject, body] = await Promise.all([renderSubject(v.subject, vars), renderBody(v, vars)]);
+  return { subject, ...body };
+}
+
+/** The HTML and text parts only (the outbox sends the subject rendered at enqueue). */
+export async function renderBody(v: Pick<TemplateVersion, 'html' | 'text'>, vars: Record<string, unknown>): Promise<{ html: string; text: string }> {
+  const [html, text] = await Promise.all([
     htmlLiquid.render(parseCached(htmlLiquid, 'h', v.html), vars),
     textLiquid.render(parseCached(textLiquid, 't', v.text), vars),
   ]);
-  return { subject, html: String(html), text: String(text) };
+  return { html: String(html), text: String(text) };
 }
 
 /** Creates the built-in templates that do not exist yet (version 1, saved by the system). */

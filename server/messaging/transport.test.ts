@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { closeTransports, transporter } from './transport';
+import { closeTransports, smtpConnections, transporter } from './transport';
 
 afterEach(() => closeTransports());
 
@@ -10,9 +10,30 @@ describe('SMTP transport', () => {
       transporter: { name: string; options: Record<string, unknown> & { tls?: { rejectUnauthorized?: boolean } } };
     };
     expect(t.transporter.name).toBe('SMTP (pool)');
-    expect(t.transporter.options).toMatchObject({ host: '127.0.0.1', port: 2525, pool: true, maxConnections: 8, maxMessages: 1000 });
+    expect(t.transporter.options).toMatchObject({ host: '127.0.0.1', port: 2525, pool: true, maxConnections: smtpConnections(), maxMessages: 1000 });
     expect(t.transporter.options.auth).toMatchObject({ user: 'user', pass: 'secret' });
     expect(t.transporter.options.tls?.rejectUnauthorized).toBe(false);
     expect(t.transporter.options.socketTimeout).toBe(30_000);
+  });
+
+  it('opens 8 connections to a provider, 32 to the embedded Mailpit, SMTP_MAX_CONNECTIONS when set', () => {
+    const saved = { api: process.env.MAILPIT_API, max: process.env.SMTP_MAX_CONNECTIONS };
+    try {
+      delete process.env.SMTP_MAX_CONNECTIONS;
+      delete process.env.MAILPIT_API;
+      expect(smtpConnections()).toBe(8);
+      process.env.MAILPIT_API = 'http://127.0.0.1:8026';
+      expect(smtpConnections()).toBe(32);
+      process.env.SMTP_MAX_CONNECTIONS = '5';
+      expect(smtpConnections()).toBe(5);
+    } finally {
+      for (const [k, v] of [
+        ['MAILPIT_API', saved.api],
+        ['SMTP_MAX_CONNECTIONS', saved.max],
+      ] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
   });
 });
