@@ -123,7 +123,10 @@ describe('FerretDB acube-projection-fast patch (seeded)', () => {
         const got = BSON.deserialize(fast[i]!, { promoteValues: false });
         // upstream's path (only where the extra dotted path keeps it an inclusion projection)
         if (named || projection._id === undefined || projection._id) {
-          expect(Buffer.from(fast[i]!).equals(Buffer.from(slow[i]!)), `${context}: ${canonical(got)} vs ${canonical(BSON.deserialize(slow[i]!, { promoteValues: false }))}`).toBe(true);
+          expect(
+            Buffer.from(fast[i]!).equals(Buffer.from(slow[i]!)),
+            `${context}: ${canonical(got)} vs ${canonical(BSON.deserialize(slow[i]!, { promoteValues: false }))}`,
+          ).toBe(true);
         }
         expect(canonical(got), context).toBe(canonical(expected(full[i]!, projection)));
         compared++;

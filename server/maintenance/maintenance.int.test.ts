@@ -165,7 +165,9 @@ describe('maintenance', () => {
       expect(await runNeededAtStart(fresh.db, 'instance-4')).toEqual([]);
       // never ran and missing, but another instance holds the start-up marker: not run here
       await maintenanceRuns(fresh.db).deleteMany({});
-      await fresh.db.collection('backup_locks').insertOne({ _id: 'maint-start:data-quality', owner: 'x', at: new Date(), expiresAt: new Date(Date.now() + 60_000) } as never);
+      await fresh.db
+        .collection('backup_locks')
+        .insertOne({ _id: 'maint-start:data-quality', owner: 'x', at: new Date(), expiresAt: new Date(Date.now() + 60_000) } as never);
       expect(await runNeededAtStart(fresh.db, 'instance-5')).toEqual([]);
       // the marker gone (expired, its instance died): this start runs it
       await fresh.db.collection<{ _id: string }>('backup_locks').deleteMany({ _id: 'maint-start:data-quality' });

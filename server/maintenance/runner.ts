@@ -171,7 +171,8 @@ export async function runNeededAtStart(db: Db, owner = `${instanceId()}:${Math.r
   for (const k of MAINTENANCE_JOB_KEYS) {
     const job = MAINTENANCE_JOBS[k];
     if (!job.neededAtStart) continue;
-    const needed = async () => !(await maintenanceRuns(db).findOne({ _id: k, last: { $ne: null } }, { projection: { _id: 1 } })) && (await job.neededAtStart!(db));
+    const needed = async () =>
+      !(await maintenanceRuns(db).findOne({ _id: k, last: { $ne: null } }, { projection: { _id: 1 } })) && (await job.neededAtStart!(db));
     if (!(await needed())) continue;
     if (!(await tryLock(db, `maint-start:${k}`, owner, START_MARKER_MS))) continue;
     if (!(await needed())) continue;
