@@ -8,7 +8,7 @@
  *   npm run seed -- --scale 25 --drop            (against a FerretDB on DATA, database DB; or the demo data)
  *   npx tsx scripts/bench/interactive.ts --data .data/bench --db acube_bench [--runs 15] [--baseline-runs 3]
  *
- * It starts and stops its own FerretDB on the data directory (port 27060), so nothing else may use it.
+ * It starts and stops its own FerretDB on the data directory (`--port`, default 27060), so nothing else may use it.
  * Requests go through tRPC (createCaller: zod, session and role lookup, registry, masking) as the pages' do.
  */
 import './no-server-only';
@@ -42,9 +42,14 @@ const { values } = parseArgs({
     'insert-docs': { type: 'string', default: '20000' },
     /** Only these parts (comma-separated): search, count, audit, tiles, export, insert. */
     only: { type: 'string' },
+    /** The port of the FerretDB the bench starts on DATA. */
+    port: { type: 'string', default: '27060' },
+    /** FerretDB's debug server (pprof) on this address, e.g. 127.0.0.1:9101. */
+    'debug-addr': { type: 'string' },
   },
 });
-const PORT = 27060;
+const PORT = Number(values.port);
+const debugArgs = values['debug-addr'] ? [`--debug-addr=${values['debug-addr']}`] : [];
 const only = values.only ? new Set(values.only.split(',')) : null;
 const want = (part: string) => !only || only.has(part);
 
@@ -313,14 +318,14 @@ async function insertBench(db: Db, n: number, policy: 'embedded' | 'constraints'
 }
 
 async function runEngine(label: string, baseline: boolean, runs: number, timeoutMs: number) {
-  let engine = await startFerretDB({ port: PORT, dataDir: values.data, baseline });
+  let engine = await startFerretDB({ port: PORT, dataDir: values.data, baseline, extraArgs: debugArgs });
   let conn = await context(engine.uri);
   // A request that timed out keeps running inside the engine; restart it so the next figure is not
   // measured on an engine still busy with abandoned work.
   const restart = async () => {
     await conn.client.close(true).catch(() => undefined);
     await engine.stop();
-    engine = await startFerretDB({ port: PORT, dataDir: values.data, baseline });
+    engine = await startFerretDB({ port: PORT, dataDir: values.data, baseline, extraArgs: debugArgs });
     conn = await context(engine.uri);
   };
   const out: Record<string, Stat> = {};

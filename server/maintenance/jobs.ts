@@ -33,7 +33,7 @@ import { pruneSeries } from '../system/series';
 import { recordsChanged } from '../live/tiles';
 import { compactRollup } from '../analytics/compact';
 import { reconcileMemberDirectory } from '../analytics/members';
-import { refreshQualitySummary } from '../quality/service';
+import { refreshQualitySummary, storedQualitySummary } from '../quality/service';
 
 export const MAINTENANCE_JOB_KEYS = [
   'audit-retention',
@@ -53,6 +53,12 @@ export interface MaintenanceJob {
   /** Cron in UTC; null: start-up and "run now" only. */
   cron: string | null;
   run(db: Db, now: Date): Promise<Record<string, unknown>>;
+  /**
+   * True when this job should run as soon as an instance starts (trigger 'startup') because what it produces
+   * is missing and its schedule may be hours away. Asked only while the job has never run (a failed run is
+   * not repeated at every start: it notified already), and asked again under a lock (runner.ts).
+   */
+  neededAtStart?(db: Db): Promise<boolean>;
 }
 
 export function auditRetentionDays(): number {
@@ -177,6 +183,8 @@ export const MAINTENANCE_JOBS: Record<MaintenanceJobKey, MaintenanceJob> = {
     description: "Runs the data-quality checks of every platform collection and stores the summary the dashboard's Data quality tile shows.",
     cron: '20 */6 * * *',
     run: async (db, now) => ({ ...(await refreshQualitySummary(db, now)) }),
+    // A fresh database: the tile would say "Not computed yet" until the next :20 of a sixth hour.
+    neededAtStart: async (db) => (await storedQualitySummary(db)).computedAt === null,
   },
   'index-upkeep': {
     key: 'index-upkeep',

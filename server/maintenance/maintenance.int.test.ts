@@ -15,7 +15,8 @@ import { bk } from '../backup/model';
 import { collections } from '../db/collections';
 import { notifications } from '../notifications/service';
 import { MAINTENANCE_JOB_KEYS, runAuditRetention, runPrune } from './jobs';
-import { maintenanceRuns, runMaintenanceJob } from './runner';
+import { maintenanceRuns, runMaintenanceJob, runNeededAtStart } from './runner';
+import { storedQualitySummary } from '../quality/service';
 
 let t: TestDb;
 let other: MongoClient;
@@ -138,4 +139,42 @@ describe('maintenance', () => {
     expect(await t.db.collection('rate_limits').countDocuments({ key: { $in: ['x1', 'x2'] } })).toBe(1);
     expect((await t.db.collection('live_events').find().toArray()).map((d) => d.seq)).toEqual([2]);
   });
+
+  it('a job whose product is missing runs once at start, on one of two instances, and never again', async () => {
+    const fresh = await openTestDb('maintstart');
+    const other2 = new MongoClient(TEST_URI);
+    await other2.connect();
+    try {
+      const db2 = other2.db(fresh.db.databaseName);
+      expect((await storedQualitySummary(fresh.db)).computedAt).toBeNull();
+      const [a, b] = await Promise.all([runNeededAtStart(fresh.db, 'instance-1'), runNeededAtStart(db2, 'instance-2')]);
+      expect([...a, ...b]).toEqual(['data-quality']);
+      const state = await maintenanceRuns(fresh.db).findOne({ _id: 'data-quality' });
+      expect(state?.last?.trigger).toBe('startup');
+      expect(state?.last?.result, state?.last?.error ?? '').toBe('success');
+      expect((await storedQualitySummary(fresh.db)).computedAt).not.toBeNull();
+      // no other job has a start-up run, and a successful one leaves no audit entry and no notification
+      expect(await maintenanceRuns(fresh.db).countDocuments({ 'last.trigger': 'startup' })).toBe(1);
+      expect(await collections.auditLogs(fresh.db).countDocuments({})).toBe(0);
+      expect(await notifications(fresh.db).countDocuments({})).toBe(0);
+      // a later start: it ran, nothing to do
+      expect(await runNeededAtStart(fresh.db, 'instance-3')).toEqual([]);
+      // it ran once but its product is gone (e.g. a failed run): not repeated at start, the schedule will do it
+      await fresh.db.collection('quality_summary').deleteMany({});
+      await fresh.db.collection<{ _id: string }>('backup_locks').deleteMany({ _id: 'maint-start:data-quality' });
+      expect(await runNeededAtStart(fresh.db, 'instance-4')).toEqual([]);
+      // never ran and missing, but another instance holds the start-up marker: not run here
+      await maintenanceRuns(fresh.db).deleteMany({});
+      await fresh.db
+        .collection('backup_locks')
+        .insertOne({ _id: 'maint-start:data-quality', owner: 'x', at: new Date(), expiresAt: new Date(Date.now() + 60_000) } as never);
+      expect(await runNeededAtStart(fresh.db, 'instance-5')).toEqual([]);
+      // the marker gone (expired, its instance died): this start runs it
+      await fresh.db.collection<{ _id: string }>('backup_locks').deleteMany({ _id: 'maint-start:data-quality' });
+      expect(await runNeededAtStart(fresh.db, 'instance-6')).toEqual(['data-quality']);
+    } finally {
+      await other2.close();
+      await fresh.drop();
+    }
+  }, 60_000);
 });

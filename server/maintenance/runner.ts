@@ -155,4 +155,29 @@ export function startMaintenance(db: Db): void {
       }),
     ];
   });
+  void runNeededAtStart(db).catch((e) => console.error('[maintenance] start-up runs:', e instanceof Error ? e.message : e));
+}
+
+const START_MARKER_MS = 60 * 60_000;
+
+/**
+ * Runs, once, each job whose product is missing at start (`neededAtStart`) and that never ran. Of several
+ * instances starting together one runs it: a start-up marker lock (kept for an hour, not released) is taken
+ * before the second check, so an instance that starts after the run sees its result, and one that starts
+ * during it sees the marker. A successful run writes no audit entry and no notification (runMaintenanceJob).
+ */
+export async function runNeededAtStart(db: Db, owner = `${instanceId()}:${Math.random().toString(36).slice(2, 8)}`): Promise<MaintenanceJobKey[]> {
+  const ran: MaintenanceJobKey[] = [];
+  for (const k of MAINTENANCE_JOB_KEYS) {
+    const job = MAINTENANCE_JOBS[k];
+    if (!job.neededAtStart) continue;
+    const needed = async () =>
+      !(await maintenanceRuns(db).findOne({ _id: k, last: { $ne: null } }, { projection: { _id: 1 } })) && (await job.neededAtStart!(db));
+    if (!(await needed())) continue;
+    if (!(await tryLock(db, `maint-start:${k}`, owner, START_MARKER_MS))) continue;
+    if (!(await needed())) continue;
+    const r = await runMaintenanceJob(db, k, { trigger: 'startup', owner });
+    if (r.status === 'ran') ran.push(k);
+  }
+  return ran;
 }
