@@ -6,11 +6,15 @@ import type { StreamItem } from '../server/live/stream';
 import type { AdminDoc } from '../server/db/collections';
 
 /** Reads a subscription in the background; `until` waits for a matching item. */
-export async function listen(db: Db, admin: AdminDoc, lastEventId?: string) {
+export async function listen(db: Db, admin: AdminDoc, lastEventId?: string, sid?: string) {
   const ac = new AbortController();
   // the abort signal of a server-side caller is given when the caller is made (as the SSE handler passes the request's)
   const caller = createCaller(
-    createContextInner({ db, session: { adminId: admin._id.toHexString(), sessionVersion: admin.sessionVersion }, ip: '127.0.0.1' }),
+    createContextInner({
+      db,
+      session: { adminId: admin._id.toHexString(), sessionVersion: admin.sessionVersion, ...(sid ? { sid, authTime: Math.floor(Date.now() / 1000) } : {}) },
+      ip: '127.0.0.1',
+    }),
     { signal: ac.signal },
   );
   const items: { id: string; item: StreamItem }[] = [];

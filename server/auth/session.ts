@@ -164,6 +164,17 @@ async function isRevoked(db: Db, sid: string): Promise<boolean> {
   return m.ids.has(sid);
 }
 
+/**
+ * The part of loadOperator that needs no query: the session exists, is within its absolute lifetime and
+ * has not been revoked (the in-process mirror). Live streams check this every few seconds and read the
+ * operator (admin and role) less often, and always before they deliver anything (server/live/stream.ts).
+ */
+export async function sessionStillValid(db: Db, identity: SessionIdentity | null | undefined): Promise<boolean> {
+  if (!identity || !ObjectId.isValid(identity.adminId)) return false;
+  if (identity.authTime !== undefined && sessionExpired(identity.authTime, env().SESSION_ABSOLUTE_HOURS)) return false;
+  return !(identity.sid && (await isRevoked(db, identity.sid)));
+}
+
 export async function loadOperator(db: Db, identity: SessionIdentity | null | undefined): Promise<Operator | null> {
   if (!identity || !ObjectId.isValid(identity.adminId)) return null;
   if (identity.authTime !== undefined && sessionExpired(identity.authTime, env().SESSION_ABSOLUTE_HOURS)) return null;

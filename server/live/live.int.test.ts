@@ -17,6 +17,7 @@ import { waitForJob } from '../backup/jobs';
 
 import { writeAudit } from '../audit/service';
 import { publish } from './bus';
+import { revokeSession } from '../auth/session';
 import { listen } from '../../test/live';
 import type { AdminDoc } from '../db/collections';
 
@@ -105,6 +106,19 @@ describe('live.events', () => {
     expect(s.done).toBe(true);
     expect((s.error as { code?: string })?.code).toBe('UNAUTHORIZED');
     expect(s.items.some((x) => x.item.data.id === 'after-deactivation')).toBe(false);
+  });
+
+  it('an idle stream ends within seconds of its session being signed out, with no event to deliver', async () => {
+    const a = await makeAdmin(t.db, 'admin');
+    const sid = `idle-${Date.now()}`;
+    const s = await listen(t.db, a, undefined, sid);
+    await s.until((i) => i.type === 'hello');
+    await revokeSession(t.db, { adminId: a._id.toHexString(), sessionVersion: a.sessionVersion, sid, authTime: Math.floor(Date.now() / 1000) });
+    // the idle check (every 5 s, no query) reads the revocation mirror (synced every 2 s)
+    const end = Date.now() + 12_000;
+    while (!s.done && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    expect(s.done).toBe(true);
+    expect((s.error as { code?: string })?.code).toBe('UNAUTHORIZED');
   });
 
   it('a reconnect with the last event id receives what was published while it was away', async () => {

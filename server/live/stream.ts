@@ -1,17 +1,20 @@
 /**
  * One subscriber's stream: the backlog after its last event id (a reconnect misses nothing the bus still
- * holds), then what the hub delivers. Before every delivery (and at least every CHECK_MS while idle) the
- * operator is read again (loadOperator: the database, cached ≤ 2 s): a signed-out, deactivated or revoked
- * session ends the stream with UNAUTHORIZED, and each event is checked against the *current* role, so a
- * demoted operator stops receiving what the new role may not see.
+ * holds), then what the hub delivers. Before every delivery the operator is read again (loadOperator: the
+ * database, cached ≤ 2 s), so each event is checked against the *current* role and a demoted operator stops
+ * receiving what the new role may not see, a deactivated one is dropped. While idle, the session is checked
+ * every CHECK_MS without a query (signed out, revoked, past its lifetime: the stream ends with
+ * UNAUTHORIZED) and the operator read every RELOAD_MS: a thousand idle streams cost no stream of queries.
  */
 import type { Db } from 'mongodb';
-import { loadOperator, type Operator, type SessionIdentity } from '../auth/session';
+import { loadOperator, sessionStillValid, type Operator, type SessionIdentity } from '../auth/session';
 import { can } from '../permissions';
 import { AppError } from '../errors';
 import { eventsAfter, hubFor, type LiveEvent } from './bus';
 
 const CHECK_MS = 5_000;
+/** An idle stream reads its operator (admin and role, one query each when not cached) this often. */
+const RELOAD_MS = 30_000;
 
 export function visibleTo(op: Operator, ev: Pick<LiveEvent, 'permission' | 'adminId'>): boolean {
   if (ev.adminId && ev.adminId !== op.admin._id.toHexString()) return false;
@@ -47,6 +50,7 @@ export async function* liveStream(db: Db, session: SessionIdentity | null, lastE
       yield { seq: hub.lastSeq, type: 'hello', at: new Date(), data: {} };
     }
     let checkedAt = 0;
+    let loadedAt = 0;
     let op: Operator | null = null;
     while (!signal?.aborted) {
       if (!queue.length) {
@@ -60,10 +64,15 @@ export async function* liveStream(db: Db, session: SessionIdentity | null, lastE
         wake = null;
         if (signal?.aborted) break;
       }
-      if (queue.length || Date.now() - checkedAt >= CHECK_MS) {
+      if (queue.length || Date.now() - loadedAt >= RELOAD_MS) {
+        // before any delivery (and every RELOAD_MS while idle): the operator as the database has it now
         op = await loadOperator(db, session);
-        checkedAt = Date.now();
+        loadedAt = checkedAt = Date.now();
         if (!op) throw new AppError('UNAUTHORIZED', 'Your session has ended. Sign in again.');
+      } else if (Date.now() - checkedAt >= CHECK_MS) {
+        // idle: sign-out, revocation and the absolute lifetime end the stream within CHECK_MS, with no query
+        checkedAt = Date.now();
+        if (!(await sessionStillValid(db, session))) throw new AppError('UNAUTHORIZED', 'Your session has ended. Sign in again.');
       }
       while (queue.length) {
         const ev = queue.shift()!;

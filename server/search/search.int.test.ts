@@ -480,7 +480,9 @@ describe('hot page cache', () => {
 
     // a write the product does not know of (the platform's own) shows once the entry is dropped
     const _id = new ObjectId();
-    await db.collection('users').insertOne(withKeywords('users', { _id, name: 'Newest Member', email: 'newest@x.local', status: 'active', createdAt: new Date() }));
+    await db
+      .collection('users')
+      .insertOne(withKeywords('users', { _id, name: 'Newest Member', email: 'newest@x.local', status: 'active', createdAt: new Date() }));
     try {
       expect((await q(input)).rows[0]!.id).toBe(first.rows[0]!.id);
       invalidate(db, 'users'); // what recordsChanged / the live bus do for the product's writes
