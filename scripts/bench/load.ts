@@ -41,9 +41,13 @@ const ROUTE_CONNS = arg('route-connections', 50);
 const EVENT_WAIT_MS = 10_000;
 const THINK_MS = arg('think', 0);
 const METRICS_TOKEN = process.env.METRICS_TOKEN ?? '';
-const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:3171';
+// BASE_URL may list several instances (comma-separated): each person and each subscription sticks to one, as
+// behind a sticky load balancer; the backup, the metrics samples and the phases after (2) use the first.
+const BASES = (process.env.BASE_URL ?? 'http://127.0.0.1:3171').split(',').map((b) => b.trim());
+const BASE = BASES[0]!;
+const baseFor = (i: number) => BASES[i % BASES.length]!;
 if (!process.env.NEXTAUTH_SECRET) throw new Error('NEXTAUTH_SECRET must be the server’s');
-if (!/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/.test(BASE)) throw new Error('loopback only');
+if (!BASES.every((b) => /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/.test(b))) throw new Error('loopback only');
 
 function pct(h: autocannon.Histogram | undefined, p: 'p50' | 'p97_5' | 'p99') {
   return h ? (h as unknown as Record<string, number>)[p] : null;
@@ -65,9 +69,10 @@ function summary(r: autocannon.Result) {
 async function openSubscriptions(sessions: Sess[], n: number) {
   const ctrl = new AbortController();
   const state = { open: 0, hello: 0, failed: 0, armed: false, received: new Set<number>() };
-  const url = `${BASE}/api/trpc/live.events?input=${encodeURIComponent(JSON.stringify({ json: undefined }))}`;
+  const path = `/api/trpc/live.events?input=${encodeURIComponent(JSON.stringify({ json: undefined }))}`;
   const subs = Array.from({ length: n }, async (_, i) => {
     const s = sessions[i % sessions.length];
+    const url = baseFor(i) + path;
     try {
       const res = await fetch(url, { headers: { cookie: s.cookie, accept: 'text/event-stream' }, signal: ctrl.signal });
       if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
@@ -159,7 +164,7 @@ async function people(sessions: Sess[], mixRoutes: (role: BuiltinRole) => string
       const t = performance.now();
       const startedAt = Date.now();
       try {
-        const res = await fetch(BASE + withMember(path), { headers: { cookie: s.cookie }, signal: AbortSignal.timeout(30_000) });
+        const res = await fetch(baseFor(i) + withMember(path), { headers: { cookie: s.cookie }, signal: AbortSignal.timeout(30_000) });
         await res.arrayBuffer();
         // a browser keeps the renewed session cookie (NextAuth renews it; server/auth/token.ts)
         const renewed = res.headers.getSetCookie().find((c) => c.startsWith('next-auth.session-token='));
