@@ -6,6 +6,7 @@
 import type { Db } from 'mongodb';
 import { LRUCache } from 'lru-cache';
 import { forgetMemberDirectory } from './members';
+import { singleFlight } from '../lib/single-flight';
 
 export const CACHE_TTL_MS = 60_000;
 const cache = new LRUCache<string, { value: unknown }>({ max: 500, ttl: CACHE_TTL_MS });
@@ -23,17 +24,11 @@ export async function cached<T>(db: Db, name: string, input: unknown, compute: (
   const key = `${db.databaseName}|${generations.get(db.databaseName) ?? 0}|${name}|${JSON.stringify(input)}`;
   const hit = cache.get(key);
   if (hit) return hit.value as T;
-  let p = inFlight.get(key) as Promise<T> | undefined;
-  if (!p) {
-    p = compute()
-      .then((value) => {
-        cache.set(key, { value });
-        return value;
-      })
-      .finally(() => inFlight.delete(key));
-    inFlight.set(key, p);
-  }
-  return p;
+  return singleFlight(inFlight, key, async () => {
+    const value = await compute();
+    cache.set(key, { value });
+    return value;
+  });
 }
 
 /** Drops cached results and the member directory (tests, benchmarks' cold runs). */

@@ -1,5 +1,6 @@
 import { ObjectId, type Db } from 'mongodb';
 import { LRUCache } from 'lru-cache';
+import { singleFlight } from '../lib/single-flight';
 import { collections, type AdminDoc } from '../db/collections';
 import { env } from '../env';
 import { builtinRole, isBuiltinRole, isPermission, type ResolvedRole } from '../permissions';
@@ -51,14 +52,7 @@ const roleCache = caches.role;
 const IN_FLIGHT_KEY = Symbol.for('acube.operatorInFlight');
 const gf = globalThis as unknown as { [IN_FLIGHT_KEY]?: Map<string, Promise<unknown>> };
 const inFlight = (gf[IN_FLIGHT_KEY] ??= new Map());
-function once<T>(key: string, load: () => Promise<T>): Promise<T> {
-  let p = inFlight.get(key) as Promise<T> | undefined;
-  if (!p) {
-    p = load().finally(() => inFlight.delete(key));
-    inFlight.set(key, p);
-  }
-  return p;
-}
+const once = <T>(key: string, load: () => Promise<T>): Promise<T> => singleFlight(inFlight, key, load);
 
 export function invalidateOperatorCache(): void {
   inFlight.clear();

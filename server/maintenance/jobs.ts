@@ -34,6 +34,7 @@ import { recordsChanged } from '../live/tiles';
 import { compactRollup } from '../analytics/compact';
 import { reconcileMemberDirectory } from '../analytics/members';
 import { refreshQualitySummary, storedQualitySummary } from '../quality/service';
+import type { Trigger } from './runner';
 
 export const MAINTENANCE_JOB_KEYS = [
   'audit-retention',
@@ -52,7 +53,8 @@ export interface MaintenanceJob {
   description: string;
   /** Cron in UTC; null: start-up and "run now" only. */
   cron: string | null;
-  run(db: Db, now: Date): Promise<Record<string, unknown>>;
+  /** `trigger` 'manual' is a person waiting on "Run now"; the others run with no one waiting (and may yield). */
+  run(db: Db, now: Date, ctx?: { trigger: Trigger }): Promise<Record<string, unknown>>;
   /**
    * True when this job should run as soon as an instance starts (trigger 'startup') because what it produces
    * is missing and its schedule may be hours away. Asked only while the job has never run (a failed run is
@@ -182,7 +184,7 @@ export const MAINTENANCE_JOBS: Record<MaintenanceJobKey, MaintenanceJob> = {
     label: 'Data-quality summary',
     description: "Runs the data-quality checks of every platform collection and stores the summary the dashboard's Data quality tile shows.",
     cron: '20 */6 * * *',
-    run: async (db, now) => ({ ...(await refreshQualitySummary(db, now)) }),
+    run: async (db, now, ctx) => ({ ...(await refreshQualitySummary(db, now, { background: ctx?.trigger !== 'manual' })) }),
     // A fresh database: the tile would say "Not computed yet" until the next :20 of a sixth hour.
     neededAtStart: async (db) => (await storedQualitySummary(db)).computedAt === null,
   },

@@ -62,7 +62,7 @@ export async function runMaintenanceJob(
     let details: Record<string, unknown> | null = null;
     let error: string | null = null;
     try {
-      details = await job.run(db, opts.now ?? startedAt);
+      details = await job.run(db, opts.now ?? startedAt, { trigger: opts.trigger });
     } catch (e) {
       error = (e instanceof Error ? e.message : String(e)).slice(0, 500);
     }

@@ -7,7 +7,8 @@ import type { BuiltinRole } from '../permissions';
 import { withKeywords } from '../search/keywords';
 import { clearCaches } from '../db/cache';
 import { runMaintenanceJob } from '../maintenance/runner';
-import { dataQualitySummary, storedQualitySummary } from './service';
+import { checkCollection, dataQualitySummary, storedQualitySummary } from './service';
+import { backgroundWaitedMs, beginInteractive } from '../ops/pacing';
 
 let t: TestDb;
 let admins: Record<BuiltinRole, AdminDoc>;
@@ -111,5 +112,34 @@ describe('data quality', () => {
     );
     // the tile keeps its permission: an analyst cannot read it
     await expect(as('analyst').dashboard.widget({ key: 'dataQuality' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+});
+
+describe('data-quality checks run by a job', () => {
+  it("yield to requests in flight while a person's own check does not, with the same answer", async () => {
+    const d = await openTestDb('quality-pace');
+    try {
+      const member = new ObjectId();
+      await d.db.collection('users').insertOne(withKeywords('users', { _id: member, name: 'M', email: 'm@x.io', status: 'active', createdAt: new Date() }));
+      await d.db
+        .collection('activity_events')
+        .insertMany(
+          Array.from({ length: 2_100 }, (_, i) => ({ userId: i % 7 ? member : new ObjectId(), name: 'page.view', ts: new Date(), createdAt: new Date() })),
+        );
+      const end = beginInteractive(); // someone's request is running throughout
+      try {
+        const w0 = backgroundWaitedMs();
+        const own = await checkCollection(d.db, 'activity_events');
+        expect(backgroundWaitedMs()).toBe(w0);
+        const job = await checkCollection(d.db, 'activity_events', { background: true });
+        expect(backgroundWaitedMs()).toBeGreaterThan(w0);
+        expect({ ...job, checkedAt: null }).toEqual({ ...own, checkedAt: null });
+        expect(job.issues.find((i) => i.rule === 'bad_reference')?.count).toBe(300);
+      } finally {
+        end();
+      }
+    } finally {
+      await d.drop();
+    }
   });
 });

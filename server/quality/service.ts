@@ -13,6 +13,7 @@ import { COLLECTION_KEYS, REGISTRY, isCollectionKey, type CollectionKey } from '
 import { withKeywords } from '../search/keywords';
 import { escapeRegex } from '../db/util';
 import { recordsChanged } from '../live/tiles';
+import { paceBackground } from '../ops/pacing';
 
 export interface Issue {
   rule: 'missing_required' | 'unknown_enum' | 'bad_reference';
@@ -39,8 +40,20 @@ function platform(name: string): CollectionKey {
   return name;
 }
 
+/** Documents read between two looks at people's requests when a job runs the checks. */
+const PACE_EVERY = 2_000;
+
 /** Lists the records of one collection that break the registry's rules, with counts. */
-export async function checkCollection(db: Db, name: string): Promise<CheckResult> {
+export async function checkCollection(db: Db, name: string, opts: { background?: boolean } = {}): Promise<CheckResult> {
+  // Run by a job (no one waiting on it): yields to people's requests every PACE_EVERY documents
+  // (server/ops/pacing.ts). A person's own check runs at full speed (it would otherwise wait for itself).
+  let paced = 0;
+  let chunkStarted = performance.now();
+  const pace = async () => {
+    if (!opts.background || ++paced % PACE_EVERY) return;
+    await paceBackground(performance.now() - chunkStarted);
+    chunkStarted = performance.now();
+  };
   const key = platform(name);
   const def = REGISTRY[key];
   const coll = db.collection(key);
@@ -82,7 +95,10 @@ export async function checkCollection(db: Db, name: string): Promise<CheckResult
     if (f.type === 'objectId' && f.ref) {
       // FerretDB has no $lookup: load the referenced ids once, then stream this collection's references.
       const existing = new Set<string>();
-      for await (const d of db.collection(f.ref).find({}, { projection: { _id: 1 } })) existing.add(String(d._id));
+      for await (const d of db.collection(f.ref).find({}, { projection: { _id: 1 } })) {
+        existing.add(String(d._id));
+        await pace();
+      }
       let count = 0;
       const examples: string[] = [];
       for await (const d of coll.find({ [field]: { $exists: true, $ne: null } }, { projection: { _id: 1, [field]: 1 } })) {
@@ -90,6 +106,7 @@ export async function checkCollection(db: Db, name: string): Promise<CheckResult
           count++;
           if (examples.length < EXAMPLES) examples.push(String(d._id));
         }
+        await pace();
       }
       if (count) issues.push({ rule: 'bad_reference', field, message: `"${field}" points at no record of ${f.ref}`, count, fixable: 0, examples });
     }
@@ -195,10 +212,13 @@ export async function applyFixes(
 }
 
 /** Per platform collection: how many problems the checks find (for a dashboard widget). */
-export async function dataQualitySummary(db: Db): Promise<{ collection: CollectionKey; label: string; problems: number; fixable: number }[]> {
+export async function dataQualitySummary(
+  db: Db,
+  opts: { background?: boolean } = {},
+): Promise<{ collection: CollectionKey; label: string; problems: number; fixable: number }[]> {
   const out = [];
   for (const key of COLLECTION_KEYS) {
-    const r = await checkCollection(db, key);
+    const r = await checkCollection(db, key, opts);
     out.push({
       collection: key,
       label: r.label,
@@ -228,9 +248,10 @@ const summaries = (db: Db) => db.collection<StoredSummary>(QUALITY_SUMMARY);
 export async function refreshQualitySummary(
   db: Db,
   now = new Date(),
+  opts: { background?: boolean } = {},
 ): Promise<{ computedAt: Date; durationMs: number; collections: number; problems: number }> {
   const started = Date.now();
-  const rows = await dataQualitySummary(db);
+  const rows = await dataQualitySummary(db, opts);
   const doc: StoredSummary = { _id: 'latest', computedAt: now, durationMs: Date.now() - started, rows };
   await summaries(db).replaceOne({ _id: 'latest' }, doc, { upsert: true });
   recordsChanged(db, QUALITY_SUMMARY);
