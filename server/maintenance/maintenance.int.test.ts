@@ -124,20 +124,26 @@ describe('maintenance', () => {
   });
 
   it('prune removes expired counters and locks, old jobs and old live events but keeps the newest event', async () => {
-    const now = new Date();
-    await t.db.collection('rate_limits').insertMany([
-      { key: 'x1', points: 1, expire: new Date(now.getTime() - 1000) },
-      { key: 'x2', points: 1, expire: new Date(now.getTime() + 60_000) },
-    ]);
-    await t.db.collection('live_events').deleteMany({});
-    await t.db.collection('live_events').insertMany([
-      { _id: 1, seq: 1, at: new Date(now.getTime() - 3 * DAY), type: 'audit', permission: null, adminId: null, data: {} },
-      { _id: 2, seq: 2, at: new Date(now.getTime() - 2 * DAY), type: 'audit', permission: null, adminId: null, data: {} },
-    ] as never);
-    const r = await runPrune(t.db, now); // directly: a recorded run would publish a live event of its own
-    expect(r.liveEvents).toBe(1);
-    expect(await t.db.collection('rate_limits').countDocuments({ key: { $in: ['x1', 'x2'] } })).toBe(1);
-    expect((await t.db.collection('live_events').find().toArray()).map((d) => d.seq)).toEqual([2]);
+    // its own database: an earlier test's live events (published after their jobs returned) would land
+    // between the seeding below and the prune, and be the "newest" kept in place of ours
+    const p = await openTestDb('maintprune');
+    try {
+      const now = new Date();
+      await p.db.collection('rate_limits').insertMany([
+        { key: 'x1', points: 1, expire: new Date(now.getTime() - 1000) },
+        { key: 'x2', points: 1, expire: new Date(now.getTime() + 60_000) },
+      ]);
+      await p.db.collection('live_events').insertMany([
+        { _id: 1, seq: 1, at: new Date(now.getTime() - 3 * DAY), type: 'audit', permission: null, adminId: null, data: {} },
+        { _id: 2, seq: 2, at: new Date(now.getTime() - 2 * DAY), type: 'audit', permission: null, adminId: null, data: {} },
+      ] as never);
+      const r = await runPrune(p.db, now); // directly: a recorded run would publish a live event of its own
+      expect(r.liveEvents).toBe(1);
+      expect(await p.db.collection('rate_limits').countDocuments({ key: { $in: ['x1', 'x2'] } })).toBe(1);
+      expect((await p.db.collection('live_events').find().toArray()).map((d) => d.seq)).toEqual([2]);
+    } finally {
+      await p.drop();
+    }
   });
 
   it('a job whose product is missing runs once at start, on one of two instances, and never again', async () => {
