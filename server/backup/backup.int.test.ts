@@ -13,7 +13,8 @@ import { DirectoryStorage } from './storage';
 import { runBackup, restoreBackup, verifyBackup, recoverRestores } from './engine';
 import { applyRetention, retentionPreview, setBackupStorage, startBackup, startRestore } from './service';
 import { bk, type BackupDoc } from './model';
-import { waitForJob } from './jobs';
+import { createJob, progressWriter, waitForJob } from './jobs';
+import { liveEvents } from '../live/bus';
 import { lockCollections } from '../db/locks';
 import { ArchiveEncoder } from './archive';
 import { gzipSync } from 'node:zlib';
@@ -228,6 +229,30 @@ describe('progress', () => {
     const vs: Record<string, unknown> = {};
     await verifyBackup(db, storage, b, (p) => v.push({ ...Object.assign(vs, p) }));
     expect(v.at(-1)).toMatchObject({ docsDone: b.totalDocs, collectionsDone: 2, collectionsTotal: 2 });
+  });
+  it('live progress is announced at most every interval, the last state always, and flush announces at once', async () => {
+    const jobId = await createJob(db, { kind: 'backup', backupId: null, collections: ['users'], by: null });
+    const progress = progressWriter(db, jobId, { announceMs: 1_000 });
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    // six writes 450 ms apart (each one a write: the writer writes at most every 400 ms) over ~2.3 s
+    for (let i = 1; i <= 6; i++) {
+      progress({ docsDone: i * 10 });
+      await sleep(450);
+    }
+    await sleep(1_100); // a trailing announcement is due by now
+    const jobEvents = async () =>
+      (await liveEvents(db).find({ type: 'job' }).sort({ seq: 1 }).toArray()).filter((e) => (e.data as { id?: string }).id === jobId);
+    const before = await jobEvents();
+    // createJob's own, then at most one per second of writing (~2.7 s: 3) and the trailing one — not six
+    expect(before.length).toBeGreaterThanOrEqual(3);
+    expect(before.length).toBeLessThanOrEqual(5);
+    expect((before.at(-1)!.data as { progress: { docsDone: number } }).progress.docsDone).toBe(60); // the newest state arrived
+    progress({ docsDone: 70 });
+    await progress.flush();
+    const after = await jobEvents();
+    expect(after.length).toBe(before.length + 1);
+    expect((after.at(-1)!.data as { progress: { docsDone: number } }).progress.docsDone).toBe(70);
+    await bk.jobs(db).deleteOne({ _id: jobId });
   });
 });
 
