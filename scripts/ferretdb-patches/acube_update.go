@@ -12,15 +12,22 @@
 // upstream does: the documents before the failing one are updated, and the failing one's error is returned
 // (a duplicate key, say). An error in Go on a later document (an invalid update) comes after the earlier
 // documents are written, as upstream. findAndModify is left as it was (one document).
+//
+// When the update's operators touch no field of a unique index (so no write of the batch can fail a unique
+// check, in any order), the backend may write the batch with one statement (acube-update-one-statement,
+// backends/sqlite/acube_update.go): SQLite then compiles the index expressions once per batch, not once
+// per document.
 
 package common
 
 import (
 	"context"
+	"strings"
 
 	"github.com/FerretDB/FerretDB/internal/backends"
 	"github.com/FerretDB/FerretDB/internal/types"
 	"github.com/FerretDB/FerretDB/internal/util/lazyerrors"
+	"github.com/FerretDB/FerretDB/internal/util/must"
 )
 
 // acubeUpdateBatchSize bounds the documents held in memory and the length of a write transaction.
@@ -30,6 +37,7 @@ const acubeUpdateBatchSize = 100
 type acubeUpdateBatch struct {
 	c       backends.Collection
 	on      bool
+	one     bool // the backend may write a batch with one statement (order-independent)
 	pending []*types.Document
 }
 
@@ -53,7 +61,7 @@ func (b *acubeUpdateBatch) flush(ctx context.Context) error {
 		return nil
 	}
 
-	if _, err := b.c.UpdateAll(ctx, &backends.UpdateAllParams{Docs: docs}); err == nil {
+	if _, err := b.c.UpdateAll(ctx, &backends.UpdateAllParams{Docs: docs, AcubeOneStatement: b.one}); err == nil {
 		return nil
 	} else if len(docs) == 1 {
 		return lazyerrors.Error(err)
@@ -73,7 +81,8 @@ func (b *acubeUpdateBatch) flush(ctx context.Context) error {
 //
 //nolint:lll // for readability
 func UpdateDocument(ctx context.Context, c backends.Collection, cmd string, iter types.DocumentsIterator, param *Update) (*UpdateResult, error) {
-	b := &acubeUpdateBatch{c: c, on: cmd != "findAndModify" && cmd != "findandmodify"}
+	b := &acubeUpdateBatch{c: c, on: strings.ToLower(cmd) != "findandmodify"}
+	b.one = b.on && param.HasUpdateOperators && acubeTouchesNoUniqueField(ctx, c, param.Update)
 
 	res, err := acubeUpdateDocument(ctx, c, cmd, iter, param, b)
 
@@ -87,4 +96,64 @@ func UpdateDocument(ctx context.Context, c backends.Collection, cmd string, iter
 	}
 
 	return res, nil
+}
+
+// acubeTouchesNoUniqueField tells whether the update operators' paths leave every field of every unique
+// index (_id's too) alone, compared by their first path element. False when in doubt (an operator not
+// known here, an error listing the indexes).
+func acubeTouchesNoUniqueField(ctx context.Context, c backends.Collection, update *types.Document) bool {
+	touched := map[string]struct{}{}
+	add := func(path string) {
+		first, _, _ := strings.Cut(path, ".")
+		touched[first] = struct{}{}
+	}
+
+	for _, op := range update.Keys() {
+		switch op {
+		case "$set", "$setOnInsert", "$unset", "$inc", "$mul", "$min", "$max", "$currentDate",
+			"$push", "$addToSet", "$pop", "$pull", "$pullAll", "$rename":
+		default:
+			return false
+		}
+
+		v, _ := update.Get(op)
+
+		fields, ok := v.(*types.Document)
+		if !ok {
+			return false
+		}
+
+		for _, k := range fields.Keys() {
+			add(k)
+
+			if op == "$rename" {
+				to, ok := must.NotFail(fields.Get(k)).(string)
+				if !ok {
+					return false
+				}
+
+				add(to)
+			}
+		}
+	}
+
+	res, err := c.ListIndexes(ctx, new(backends.ListIndexesParams))
+	if err != nil {
+		return false
+	}
+
+	for _, index := range res.Indexes {
+		if !index.Unique && index.Name != "_id_" {
+			continue
+		}
+
+		for _, key := range index.Key {
+			first, _, _ := strings.Cut(key.Field, ".")
+			if _, hit := touched[first]; hit {
+				return false
+			}
+		}
+	}
+
+	return true
 }

@@ -656,6 +656,53 @@ export const PATCHES = [
     ),
   },
   {
+    // Outbox throughput (issue 15, round 5): one UPDATE statement per batch when the update touches no
+    // unique index's field (round 5 profile: ~30 % of FerretDB's CPU marking messages sent was SQLite
+    // compiling each per-document UPDATE; the driver prepares again at every Exec). acube_update_sqlite.go
+    id: 'acube-update-one-statement-file',
+    add: 'acube_update_sqlite.go',
+    to: 'internal/backends/sqlite/acube_update.go',
+  },
+  {
+    id: 'acube-update-one-statement-param',
+    file: 'internal/backends/collection.go',
+    from: lines(`type UpdateAllParams struct {`, `${T}Docs []*types.Document`, `}`),
+    to: lines(
+      `type UpdateAllParams struct {`,
+      `${T}Docs []*types.Document`,
+      ``,
+      `${T}// A-Cube patch: the order in which Docs are written cannot matter; the backend may write them with one statement.`,
+      `${T}AcubeOneStatement bool`,
+      `}`,
+    ),
+  },
+  {
+    id: 'acube-update-one-statement',
+    file: 'internal/backends/sqlite/collection.go',
+    from: lines(
+      `${T}q := fmt.Sprintf(\`UPDATE %q SET %s = ? WHERE %s = ?\`, meta.TableName, metadata.DefaultColumn, metadata.IDColumn)`,
+      ``,
+      `${T}err := db.InTransaction(ctx, func(tx *fsql.Tx) error {`,
+    ),
+    to: lines(
+      `${T}if params.AcubeOneStatement && len(params.Docs) > 1 { // A-Cube patch (acube_update.go)`,
+      `${T}${T}if n, ok, err := acubeUpdateOneStatement(ctx, db, meta.TableName, params.Docs); ok {`,
+      `${T}${T}${T}if err != nil {`,
+      `${T}${T}${T}${T}return nil, lazyerrors.Error(err)`,
+      `${T}${T}${T}}`,
+      ``,
+      `${T}${T}${T}res.Updated = n`,
+      ``,
+      `${T}${T}${T}return &res, nil`,
+      `${T}${T}}`,
+      `${T}}`,
+      ``,
+      `${T}q := fmt.Sprintf(\`UPDATE %q SET %s = ? WHERE %s = ?\`, meta.TableName, metadata.DefaultColumn, metadata.IDColumn)`,
+      ``,
+      `${T}err := db.InTransaction(ctx, func(tx *fsql.Tx) error {`,
+    ),
+  },
+  {
     // Restore preview: which backup documents are stored exactly as given, by comparing the stored
     // text with the document encoded as an insert would store it (no decoding of stored documents).
     id: 'acube-identical-sqlite',
