@@ -625,6 +625,84 @@ export const PATCHES = [
     to: `${T}go acubeOptimize(db, l) // A-Cube patch: planner statistics\n\n${T}return fsql.WrapDB(db, name, l), nil\n}`,
   },
   {
+    // Outbox throughput (issue 15, round 5): an update command wrote each modified document in its own
+    // SQLite transaction (pprof of a campaign: 76 % of FerretDB's CPU in the update path marking messages
+    // sent, 50 documents per updateMany); the documents are now written in batches of up to 100, one
+    // transaction each, in the same order, with upstream's one-by-one writes as the fallback when a batch
+    // fails (acube_update.go).
+    id: 'acube-update-batch-file',
+    add: 'acube_update.go',
+    to: 'internal/handler/common/acube_update.go',
+  },
+  {
+    id: 'acube-update-batch-signature',
+    file: 'internal/handler/common/update.go',
+    from: `func UpdateDocument(ctx context.Context, c backends.Collection, cmd string, iter types.DocumentsIterator, param *Update) (*UpdateResult, error) { //nolint:lll // for readability\n`,
+    to: `func acubeUpdateDocument(ctx context.Context, c backends.Collection, cmd string, iter types.DocumentsIterator, param *Update, acubeBatch *acubeUpdateBatch) (*UpdateResult, error) { //nolint:lll // A-Cube patch: UpdateDocument is in acube_update.go\n`,
+  },
+  {
+    id: 'acube-update-batch-write',
+    file: 'internal/handler/common/update.go',
+    from: lines(`${T}${T}} else if modified {`, `${T}${T}${T}_, err := c.UpdateAll(ctx, &backends.UpdateAllParams{Docs: []*types.Document{doc}})`),
+    to: lines(
+      `${T}${T}} else if modified && acubeBatch.on { // A-Cube patch: written in batches (acube_update.go)`,
+      `${T}${T}${T}if err = acubeBatch.add(ctx, doc); err != nil {`,
+      `${T}${T}${T}${T}return nil, err`,
+      `${T}${T}${T}}`,
+      ``,
+      `${T}${T}${T}result.Modified.Count++`,
+      `${T}${T}} else if modified {`,
+      `${T}${T}${T}_, err := c.UpdateAll(ctx, &backends.UpdateAllParams{Docs: []*types.Document{doc}})`,
+    ),
+  },
+  {
+    // Outbox throughput (issue 15, round 5): one UPDATE statement per batch when the update touches no
+    // unique index's field (round 5 profile: ~30 % of FerretDB's CPU marking messages sent was SQLite
+    // compiling each per-document UPDATE; the driver prepares again at every Exec). acube_update_sqlite.go
+    id: 'acube-update-one-statement-file',
+    add: 'acube_update_sqlite.go',
+    to: 'internal/backends/sqlite/acube_update.go',
+  },
+  {
+    id: 'acube-update-one-statement-param',
+    file: 'internal/backends/collection.go',
+    from: lines(`type UpdateAllParams struct {`, `${T}Docs []*types.Document`, `}`),
+    to: lines(
+      `type UpdateAllParams struct {`,
+      `${T}Docs []*types.Document`,
+      ``,
+      `${T}// A-Cube patch: the order in which Docs are written cannot matter; the backend may write them with one statement.`,
+      `${T}AcubeOneStatement bool`,
+      `}`,
+    ),
+  },
+  {
+    id: 'acube-update-one-statement',
+    file: 'internal/backends/sqlite/collection.go',
+    from: lines(
+      `${T}q := fmt.Sprintf(\`UPDATE %q SET %s = ? WHERE %s = ?\`, meta.TableName, metadata.DefaultColumn, metadata.IDColumn)`,
+      ``,
+      `${T}err := db.InTransaction(ctx, func(tx *fsql.Tx) error {`,
+    ),
+    to: lines(
+      `${T}if params.AcubeOneStatement && len(params.Docs) > 1 { // A-Cube patch (acube_update.go)`,
+      `${T}${T}if n, ok, err := acubeUpdateOneStatement(ctx, db, meta.TableName, params.Docs); ok {`,
+      `${T}${T}${T}if err != nil {`,
+      `${T}${T}${T}${T}return nil, lazyerrors.Error(err)`,
+      `${T}${T}${T}}`,
+      ``,
+      `${T}${T}${T}res.Updated = n`,
+      ``,
+      `${T}${T}${T}return &res, nil`,
+      `${T}${T}}`,
+      `${T}}`,
+      ``,
+      `${T}q := fmt.Sprintf(\`UPDATE %q SET %s = ? WHERE %s = ?\`, meta.TableName, metadata.DefaultColumn, metadata.IDColumn)`,
+      ``,
+      `${T}err := db.InTransaction(ctx, func(tx *fsql.Tx) error {`,
+    ),
+  },
+  {
     // Restore preview: which backup documents are stored exactly as given, by comparing the stored
     // text with the document encoded as an insert would store it (no decoding of stored documents).
     id: 'acube-identical-sqlite',

@@ -20,6 +20,7 @@
 import { ObjectId, type AnyBulkWriteOperation, type Db } from 'mongodb';
 import { releaseLock, renewLock, tryLock } from '../db/locks';
 import { bulkWriteChunked } from '../db/bulk';
+import { duplicateKeyIndexes, isDuplicateKeyError } from '../db/util';
 import { AppError } from '../errors';
 import { ms, type Category, type MessageDoc, type TemplateVersion } from './model';
 import { getTemplate, renderBody, renderSubject, versionOf } from './templates';
@@ -126,10 +127,6 @@ export async function exclusions(db: Db, addresses: string[], category: Category
   return out;
 }
 
-function isDup(e: unknown) {
-  return (e as { code?: number })?.code === 11000;
-}
-
 function newMessageId(id: ObjectId, to: string): string {
   const host = (process.env.MAIL_FROM || '').match(/@([A-Za-z0-9.-]+)/)?.[1] ?? 'acube.local';
   return `${id.toHexString()}.${Buffer.from(to).length.toString(36)}@${host}`;
@@ -160,7 +157,7 @@ export async function enqueueMessage(db: Db, input: EnqueueInput): Promise<Enque
   try {
     await ms.messages(db).insertOne(doc);
   } catch (e) {
-    if (!isDup(e)) throw e;
+    if (!isDuplicateKeyError(e)) throw e;
     await dropDone(db, [doc._id]);
     const d = await ms.messages(db).findOne({ idempotencyKey: key }, { projection: { _id: 1, status: 1, skipReason: 1 } });
     return { id: d!._id.toHexString(), created: false, status: d!.status, skipReason: d!.skipReason };
@@ -272,14 +269,15 @@ export async function enqueueMany(
     try {
       inserted += (await ms.messages(db).insertMany(chunk, { ordered: false })).insertedCount;
     } catch (e) {
-      const r = e as { code?: number; result?: { insertedCount?: number }; insertedCount?: number; writeErrors?: unknown };
-      const errs = (Array.isArray(r.writeErrors) ? r.writeErrors : r.writeErrors ? [r.writeErrors] : []) as { code?: number; index: number }[];
-      if (!isDup(e) && !(errs.length && errs.every((w) => w.code === 11000))) throw e;
+      const dups = duplicateKeyIndexes(e);
+      if (!dups) throw e;
+      const r = e as { result?: { insertedCount?: number }; insertedCount?: number };
       inserted += r.insertedCount ?? r.result?.insertedCount ?? 0;
-      if (a.status !== 'held' && errs.length)
+      // (which ones is unknown: their entries stay, and are dropped as orphans after ORPHAN_MS)
+      if (a.status !== 'held' && dups !== 'unknown')
         await dropDone(
           db,
-          errs.map((w) => chunk[w.index]!._id),
+          dups.map((k) => chunk[k]!._id),
         );
     }
   }

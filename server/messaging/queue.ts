@@ -28,6 +28,7 @@
  *    younger than ORPHAN_MS and deleted after (the insert never happened: a crash, a duplicate key).
  */
 import { ObjectId, type Db } from 'mongodb';
+import { duplicateKeyIndexes } from '../db/util';
 
 export interface DueEntry {
   _id: ObjectId;
@@ -47,14 +48,6 @@ export const ORPHAN_MS = 30_000;
 
 const CHUNK = 500;
 
-function dupIndexes(e: unknown): number[] | null {
-  const w = e as { code?: number; writeErrors?: { code?: number; index: number }[] | { code?: number; index: number } };
-  const list = Array.isArray(w.writeErrors) ? w.writeErrors : w.writeErrors ? [w.writeErrors] : [];
-  if (list.length && list.every((x) => x.code === 11000)) return list.map((x) => x.index);
-  if (w.code === 11000 && !list.length) return null;
-  throw e;
-}
-
 /**
  * Writes entries with fresh tokens: insertMany, then the ones that already existed (a stale entry a resume
  * finds, an entry a crashed enqueue left) are replaced, so their token is new too (rule 2).
@@ -67,8 +60,9 @@ async function put<T extends { _id: ObjectId; t: ObjectId }>(db: Db, name: strin
     try {
       await coll.insertMany(chunk as never[], { ordered: false });
     } catch (e) {
-      const idx = dupIndexes(e);
-      again = idx ? idx.map((k) => chunk[k]!) : chunk;
+      const idx = duplicateKeyIndexes(e);
+      if (!idx) throw e;
+      again = idx === 'unknown' ? chunk : idx.map((k) => chunk[k]!);
     }
     for (const d of again) await coll.replaceOne({ _id: d._id } as never, d as never, { upsert: true });
   }
