@@ -619,6 +619,33 @@ export const PATCHES = [
     ),
   },
   {
+    // An ordered insert stops at its first failed document (MongoDB). Upstream, when a batch fails, retries
+    // its documents one by one and stops at the first failure, but only the retry loop: the next batch
+    // (up to BatchSize documents past the error) was still inserted and counted. Found by
+    // server/db/insert-batch.int.test.ts when the batch size went from 100 to 500 (issue 12, round 5):
+    // the two sizes disagreed on ordered inserts larger than one batch.
+    id: 'acube-insert-ordered-stop',
+    file: 'internal/handler/msg_insert.go',
+    from: lines(
+      `${T}${T}${T}${T}Message: fmt.Sprintf(\`E11000 duplicate key error collection: %s.%s\`, params.DB, params.Collection),`,
+      `${T}${T}${T}})`,
+      ``,
+      `${T}${T}${T}if params.Ordered {`,
+      `${T}${T}${T}${T}break`,
+      `${T}${T}${T}}`,
+    ),
+    to: lines(
+      `${T}${T}${T}${T}Message: fmt.Sprintf(\`E11000 duplicate key error collection: %s.%s\`, params.DB, params.Collection),`,
+      `${T}${T}${T}})`,
+      ``,
+      `${T}${T}${T}if params.Ordered {`,
+      `${T}${T}${T}${T}done = true // A-Cube patch (acube-insert-ordered-stop): no later batch either`,
+      ``,
+      `${T}${T}${T}${T}break`,
+      `${T}${T}${T}}`,
+    ),
+  },
+  {
     id: 'acube-optimize-start',
     file: 'internal/backends/sqlite/metadata/pool/opendb.go',
     from: `${T}return fsql.WrapDB(db, name, l), nil\n}`,
