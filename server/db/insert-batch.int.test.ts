@@ -10,41 +10,26 @@
  * to one more batch past it, patch `acube-insert-ordered-stop`). INSERT_BATCH_SEED=n replays a run.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import fs from 'node:fs';
-import path from 'node:path';
-import { MongoBulkWriteError, MongoClient, type Document } from 'mongodb';
+import { MongoBulkWriteError, type Document } from 'mongodb';
 // @ts-expect-error -- plain ESM helper without types (scripts run before npm ci)
-import { INSERT_BATCH_SIZE, ROOT, startFerretDB } from '../../scripts/lib/ferretdb.mjs';
+import { INSERT_BATCH_SIZE } from '../../scripts/lib/ferretdb.mjs';
+import { startEngine, type Engine } from '../../test/engine';
 import { Rng } from '../lib/prng';
 
 const SEED = Number(process.env.INSERT_BATCH_SEED ?? Math.floor(Math.random() * 2 ** 31));
 // INSERT_BATCH_PORT: the first of the two ports the test starts its engines on (default: one derived from the pid).
 const BASE_PORT = Number(process.env.INSERT_BATCH_PORT ?? 28000 + 2 * (process.pid % 200));
 
-type Engine = { stop: () => Promise<void>; client: MongoClient; dataDir: string; args: string[] };
 let ours: Engine;
 let upstream: Engine;
 
-async function engine(port: number, name: string, extraArgs: string[]): Promise<Engine> {
-  const dataDir = path.join(ROOT, '.data', `insert-batch-${name}-${process.pid}`);
-  const s = await startFerretDB({ port, dataDir, fresh: true, extraArgs });
-  const client = new MongoClient(s.uri, { serverSelectionTimeoutMS: 10_000 });
-  await client.connect();
-  return { stop: s.stop, client, dataDir, args: s.child.spawnargs as string[] };
-}
-
 beforeAll(async () => {
-  ours = await engine(BASE_PORT, 'ours', []);
-  upstream = await engine(BASE_PORT + 1, 'upstream', ['--test-batch-size=100']);
+  ours = await startEngine(BASE_PORT, 'insert-batch-ours', []);
+  upstream = await startEngine(BASE_PORT + 1, 'insert-batch-upstream', ['--test-batch-size=100']);
 }, 120_000);
 
 afterAll(async () => {
-  for (const e of [ours, upstream]) {
-    if (!e) continue;
-    await e.client.close().catch(() => undefined);
-    await e.stop();
-    fs.rmSync(e.dataDir, { recursive: true, force: true });
-  }
+  for (const e of [ours, upstream]) await e?.close();
 });
 
 interface Outcome {

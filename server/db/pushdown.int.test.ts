@@ -8,11 +8,8 @@
  * collection to a minimal one that still disagrees and prints it with the query, indexes and seed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import fs from 'node:fs';
-import path from 'node:path';
 import { BSON, Binary, Double, Int32, Long, MongoClient, ObjectId, type Document } from 'mongodb';
-// @ts-expect-error -- plain ESM helper without types (scripts run before npm ci)
-import { ROOT, startFerretDB } from '../../scripts/lib/ferretdb.mjs';
+import { startEngine, type Engine } from '../../test/engine';
 import { Rng } from '../lib/prng';
 
 const SEED = Number(process.env.PUSHDOWN_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -21,31 +18,16 @@ const QUERIES_PER_COLLECTION = 120;
 // PUSHDOWN_PORT: the first of the two ports the test starts its engines on (default: one derived from the pid).
 const BASE_PORT = Number(process.env.PUSHDOWN_PORT ?? 27500 + (process.pid % 400));
 
-type Engine = { stop: () => Promise<void>; client: MongoClient; dataDir: string };
 let on: Engine;
 let off: Engine;
 
-async function engine(port: number, name: string, extraArgs: string[]): Promise<Engine> {
-  const dataDir = path.join(ROOT, '.data', `pushdown-${name}-${process.pid}`);
-  const s = await startFerretDB({ port, dataDir, fresh: true, extraArgs });
-  const client = new MongoClient(s.uri, { serverSelectionTimeoutMS: 10_000 });
-  await client.connect();
-  return { stop: s.stop, client, dataDir };
-}
-
 beforeAll(async () => {
-  on = await engine(BASE_PORT, 'on', []);
-  off = await engine(BASE_PORT + 1, 'off', ['--test-disable-pushdown']);
+  on = await startEngine(BASE_PORT, 'pushdown-on', []);
+  off = await startEngine(BASE_PORT + 1, 'pushdown-off', ['--test-disable-pushdown']);
 }, 120_000);
 
 afterAll(async () => {
-  for (const e of [on, off]) {
-    if (!e) continue;
-    await e.client.close().catch(() => undefined);
-    await e.stop();
-    // throw-away engines: their files went into .data once per run and were never removed
-    fs.rmSync(e.dataDir, { recursive: true, force: true });
-  }
+  for (const e of [on, off]) await e?.close();
 });
 
 // ---- random values -------------------------------------------------------------------------------
