@@ -11,11 +11,13 @@
  * published one per second through the bus, as another instance would, and the app's CPU over that window is
  * reported per event: what one event costs when a thousand streams are open.
  */
-import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { MongoClient } from 'mongodb';
 import { makeSessions } from './load-routes';
 import { publish } from '../../server/live/bus';
+import { cpuSeconds } from './proc-cpu';
+
+const cpuMs = (pid: string | undefined) => cpuSeconds(pid) * 1000;
 
 const { values } = parseArgs({
   options: {
@@ -31,12 +33,6 @@ const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:3171';
 if (!/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/.test(BASE)) throw new Error('loopback only');
 const N = Number(values.subs);
 const SECONDS = Number(values.seconds);
-
-function cpuMs(pid: string | undefined): number {
-  if (!pid) return 0;
-  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(f[11]) + Number(f[12])) * 10;
-}
 
 const sessions = await makeSessions(10);
 const ctrl = new AbortController();

@@ -9,7 +9,6 @@
  * --nodelay: TCP_NODELAY on the client sockets (it made no difference: 8 connections 125 vs 131 msg/s).
  */
 import './no-server-only';
-import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -17,6 +16,7 @@ import { MongoClient } from 'mongodb';
 import nodemailer from 'nodemailer';
 // @ts-expect-error -- plain ESM helper without types
 import { startMailpit } from '../lib/mailpit.mjs';
+import { cpuSeconds } from './proc-cpu';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -29,12 +29,6 @@ const { values, positionals } = parseArgs({
     nodelay: { type: 'boolean', default: false },
   },
 });
-
-function cpuSeconds(pid: number | undefined): number {
-  if (!pid) return 0;
-  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100;
-}
 
 async function main() {
   process.env.NEXTAUTH_SECRET ||= 'bench-secret-not-for-production-0123456789';

@@ -25,13 +25,13 @@
  */
 import './no-server-only';
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { MongoClient, ObjectId, type Db } from 'mongodb';
 // @ts-expect-error -- plain ESM helper without types
 import { startMailpit } from '../lib/mailpit.mjs';
+import { cpuSeconds } from './proc-cpu';
 
 const { values } = parseArgs({
   options: {
@@ -53,17 +53,6 @@ const { values } = parseArgs({
 const uri = process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017';
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
-function cpuSeconds(pid: number | undefined): number {
-  if (!pid) return 0;
-  try {
-    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (100 Hz)
-  } catch {
-    return 0;
-  }
-}
 
 async function seedMembers(db: Db, n: number, tag: string) {
   const created = new Date('2026-01-15T12:00:00Z');

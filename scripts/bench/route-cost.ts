@@ -6,10 +6,12 @@
  *   BASE_URL=… MONGODB_URI=… MONGODB_DB=… NEXTAUTH_SECRET=… npx tsx scripts/bench/route-cost.ts \
  *     --app-pid <next-server pid> --db-pid <ferretdb pid> [--seconds 6] [--connections 10] [--only a,b]
  */
-import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { loadRoutes, makeSessions } from './load-routes';
+import { cpuSeconds } from './proc-cpu';
+
+const cpuMs = (pid: string | undefined) => cpuSeconds(pid) * 1000;
 
 const { values } = parseArgs({
   options: {
@@ -22,12 +24,6 @@ const { values } = parseArgs({
 });
 const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:3171';
 if (!/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/.test(BASE)) throw new Error('loopback only');
-
-function cpuMs(pid: string | undefined): number {
-  if (!pid) return 0;
-  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(f[11]) + Number(f[12])) * 10;
-}
 
 const sessions = await makeSessions(2);
 const routes = loadRoutes();
