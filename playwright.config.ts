@@ -4,8 +4,10 @@ import { E2E_METRICS_TOKEN } from './e2e/metrics-token';
 const PORT = Number(process.env.E2E_PORT || 3100);
 
 /**
- * Browser tests against `next start` on a build in .next-test (scripts/test.mjs builds it),
- * with Debian's Chromium (never a downloaded browser).
+ * Browser tests against the production server (`scripts/serve.mjs`, what `npm start` runs: Next.js plus the
+ * direct tRPC path) on a build in .next-test (scripts/test.mjs builds it), with Debian's Chromium (never a
+ * downloaded browser). e2e/live.spec.ts starts its second instance with plain `next start`, so both ways of
+ * serving tRPC are walked.
  */
 export default defineConfig({
   testDir: 'e2e',
@@ -27,7 +29,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `npx next start -p ${PORT}`,
+    command: `node scripts/serve.mjs -p ${PORT}`,
     url: `http://localhost:${PORT}/signin`,
     reuseExistingServer: false,
     timeout: 120_000,

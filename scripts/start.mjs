@@ -58,7 +58,8 @@ try {
   if (mail) console.log(`Every email the app sends lands in the embedded Mailpit inbox: ${mail.apiUrl} (nothing leaves this machine).`);
   else console.log(`Email is sent through SMTP_URL (${new URL(env.SMTP_URL).host}).`);
   console.log('Stop with Ctrl+C.\n');
-  const code = await run('npx', ['next', 'start', '-p', String(port)], { env });
+  // Next.js's production server plus the fast tRPC path (scripts/serve.mjs); `npm run start:next` is plain `next start`.
+  const code = await run('node', ['scripts/serve.mjs', '-p', String(port)], { env });
   await shutdown(code);
 } catch (e) {
   console.error(`\n[start] ${e instanceof Error ? e.message : e}`);

@@ -9,6 +9,7 @@ import { authOptions, clientIp } from '../auth/options';
 import type { SessionIdentity } from '../auth/session';
 import { getDb } from '../db/client';
 import { createContextInner } from './init';
+import { completeIdentity } from './identity';
 
 /**
  * Reads the NextAuth session of an HTTP request: the identity inside it, or null. A recently renewed cookie
@@ -21,14 +22,9 @@ export async function sessionIdentity(): Promise<SessionIdentity | null> {
     secret: env().NEXTAUTH_SECRET,
     decode: decodeSessionToken,
   });
-  if (token && freshToken(token)) return complete(identityOfToken(token));
+  if (token && freshToken(token)) return completeIdentity(identityOfToken(token));
   const s = (await getServerSession(authOptions)) as { identity?: SessionIdentity } | null;
-  return s?.identity ? complete(s.identity) : null;
-}
-
-// A cookie without its sign-in time predates absolute lifetimes: refused, the operator signs in again.
-function complete(id: SessionIdentity): SessionIdentity | null {
-  return id.adminId && typeof id.authTime === 'number' && id.sid ? id : null;
+  return s?.identity ? completeIdentity(s.identity) : null;
 }
 
 export async function createContext(req: Request) {

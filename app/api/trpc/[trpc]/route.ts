@@ -3,8 +3,13 @@ import { appRouter } from '@/server/trpc/root';
 import { createContext } from '@/server/trpc/context';
 import { isSameOrigin } from '@/server/http/origin';
 import { env } from '@/server/env';
+import { registerTrpcNodeHandler } from '@/server/trpc/node-handler';
 
 export const dynamic = 'force-dynamic';
+
+// scripts/serve.mjs serves most tRPC calls through this module's instance without Next.js's request
+// handling (server/trpc/node-handler.ts); this handler takes the rest.
+registerTrpcNodeHandler();
 
 const refuse = (status: number, code: string, message: string) =>
   Response.json({ error: { code, message } }, { status, headers: { 'cache-control': 'no-store' } });
