@@ -1,6 +1,7 @@
 /**
- * Load test (issue 16): many concurrent signed-in operators of mixed roles against a running `next start`,
- * plus open live subscriptions (SSE), on loopback, bounded in time. Numbers go in docs/benchmarks.md.
+ * Load test (issue 16): many concurrent signed-in operators of mixed roles against a running server of the
+ * production build — `node scripts/serve.mjs` (what `npm start` runs) or plain `next start` — plus open live
+ * subscriptions (SSE), on loopback, bounded in time. Numbers go in docs/benchmarks.md.
  *
  *   BASE_URL=http://127.0.0.1:3171 MONGODB_URI=… MONGODB_DB=… NEXTAUTH_SECRET=… \
  *     npx tsx scripts/bench/load.ts [--users 1000] [--subs 1000] [--seconds 20] [--per-route 6]
