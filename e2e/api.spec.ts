@@ -55,6 +55,16 @@ test('security headers on pages and API; no-store on data answers', async ({ req
   }
 });
 
+/** Issue 16: the server the tests run (scripts/serve.mjs, as `npm start`) serves tRPC without Next.js's request handling. */
+test('tRPC calls take the direct path of scripts/serve.mjs once the route module is loaded', async ({ request }) => {
+  await request.get('/api/trpc/me.get'); // the first call may go through Next.js, which loads the module
+  const res = await request.get('/api/trpc/me.get');
+  expect(res.status()).toBe(401);
+  // Next.js's route handling marks every answer it serves with its RSC vary header; the direct path does not
+  expect(res.headers()['vary'] ?? '').not.toContain('rsc');
+  expect(res.headers()['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
+});
+
 test('a forged X-Forwarded-For does not change the IP the sign-in is recorded (and limited) under', async ({ playwright, baseURL }) => {
   const probe = `xff-probe-${Date.now()}@nowhere.test`;
   const anon = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { 'x-forwarded-for': '6.6.6.6', 'x-acube-client-ip': '7.7.7.7' } });
