@@ -21,13 +21,15 @@
  * At 100,000 (issue 15: < 10 min, < 150 MB growth): `--members 111112 --runs 1 --skip-kill --mailpit-max 5000`
  * (≈ 100,000 sent after the 10 % holdout; Mailpit keeps the newest 5,000 so the run does not fill the
  * disk); `--enqueue-only` stops after planning + enqueueing. Memory: RSS and V8 heap sampled every 50 ms from before the campaign starts to the end of the
- * report; the report (campaignReport) is timed too.
+ * report (peak − before; the heap peak with the phase it fell in), and the heap right after each full GC
+ * (what is held, without the garbage not yet collected); the report (campaignReport) is timed too.
  */
 import './no-server-only';
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 import { MongoClient, ObjectId, type Db } from 'mongodb';
 // @ts-expect-error -- plain ESM helper without types
 import { startMailpit } from '../lib/mailpit.mjs';
@@ -173,11 +175,37 @@ async function main() {
     const heapBase = process.memoryUsage().heapUsed;
     let peak = base;
     let heapPeak = heapBase;
+    // when the heap peaked, and the heap right after each full GC (what is really held, without the
+    // garbage V8 has not collected yet: the sampled peak is that plus the garbage since the last full GC)
+    let heapPeakAt = 0;
+    let heapPeakPhase = 'enqueue';
+    let liveMax = heapBase;
+    let liveMaxAt = 0;
+    let liveAfterEnqueue = Infinity;
+    let majorGCs = 0;
+    const sinceStart = () => (performance.now() - t0) / 1000;
     const sampler = setInterval(() => {
       const m = process.memoryUsage();
       peak = Math.max(peak, m.rss);
-      heapPeak = Math.max(heapPeak, m.heapUsed);
+      if (m.heapUsed > heapPeak) {
+        heapPeak = m.heapUsed;
+        heapPeakAt = sinceStart();
+        heapPeakPhase = enqueued ? 'send' : 'enqueue';
+      }
     }, 50);
+    const gcWatch = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        if ((e as unknown as { detail?: { kind?: number } }).detail?.kind !== perfConstants.NODE_PERFORMANCE_GC_MAJOR) continue;
+        majorGCs++;
+        const live = process.memoryUsage().heapUsed;
+        if (live > liveMax) {
+          liveMax = live;
+          liveMaxAt = sinceStart();
+        }
+        if (enqueued) liveAfterEnqueue = Math.min(liveAfterEnqueue, live);
+      }
+    });
+    gcWatch.observe({ entryTypes: ['gc'] });
     const overlap = values.overlap && !values['enqueue-only'];
     // --overlap: the outbox drains while the campaign is still being enqueued, as the app's outbox worker
     // does (enqueueMany kicks it); the CPU per message and the rate then cover the whole campaign
@@ -195,6 +223,7 @@ async function main() {
     let sent = 0;
     if (values['enqueue-only']) {
       clearInterval(sampler);
+      gcWatch.disconnect();
       const queued = await ms.messages(db).countDocuments({ campaignId: c._id });
       console.log(
         `enqueue only: ${N} members → ${queued} messages in ${((t1 - t0) / 1000).toFixed(1)} s; RSS +${((peak - base) / 1048576).toFixed(0)} MB, heap +${((heapPeak - heapBase) / 1048576).toFixed(0)} MB (peak − before)`,
@@ -234,6 +263,11 @@ async function main() {
     const report = await campaignReport(db, c._id.toHexString());
     const reportMs = performance.now() - t2;
     clearInterval(sampler);
+    gcWatch.disconnect();
+    console.log(
+      `  heap: sampled peak +${((heapPeak - heapBase) / 1048576).toFixed(0)} MB at ${heapPeakAt.toFixed(0)} s (${heapPeakPhase}); after a full GC at most +${((liveMax - heapBase) / 1048576).toFixed(0)} MB (at ${liveMaxAt.toFixed(0)} s), ` +
+        `after the enqueue at least +${Number.isFinite(liveAfterEnqueue) ? ((liveAfterEnqueue - heapBase) / 1048576).toFixed(0) : '?'} MB; ${majorGCs} full GCs`,
+    );
     if (report.counts.sent !== sent) console.log(`  (report says ${report.counts.sent} sent, the drain counted ${sent})`);
     // CPU per message of each process in the send phase: independent of what else loads the machine
     const per = (a: number, b: number) => ((b - a) * 1000) / Math.max(1, sent);

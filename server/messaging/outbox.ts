@@ -645,10 +645,12 @@ async function sendBatch(db: Db, batch: MessageDoc[], entries: Map<string, DueEn
       }
       let out: SendOutcome;
       try {
-        const mail = await composeMail(db, m);
+        let mail: OutgoingMail | null = await composeMail(db, m);
         await throttle(m.to);
         killPoint('before-smtp');
-        out = await sendMail(mail);
+        const sending = sendMail(mail);
+        mail = null; // built into one Buffer by sendMail: its strings are garbage while the reply is awaited
+        out = await sending;
         killPoint('after-smtp');
       } catch (e) {
         out = { ok: false, permanent: true, hardBounce: false, error: `render: ${(e as Error).message}`.slice(0, 500) };

@@ -90,12 +90,30 @@ export function classifySmtpError(e: unknown): Extract<SendOutcome, { ok: false 
   return { ok: false, permanent: false, hardBounce: false, error };
 }
 
-export async function sendMail(mail: OutgoingMail, url?: string): Promise<SendOutcome> {
+/**
+ * Sends one message. The message is built in one pass (mime.ts) and sent as is: nodemailer's MIME tree and
+ * its per-part stream transforms were ~2 ms of the app's ~4.5 ms per message. It is built here, before
+ * anything is awaited, into one Buffer (the bytes nodemailer would make of the string when it streams it):
+ * the message's strings — HTML, text part, the MIME source — are garbage before the message waits for a
+ * pooled connection and the server's reply (~0.2 s with 64 in flight), instead of living through it and
+ * being promoted to V8's old space. Measured over a 100,000 campaign (docs/benchmarks.md, messaging round 6):
+ * promoted per message sent ~37 KB before, ~24–28 KB after; the heap's sampled peak +86 → +31–34 MB.
+ * The caller should drop its own reference to `mail` once this returns.
+ */
+export function sendMail(mail: OutgoingMail, url?: string): Promise<SendOutcome> {
+  let built: { raw: Buffer; envelope: { from: string; to: string[] } };
   try {
-    // the message is built in one pass (mime.ts) and sent as is: nodemailer's MIME tree and its per-part
-    // stream transforms were ~2 ms of the app's ~4.5 ms per message
     const { raw, envelope } = buildRaw(mail);
-    const info = await transporter(url).sendMail({ envelope, raw });
+    built = { raw: Buffer.from(raw, 'utf8'), envelope };
+  } catch (e) {
+    return Promise.resolve(classifySmtpError(e));
+  }
+  return deliver(built, url);
+}
+
+async function deliver(built: { raw: Buffer; envelope: { from: string; to: string[] } }, url?: string): Promise<SendOutcome> {
+  try {
+    const info = await transporter(url).sendMail(built);
     return { ok: true, response: String(info.response ?? '') };
   } catch (e) {
     return classifySmtpError(e);
