@@ -9,7 +9,7 @@ import { ObjectId, type Db } from 'mongodb';
 import { openTestDb, type TestDb } from '../../test/db';
 import { builtinRole } from '../permissions';
 import { ms, type MessageDoc } from './model';
-import { createCampaign, inHoldout, previewAudience, scheduleCampaign, startDueCampaigns, getCampaign } from './campaigns';
+import { createCampaign, finishCampaigns, inHoldout, previewAudience, scheduleCampaign, startDueCampaigns, getCampaign } from './campaigns';
 import { addSuppression } from './preferences';
 import { dueQueue } from './queue';
 
@@ -145,5 +145,36 @@ describe('a campaign planned in chunks equals the plan over the whole audience',
     const again = await previewAudience(db, { audience, category: 'reengagement', holdoutPct: 0, frequencyCapDays: 7 }, new ObjectId(), builtinRole('admin'));
     expect(again.excluded).toEqual({ suppressedOrUnsubscribed: 2, frequencyCap: 3 + send.length, noEmail: 1 });
     expect(again.send).toBe(holdout.length);
+
+    // A process killed between chunks (helper's kill test in round 6 found it): the campaign is left 'sending'
+    // with its enqueue running and the rest of the audience not enqueued. Simulated by removing the last
+    // chunks' messages and enrollments. It must not be finished when the outbox drains what was enqueued,
+    // and the next start-up pass resumes it: every member enqueued exactly once, start time kept.
+    const before = await getCampaign(db, cid);
+    expect(before.enqueue).toBe('done');
+    const lost = msgs.slice(Math.floor(msgs.length / 2));
+    await ms.messages(db).deleteMany({ _id: { $in: lost.map((m) => m._id) } });
+    await dueQueue(db).deleteMany({ _id: { $in: lost.map((m) => m._id) } });
+    await ms.enrollments(db).deleteMany({ campaignId: camp._id, memberId: { $in: lost.map((m) => m.memberId!) } });
+    await ms.campaigns(db).updateOne({ _id: camp._id }, { $set: { enqueue: 'running' } });
+    await ms.messages(db).updateMany({ campaignId: camp._id }, { $set: { status: 'sent' } }); // the outbox drained the rest
+    await finishCampaigns(db);
+    expect((await getCampaign(db, cid)).status).toBe('sending');
+    expect(await startDueCampaigns(db)).toBe(1);
+    const resumed = await getCampaign(db, cid);
+    expect(resumed).toMatchObject({ status: 'sending', enqueue: 'done', counts: started.counts });
+    expect(resumed.startedAt).toEqual(started.startedAt);
+    const after = await ms
+      .messages(db)
+      .find({ campaignId: camp._id }, { projection: { memberId: 1, status: 1, idempotencyKey: 1 } })
+      .toArray();
+    expect(after.map((m) => m.memberId!.toHexString()).sort()).toEqual(send.map((i) => ids[i]!.toHexString()).sort());
+    expect(after.filter((m) => m.status === 'queued')).toHaveLength(lost.length);
+    expect(await ms.enrollments(db).countDocuments({ campaignId: camp._id })).toBe(enrolled.length);
+    // nothing more to resume; once the outbox has sent the rest it is finished
+    expect(await startDueCampaigns(db)).toBe(0);
+    await ms.messages(db).updateMany({ campaignId: camp._id }, { $set: { status: 'sent' } });
+    await finishCampaigns(db);
+    expect((await getCampaign(db, cid)).status).toBe('done');
   });
 });

@@ -95,16 +95,20 @@ export function inHoldout(campaignId: string, memberId: string, pct: number): bo
  * written as "none of the others" so that it stays in the handler's filter and SQLite keeps to that index
  * (outbox.ts, NOT_FINAL).
  */
-export async function recentlyContacted(db: Db, since: Date, memberIds: ObjectId[]): Promise<Set<string>> {
+export async function recentlyContacted(db: Db, since: Date, memberIds: ObjectId[], exceptCampaign?: ObjectId): Promise<Set<string>> {
   const out = new Set<string>();
   if (!memberIds.length) return out;
   const cur = ms
     .messages(db)
     .find(
       { memberId: { $in: memberIds }, createdAt: { $gte: since }, status: { $nin: ['failed', 'dead', 'skipped', 'cancelled'] } },
-      { projection: { memberId: 1, category: 1 } },
+      { projection: { memberId: 1, category: 1, campaignId: 1 } },
     );
-  for await (const m of cur) if (m.memberId && m.category !== 'transactional') out.add(m.memberId.toHexString());
+  // a campaign's own messages do not cap it (planned again when its enqueue is resumed after a crash)
+  const except = exceptCampaign?.toHexString();
+  for await (const m of cur) {
+    if (m.memberId && m.category !== 'transactional' && !(except && m.campaignId?.toHexString() === except)) out.add(m.memberId.toHexString());
+  }
   return out;
 }
 
@@ -151,7 +155,7 @@ async function planChunks(
       users.set((u._id as ObjectId).toHexString(), { email: String(u.email ?? ''), name: String(u.name ?? '') });
     }
     const ex = await exclusions(db, [...users.values()].map((u) => u.email).filter(Boolean), c.category);
-    const capped = capSince ? await recentlyContacted(db, capSince, oids) : NONE;
+    const capped = capSince ? await recentlyContacted(db, capSince, oids, c._id) : NONE;
     const chunk: AudienceChunk = { recipients: [], holdoutIds: [] };
     for (const id of chunkIds) {
       const u = users.get(id);
@@ -245,13 +249,20 @@ export async function scheduleCampaign(db: Db, id: string, at: Date | null): Pro
 
 /**
  * Starts the campaigns that are due: one instance per campaign (a lock), audience planned, holdout and
- * sent group recorded as enrollments, messages enqueued. Safe to run again after a crash: enrollments
- * and messages are keyed per campaign + member.
+ * sent group recorded as enrollments, messages enqueued. Also resumes a campaign whose enqueue was cut
+ * short (the process died between chunks: still 'sending' with `enqueue: 'running'` and nobody holding
+ * its lock): planned again, and what was already enrolled and enqueued is skipped, since enrollments and
+ * messages are keyed per campaign + member.
  */
 export async function startDueCampaigns(db: Db, now = new Date()): Promise<number> {
   const due = await ms
     .campaigns(db)
-    .find({ status: 'scheduled', scheduledAt: { $lte: now } })
+    .find({
+      $or: [
+        { status: 'scheduled', scheduledAt: { $lte: now } },
+        { status: 'sending', enqueue: 'running' },
+      ],
+    })
     .limit(20)
     .toArray();
   let n = 0;
@@ -260,8 +271,8 @@ export async function startDueCampaigns(db: Db, now = new Date()): Promise<numbe
     const key = `messaging:campaign:${c._id.toHexString()}`;
     if (!(await tryLock(db, key, owner, 10 * 60_000))) continue;
     try {
-      const fresh = await ms.campaigns(db).findOne({ _id: c._id, status: 'scheduled' });
-      if (!fresh) continue;
+      const fresh = await ms.campaigns(db).findOne({ _id: c._id, status: c.status === 'scheduled' ? 'scheduled' : 'sending' });
+      if (!fresh || (fresh.status === 'sending' && fresh.enqueue !== 'running')) continue;
       await runCampaign(db, fresh);
       n++;
     } finally {
@@ -277,7 +288,8 @@ async function runCampaign(db: Db, c: CampaignDoc): Promise<void> {
   const reco = c.templateKey === 'reengagement' || v.variables.includes('recommendations');
   const countsOf = (p: AudienceCounts) => ({ audience: p.total, holdout: p.holdout, enqueued: p.send, excluded: p.total - p.send - p.holdout });
   const now = new Date();
-  let started = false;
+  // a resumed campaign keeps its start time and version
+  let started = c.status === 'sending';
   // chunk by chunk: enrollments (holdout and sent group), then the chunk's messages; the counts shown
   // grow with each chunk and are final when the last one is enqueued
   const final = await planChunks(db, c, c.createdBy ? new ObjectId(c.createdBy.id) : null, null, async (chunk, soFar) => {
@@ -297,7 +309,7 @@ async function runCampaign(db: Db, c: CampaignDoc): Promise<void> {
     }
     const set = started
       ? { counts: countsOf(soFar), updatedAt: new Date() }
-      : { status: 'sending' as const, startedAt: now, templateVersion: v.version, updatedAt: now, counts: countsOf(soFar) };
+      : { status: 'sending' as const, startedAt: now, templateVersion: v.version, updatedAt: now, counts: countsOf(soFar), enqueue: 'running' as const };
     await ms.campaigns(db).updateOne({ _id: c._id }, { $set: set });
     started = true;
     if (!chunk.recipients.length) return;
@@ -324,7 +336,12 @@ async function runCampaign(db: Db, c: CampaignDoc): Promise<void> {
   if (!started) {
     await ms
       .campaigns(db)
-      .updateOne({ _id: c._id }, { $set: { status: 'sending', startedAt: now, templateVersion: v.version, updatedAt: now, counts: countsOf(final) } });
+      .updateOne(
+        { _id: c._id },
+        { $set: { status: 'sending', startedAt: now, templateVersion: v.version, updatedAt: now, counts: countsOf(final), enqueue: 'done' } },
+      );
+  } else {
+    await ms.campaigns(db).updateOne({ _id: c._id }, { $set: { enqueue: 'done', counts: countsOf(final), updatedAt: new Date() } });
   }
 }
 
@@ -380,7 +397,7 @@ export async function cancelCampaign(db: Db, id: string): Promise<CampaignDoc> {
 export async function finishCampaigns(db: Db): Promise<void> {
   for (const c of await ms
     .campaigns(db)
-    .find({ status: 'sending' }, { projection: { _id: 1 } })
+    .find({ status: 'sending', enqueue: { $ne: 'running' } }, { projection: { _id: 1 } })
     .toArray()) {
     // still being planned and enqueued chunk by chunk: the outbox may have drained the chunks so far
     if (await lockHeld(db, `messaging:campaign:${c._id.toHexString()}`)) continue;

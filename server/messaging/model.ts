@@ -128,6 +128,12 @@ export interface CampaignDoc {
   /** set by the automation rule that created it */
   ruleId: string | null;
   counts: { audience: number; holdout: number; enqueued: number; excluded: number };
+  /**
+   * 'running' from the first chunk until the last chunk's messages are enqueued, then 'done'. A campaign
+   * left 'sending' with 'running' by a process that died is picked up again (startDueCampaigns) and is not
+   * finished before that. Absent on campaigns started by an earlier version (treated as done).
+   */
+  enqueue?: 'running' | 'done';
   createdBy: { id: string; email: string } | null;
   createdAt: Date;
   updatedAt: Date;
