@@ -15,7 +15,8 @@
  *
  * Sessions: real NextAuth cookies for operators created in the target database (load-routes.ts, as the load
  * test). The server runs with the env the other benchmarks give `next start` (ACUBE_EMBEDDED=1, loopback URL,
- * MESSAGING_WORKER=off so no mail is attempted); the maintenance and backup schedulers stay on, as in a deploy.
+ * MESSAGING_WORKER=off so no mail is attempted, BACKUP_SCHEDULER=off so no nightly backup of the whole database
+ * starts inside a run); the maintenance scheduler stays on (its start-up runs are part of a start), as in a deploy.
  * Widgets that report when their figures were computed (`computedAt`) have that age printed beside them.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -84,6 +85,8 @@ function startServer(logFile: string): { child: ChildProcess; t0: number } {
       ACUBE_EMBEDDED: '1',
       NEXT_TELEMETRY_DISABLED: '1',
       MESSAGING_WORKER: process.env.MESSAGING_WORKER ?? 'off',
+      // a scheduled backup of the whole database would start in any run that spans its time
+      BACKUP_SCHEDULER: process.env.BACKUP_SCHEDULER ?? 'off',
     },
     stdio: ['ignore', out, out],
     detached: true, // its own process group: stopped as a whole
