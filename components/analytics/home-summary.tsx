@@ -20,8 +20,14 @@ export function AnalyticsHomeTiles({ data: d }: { data: AnalyticsHomeData }) {
         </Link>
         <Link className="tile tile-link" href="/analytics?tab=retention&interval=week" data-testid="tile-retention">
           <div className="tile-label">Week-1 retention, cohort {d.cohort?.week ?? '—'}</div>
-          <div className="tile-value">{d.cohort?.week1 && d.cohort.size ? formatPercent(d.cohort.week1.pct) : '—'}</div>
-          <div className="muted">{d.cohort ? `${d.cohort.week1?.count ?? 0} of ${d.cohort.size} members who signed up that week` : 'no cohort'}</div>
+          <div className="tile-value">{d.cohortPending ? 'computing…' : d.cohort?.week1 && d.cohort.size ? formatPercent(d.cohort.week1.pct) : '—'}</div>
+          <div className="muted" data-testid={d.cohortPending ? 'cohort-pending' : undefined}>
+            {d.cohortPending
+              ? 'the member directory is being built after a start; this fills in when it is ready'
+              : d.cohort
+                ? `${d.cohort.week1?.count ?? 0} of ${d.cohort.size} members who signed up that week`
+                : 'no cohort'}
+          </div>
           {d.cohortAsOf && (
             <div className="muted small" data-testid="cohort-as-of">
               <UpdatedAgo at={d.cohortAsOf} prefix="sign-ups as of" /> · catching up…

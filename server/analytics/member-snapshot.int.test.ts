@@ -24,7 +24,7 @@ import {
 } from './members';
 import { ingestEvents } from './ingest';
 import { clearAnalyticsCache } from './cache';
-import { lifecycle, retention } from './service';
+import { homeSummary, lifecycle, retention } from './service';
 
 let t: TestDb;
 let other: TestDb;
@@ -90,6 +90,7 @@ beforeAll(async () => {
 });
 afterEach(() => {
   memberDirectoryOptions.holdCatchUp = null;
+  memberDirectoryOptions.holdScan = null;
   memberDirectoryOptions.catchUpWaitMs = 500;
 });
 afterAll(async () => {
@@ -161,6 +162,35 @@ describe('member directory snapshot', () => {
     expect(ret).toEqual(scan.ret);
     expect(life).toEqual(scan.life);
     expect(ret.rows.reduce((n, row) => n + row.size, 0)).toBeGreaterThan(0);
+  });
+
+  it('without a usable snapshot the Engagement tile answers "computing…" for the cohort instead of waiting for the scan', async () => {
+    await snaps().deleteMany({});
+    forgetMemberDirectory(t.db);
+    clearAnalyticsCache();
+    clearCaches();
+    let release!: () => void;
+    memberDirectoryOptions.holdScan = new Promise<void>((res) => (release = res));
+    memberDirectoryOptions.catchUpWaitMs = 50;
+    const analyst = await makeAdmin(t.db, 'analyst');
+    const tile = await callerFor(t.db, analyst).dashboard.widget({ key: 'analytics' });
+    expect(tile.ok).toBe(true);
+    if (!tile.ok || tile.key !== 'analytics') throw new Error('no tile');
+    expect(tile.data).toMatchObject({ cohortPending: true, cohort: null });
+    expect(tile.data.dau.length).toBe(30); // the rest of the tile does not need the directory
+    expect(memberDirectoryInfo(t.db)).toBeNull();
+    // the scan ends: the tile's cached value is dropped and the next load has the cohort
+    release();
+    await memberDirectory(t.db);
+    await new Promise((r) => setTimeout(r, 50)); // the announcement imports two modules
+    const after = await callerFor(t.db, analyst).dashboard.widget({ key: 'analytics' });
+    if (!after.ok || after.key !== 'analytics') throw new Error('no tile');
+    expect(after.data.cohortPending).toBe(false);
+    await fromScan();
+    const direct = await homeSummary(t.db);
+    expect(direct.cohortPending).toBe(false);
+    expect(after.data.cohort).toEqual(direct.cohort);
+    expect(after.data.cohort).not.toBeNull();
   });
 
   it('random writes between snapshots: snapshot + catch-up always equals a scan', async () => {

@@ -70,10 +70,15 @@ const NO_DAY = -0x80000000;
 const ORPHAN_MS = 60 * 60_000;
 
 /**
- * How long the first request waits for the catch-up of a snapshot before answering from it; `holdCatchUp`
- * (tests only): the catch-up starts once it settles, so a test can look at a directory that is behind.
+ * How long the first request waits for the catch-up of a snapshot before answering from it. Tests only:
+ * `holdCatchUp` / `holdScan`: the catch-up / the start-up scan starts once it settles, so a test can look at a
+ * directory that is behind or still being built.
  */
-export const memberDirectoryOptions: { catchUpWaitMs: number; holdCatchUp: Promise<unknown> | null } = { catchUpWaitMs: 500, holdCatchUp: null };
+export const memberDirectoryOptions: { catchUpWaitMs: number; holdCatchUp: Promise<unknown> | null; holdScan: Promise<unknown> | null } = {
+  catchUpWaitMs: 500,
+  holdCatchUp: null,
+  holdScan: null,
+};
 
 const STATE_ID = 'member-directory';
 const state = (db: Db) => db.collection<{ _id: string; epoch: number; at: Date }>('maintenance_state');
@@ -353,7 +358,12 @@ function startLoad(db: Db): Directory {
       return;
     }
     if (snap.reason !== 'none stored') console.warn(`[analytics] member directory: stored snapshot not used (${snap.reason}); scanning the members`);
+    if (memberDirectoryOptions.holdScan) await memberDirectoryOptions.holdScan;
     install(d, await build(db), 'scan');
+    if (d.servedBehind) {
+      d.servedBehind = false;
+      void announceCaughtUp(db);
+    }
   })();
   d.ready.catch(() => {
     if (dirs.get(db.databaseName) === d) dirs.delete(db.databaseName);
@@ -472,6 +482,22 @@ export async function memberDirectory(db: Db): Promise<Map<string, number | null
   if (d.behind) d.servedBehind = true;
   else if (Date.now() - d.loadedAt >= directoryRefreshMs() && !d.refreshing) refreshInBackground(db, d);
   return d.signup;
+}
+
+/**
+ * True while the directory cannot answer without waiting for a scan of every member (no usable snapshot at
+ * start): a caller that can answer without it (the dashboard tile) says "computing…" instead of waiting, and
+ * is told when it is ready (the analytics results and the tile are refreshed as after a catch-up). Waits for
+ * the snapshot load (a few reads) and at most `catchUpWaitMs` for the scan, which it starts if nothing has.
+ */
+export async function memberDirectoryPending(db: Db): Promise<boolean> {
+  const d = dirs.get(db.databaseName) ?? startLoad(db);
+  await d.snapshotSettled;
+  if (d.loadedAt > 0) return false;
+  await Promise.race([d.ready.catch(() => undefined), wait(memberDirectoryOptions.catchUpWaitMs)]);
+  if (d.loadedAt > 0) return false;
+  d.servedBehind = true;
+  return true;
 }
 
 /** Where this process's directory stands (null: not loaded). `behindSince`: answering from a snapshot not caught up yet. */

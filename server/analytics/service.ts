@@ -9,7 +9,7 @@ import { can, type ResolvedRole } from '../permissions';
 import { maskDoc } from '../registry';
 import { AppError } from '../errors';
 import { cached } from './cache';
-import { signupsBetweenAsOf } from './members';
+import { memberDirectoryPending, signupsBetweenAsOf } from './members';
 import {
   AT_RISK,
   computeActiveUsers,
@@ -237,22 +237,29 @@ export async function homeSummary(db: Db, now = new Date()) {
   // The last cohort whose week 1 is complete: the week before last.
   const thisWeek = periodsCovering(today, today, 'week')[0]!;
   const cohortStart = thisWeek.start - 14;
-  const ret = await retention(db, {
-    from: dayKeyOfIndex(cohortStart),
-    to: dayKeyOfIndex(thisWeek.start - 1),
-    interval: 'week',
-    event: null,
-    mode: 'first_time',
-    criterion: 'on',
-  });
-  const row = ret.rows[0];
+  // Without a usable stored member directory a fresh process scans every member (~25 s at 100,000): the tile
+  // answers with the rest and "computing…" for the cohort, and is refreshed when the directory is ready.
+  const cohortPending = await memberDirectoryPending(db);
+  const ret = cohortPending
+    ? null
+    : await retention(db, {
+        from: dayKeyOfIndex(cohortStart),
+        to: dayKeyOfIndex(thisWeek.start - 1),
+        interval: 'week',
+        event: null,
+        mode: 'first_time',
+        criterion: 'on',
+      });
+  const row = ret?.rows[0];
   const scores = await atRiskScores(db, dayKeyOfIndex(today), null);
   return {
     dau: au.points.map((p) => ({ day: p.period, dau: p.dau })),
     cohort: row ? { week: row.cohort, size: row.size, week1: row.cells[1] ?? null } : null,
     atRiskCount: scores.length,
+    /** the cohort is not computed yet: the member directory is being built (no usable snapshot at start) */
+    cohortPending,
     /** null, or when the cohort's sign-ups were last known (answered from the stored member directory while it catches up) */
-    cohortAsOf: ret.signupsAsOf,
+    cohortAsOf: ret?.signupsAsOf ?? null,
   };
 }
 
