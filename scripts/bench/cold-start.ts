@@ -190,7 +190,16 @@ async function oneRun(run: number, sessions: Sess[], logFile: string): Promise<{
           record(role, `widget ${key}`, trpcPath('dashboard.widget', { key }), c, (d) => {
             const at = d?.computedAt;
             const age = typeof at === 'string' || at instanceof Date ? Math.round((Date.now() - new Date(at).getTime()) / 1000) : null;
-            return { ageS: age, note: d && d.ok === false ? 'widget error' : undefined };
+            const data = (d?.data ?? null) as { cohortPending?: boolean; cohortAsOf?: string | null } | null;
+            const note =
+              d && d.ok === false
+                ? 'widget error'
+                : data?.cohortPending
+                  ? 'cohort computing…'
+                  : data?.cohortAsOf
+                    ? `sign-ups as of ${Math.round((Date.now() - new Date(data.cohortAsOf).getTime()) / 1000)} s ago`
+                    : undefined;
+            return { ageS: age, note };
           }),
         ),
       );
