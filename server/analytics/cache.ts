@@ -9,8 +9,11 @@ import { forgetMemberDirectory } from './members';
 import { singleFlight } from '../lib/single-flight';
 
 export const CACHE_TTL_MS = 60_000;
-const cache = new LRUCache<string, { value: unknown }>({ max: 500, ttl: CACHE_TTL_MS });
-const generations = new Map<string, number>();
+// On globalThis, as server/db/cache.ts: the instrumentation bundle (start-up warm-up, the member directory's
+// catch-up) and the route bundles of one server must see one cache and one generation per database.
+const g = globalThis as unknown as { __acubeAnalyticsCache?: { cache: LRUCache<string, { value: unknown }>; generations: Map<string, number> } };
+g.__acubeAnalyticsCache ??= { cache: new LRUCache<string, { value: unknown }>({ max: 500, ttl: CACHE_TTL_MS }), generations: new Map() };
+const { cache, generations } = g.__acubeAnalyticsCache;
 
 export function bumpGeneration(db: Db): void {
   generations.set(db.databaseName, (generations.get(db.databaseName) ?? 0) + 1);

@@ -133,7 +133,9 @@ interface Directory {
   queue: Promise<unknown>;
   refreshing: boolean;
 }
-const dirs = new Map<string, Directory>();
+// On globalThis: the production server compiles this module into more than one bundle (instrumentation, route
+// handlers, pages), and one process must hold one directory (one load, one scan, one catch-up).
+const dirs: Map<string, Directory> = ((globalThis as unknown as { __acubeMemberDirs?: Map<string, Directory> }).__acubeMemberDirs ??= new Map());
 
 async function scan(db: Db, filter: Record<string, unknown>, into: Map<string, number | null>): Promise<number> {
   let n = 0;
