@@ -222,8 +222,13 @@ describe('member directory snapshot', () => {
 
   it('another instance picks up the reconcile from the snapshot it stored instead of scanning', async () => {
     await memberDirectory(t.db);
+    // a second process: a fresh copy of the module with directories of its own (they live on globalThis)
+    const g = globalThis as unknown as { __acubeMemberDirs?: unknown };
+    const ours = g.__acubeMemberDirs;
+    delete g.__acubeMemberDirs;
     vi.resetModules();
     const instanceB = await import('./members');
+    g.__acubeMemberDirs = ours;
     const gone = (await users().findOne({}, { sort: { _id: -1 } }))!;
     await users().deleteOne({ _id: gone._id });
     const rec = await instanceB.reconcileMemberDirectory(t.db);
