@@ -9,11 +9,12 @@ import { forgetMemberDirectory } from './members';
 import { singleFlight } from '../lib/single-flight';
 
 export const CACHE_TTL_MS = 60_000;
-// On globalThis, as server/db/cache.ts: the instrumentation bundle (start-up warm-up, the member directory's
-// catch-up) and the route bundles of one server must see one cache and one generation per database.
-const g = globalThis as unknown as { __acubeAnalyticsCache?: { cache: LRUCache<string, { value: unknown }>; generations: Map<string, number> } };
-g.__acubeAnalyticsCache ??= { cache: new LRUCache<string, { value: unknown }>({ max: 500, ttl: CACHE_TTL_MS }), generations: new Map() };
-const { cache, generations } = g.__acubeAnalyticsCache;
+const cache = new LRUCache<string, { value: unknown }>({ max: 500, ttl: CACHE_TTL_MS });
+// The generations (not the values) on globalThis: the member directory's catch-up may run in the instrumentation
+// bundle's copy of this module and must drop what the route bundles computed. The values stay per bundle, as
+// before: the start-up warm-up's results (possibly of a database that was then reseeded) are not the routes'.
+const g = globalThis as unknown as { __acubeAnalyticsGenerations?: Map<string, number> };
+const generations: Map<string, number> = (g.__acubeAnalyticsGenerations ??= new Map());
 
 export function bumpGeneration(db: Db): void {
   generations.set(db.databaseName, (generations.get(db.databaseName) ?? 0) + 1);
