@@ -2,6 +2,7 @@
 import Link from 'next/link';
 import { Sparkline } from '@/components/charts/charts';
 import { formatNumber, formatPercent } from '@/components/ui/format';
+import { UpdatedAgo } from '@/components/ui/updated-ago';
 import type { homeSummary } from '@/server/analytics/service';
 
 export type AnalyticsHomeData = Awaited<ReturnType<typeof homeSummary>>;
@@ -19,8 +20,19 @@ export function AnalyticsHomeTiles({ data: d }: { data: AnalyticsHomeData }) {
         </Link>
         <Link className="tile tile-link" href="/analytics?tab=retention&interval=week" data-testid="tile-retention">
           <div className="tile-label">Week-1 retention, cohort {d.cohort?.week ?? '—'}</div>
-          <div className="tile-value">{d.cohort?.week1 && d.cohort.size ? formatPercent(d.cohort.week1.pct) : '—'}</div>
-          <div className="muted">{d.cohort ? `${d.cohort.week1?.count ?? 0} of ${d.cohort.size} members who signed up that week` : 'no cohort'}</div>
+          <div className="tile-value">{d.cohortPending ? 'computing…' : d.cohort?.week1 && d.cohort.size ? formatPercent(d.cohort.week1.pct) : '—'}</div>
+          <div className="muted" data-testid={d.cohortPending ? 'cohort-pending' : undefined}>
+            {d.cohortPending
+              ? 'the member directory is being built after a start; this fills in when it is ready'
+              : d.cohort
+                ? `${d.cohort.week1?.count ?? 0} of ${d.cohort.size} members who signed up that week`
+                : 'no cohort'}
+          </div>
+          {d.cohortAsOf && (
+            <div className="muted small" data-testid="cohort-as-of">
+              <UpdatedAgo at={d.cohortAsOf} prefix="sign-ups as of" /> · catching up…
+            </div>
+          )}
         </Link>
         <Link className="tile tile-link" href="/analytics?tab=at-risk" data-testid="tile-at-risk">
           <div className="tile-label">At-risk members today</div>

@@ -7,13 +7,17 @@ import { formatNumber } from '@/components/ui/format';
 import { Skeleton } from '@/components/ui/skeleton';
 import { ErrorBox } from '@/components/ui/states';
 import { periodIndex } from './periods';
-import { csvHref, intervalLabel, keepWhileSameInterval, PeriodCell, rangeOf, ViewHeader, type Filters } from './shared';
+import { csvHref, intervalLabel, keepWhileSameInterval, refetchWhileCatchingUp, SignupsAsOf, PeriodCell, rangeOf, ViewHeader, type Filters } from './shared';
 
 type Point = RouterOutputs['analytics']['lifecycle']['points'][number];
 
 export function LifecycleView({ f }: { f: Filters }) {
   const trpc = useTRPC();
-  const q = useQuery({ ...trpc.analytics.lifecycle.queryOptions(rangeOf(f)), placeholderData: keepWhileSameInterval(f.interval) });
+  const q = useQuery({
+    ...trpc.analytics.lifecycle.queryOptions(rangeOf(f)),
+    placeholderData: keepWhileSameInterval(f.interval),
+    refetchInterval: refetchWhileCatchingUp,
+  });
   const { isIncomplete } = periodIndex(f.from, f.to, f.interval);
   const n = (k: 'new' | 'returning' | 'resurrecting' | 'dormant') => (p: Point) => formatNumber(p[k]);
   return (
@@ -24,6 +28,7 @@ export function LifecycleView({ f }: { f: Filters }) {
         explain="PostHog's definitions, per period: new = active and signed up in the period; returning = active in this and the previous period; resurrecting = active now, not in the previous period, signed up earlier; dormant = active in the previous period but not this one (drawn below zero). A period that is not over is drawn pale."
       />
       <ErrorBox error={q.error} />
+      <SignupsAsOf asOf={q.data?.signupsAsOf} />
       {q.isPending && <Skeleton lines={6} label="Computing lifecycle…" />}
       {q.data && (
         <>

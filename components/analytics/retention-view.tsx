@@ -8,7 +8,7 @@ import { Skeleton } from '@/components/ui/skeleton';
 import { ErrorBox } from '@/components/ui/states';
 import { heatColor } from './heat';
 import { periodIndex } from './periods';
-import { csvHref, keepWhileSameInterval, rangeOf, ViewHeader, type Filters } from './shared';
+import { csvHref, keepWhileSameInterval, refetchWhileCatchingUp, SignupsAsOf, rangeOf, ViewHeader, type Filters } from './shared';
 
 /** Cohort table with a heat map (AA contrast on every cell); cells of periods not over yet are marked and left out of the average. */
 export function RetentionView({ f }: { f: Filters }) {
@@ -16,7 +16,11 @@ export function RetentionView({ f }: { f: Filters }) {
   const [mode, setMode] = useState<'first_time' | 'recurring'>('first_time');
   const [criterion, setCriterion] = useState<'on' | 'on_or_after'>('on');
   const input = { ...rangeOf(f), mode, criterion };
-  const q = useQuery({ ...trpc.analytics.retention.queryOptions(input), placeholderData: keepWhileSameInterval(f.interval) });
+  const q = useQuery({
+    ...trpc.analytics.retention.queryOptions(input),
+    placeholderData: keepWhileSameInterval(f.interval),
+    refetchInterval: refetchWhileCatchingUp,
+  });
   const d = q.data;
   const { isIncompleteAt } = periodIndex(f.from, f.to, f.interval);
   // Weighted average over complete cells only: a period that is not over would read as a drop.
@@ -74,6 +78,7 @@ export function RetentionView({ f }: { f: Filters }) {
         </label>
       </div>
       <ErrorBox error={q.error} />
+      <SignupsAsOf asOf={q.data?.signupsAsOf} />
       {q.isPending && <Skeleton lines={8} label="Computing retention…" />}
       {d && d.rows.length > 0 && (
         <>

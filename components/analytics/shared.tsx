@@ -1,6 +1,7 @@
 'use client';
 import type { ReactNode } from 'react';
 import { StatusBadge } from '@/components/ui/status-badge';
+import { UpdatedAgo } from '@/components/ui/updated-ago';
 
 export interface Filters {
   from: string;
@@ -58,3 +59,16 @@ export function PeriodCell({ period, incomplete }: { period: string; incomplete:
 }
 
 export const intervalLabel = (i: Filters['interval']) => (i === 'day' ? 'Day' : i === 'week' ? 'Week' : 'Month');
+
+/** While a fresh server answers from its stored member directory and catches up (sign-up cohorts may lack the newest members). */
+export function SignupsAsOf({ asOf }: { asOf: Date | string | null | undefined }) {
+  if (!asOf) return null;
+  return (
+    <p className="muted small" role="status" data-testid="signups-as-of">
+      Sign-ups <UpdatedAgo at={asOf} prefix="as of" />: the server has just started and is catching up; these figures refresh when it has.
+    </p>
+  );
+}
+
+/** Polls a result computed from a member directory that was still catching up, until it is not. */
+export const refetchWhileCatchingUp = (q: { state: { data?: { signupsAsOf?: unknown } | undefined } }) => (q.state.data?.signupsAsOf ? 5_000 : false);

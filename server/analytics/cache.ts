@@ -10,7 +10,11 @@ import { singleFlight } from '../lib/single-flight';
 
 export const CACHE_TTL_MS = 60_000;
 const cache = new LRUCache<string, { value: unknown }>({ max: 500, ttl: CACHE_TTL_MS });
-const generations = new Map<string, number>();
+// The generations (not the values) on globalThis: the member directory's catch-up may run in the instrumentation
+// bundle's copy of this module and must drop what the route bundles computed. The values stay per bundle, as
+// before: the start-up warm-up's results (possibly of a database that was then reseeded) are not the routes'.
+const g = globalThis as unknown as { __acubeAnalyticsGenerations?: Map<string, number> };
+const generations: Map<string, number> = (g.__acubeAnalyticsGenerations ??= new Map());
 
 export function bumpGeneration(db: Db): void {
   generations.set(db.databaseName, (generations.get(db.databaseName) ?? 0) + 1);

@@ -9,7 +9,7 @@ import { can, type ResolvedRole } from '../permissions';
 import { maskDoc } from '../registry';
 import { AppError } from '../errors';
 import { cached } from './cache';
-import { signupsBetween } from './members';
+import { memberDirectoryPending, signupsBetweenAsOf } from './members';
 import {
   AT_RISK,
   computeActiveUsers,
@@ -71,8 +71,12 @@ async function loadUserDayCounts(db: Db, from: number, to: number, event?: strin
   return [...rows.values()];
 }
 
-/** Signup day of the members created on days [from, to] (users.createdAt, UTC). */
-export const loadSignups = signupsBetween;
+/**
+ * Signup day of the members created on days [from, to] (users.createdAt, UTC), and `asOf`: null, or the time
+ * up to which the sign-ups are known when a fresh process still answers from the stored member directory
+ * snapshot while it catches up (members.ts); results carry it as `signupsAsOf`.
+ */
+export const loadSignups = signupsBetweenAsOf;
 
 function rangePeriods(input: { from: string; to: string; interval: RangeInput['interval'] }): Period[] {
   return periodsCovering(dayIndexOfKey(input.from), dayIndexOfKey(input.to), input.interval);
@@ -101,10 +105,18 @@ export async function retention(db: Db, input: RetentionInput) {
     const hi = periods[periods.length - 1]!.end;
     const [pairs, signups] = await Promise.all([
       loadUserDays(db, lo, hi, input.event),
-      input.mode === 'first_time' ? loadSignups(db, lo, hi) : Promise.resolve(new Map<string, number>()),
+      input.mode === 'first_time' ? loadSignups(db, lo, hi) : Promise.resolve({ signups: new Map<string, number>(), asOf: null }),
     ]);
-    const table = computeRetention(pairs, signups, periods, input.mode, input.criterion);
-    return { interval: input.interval, mode: input.mode, criterion: input.criterion, from: dayKeyOfIndex(lo), to: dayKeyOfIndex(hi), ...table };
+    const table = computeRetention(pairs, signups.signups, periods, input.mode, input.criterion);
+    return {
+      interval: input.interval,
+      mode: input.mode,
+      criterion: input.criterion,
+      from: dayKeyOfIndex(lo),
+      to: dayKeyOfIndex(hi),
+      ...table,
+      signupsAsOf: signups.asOf,
+    };
   });
 }
 
@@ -114,7 +126,13 @@ export async function lifecycle(db: Db, input: RangeInput) {
     const prev = previousPeriod(periods[0]!, input.interval);
     const hi = periods[periods.length - 1]!.end;
     const [pairs, signups] = await Promise.all([loadUserDays(db, prev.start, hi, input.event), loadSignups(db, prev.start, hi)]);
-    return { interval: input.interval, from: dayKeyOfIndex(periods[0]!.start), to: dayKeyOfIndex(hi), points: computeLifecycle(pairs, signups, periods, prev) };
+    return {
+      interval: input.interval,
+      from: dayKeyOfIndex(periods[0]!.start),
+      to: dayKeyOfIndex(hi),
+      points: computeLifecycle(pairs, signups.signups, periods, prev),
+      signupsAsOf: signups.asOf,
+    };
   });
 }
 
@@ -219,20 +237,29 @@ export async function homeSummary(db: Db, now = new Date()) {
   // The last cohort whose week 1 is complete: the week before last.
   const thisWeek = periodsCovering(today, today, 'week')[0]!;
   const cohortStart = thisWeek.start - 14;
-  const ret = await retention(db, {
-    from: dayKeyOfIndex(cohortStart),
-    to: dayKeyOfIndex(thisWeek.start - 1),
-    interval: 'week',
-    event: null,
-    mode: 'first_time',
-    criterion: 'on',
-  });
-  const row = ret.rows[0];
+  // Without a usable stored member directory a fresh process scans every member (~25 s at 100,000): the tile
+  // answers with the rest and "computing…" for the cohort, and is refreshed when the directory is ready.
+  const cohortPending = await memberDirectoryPending(db);
+  const ret = cohortPending
+    ? null
+    : await retention(db, {
+        from: dayKeyOfIndex(cohortStart),
+        to: dayKeyOfIndex(thisWeek.start - 1),
+        interval: 'week',
+        event: null,
+        mode: 'first_time',
+        criterion: 'on',
+      });
+  const row = ret?.rows[0];
   const scores = await atRiskScores(db, dayKeyOfIndex(today), null);
   return {
     dau: au.points.map((p) => ({ day: p.period, dau: p.dau })),
     cohort: row ? { week: row.cohort, size: row.size, week1: row.cells[1] ?? null } : null,
     atRiskCount: scores.length,
+    /** the cohort is not computed yet: the member directory is being built (no usable snapshot at start) */
+    cohortPending,
+    /** null, or when the cohort's sign-ups were last known (answered from the stored member directory while it catches up) */
+    cohortAsOf: ret?.signupsAsOf ?? null,
   };
 }
 

@@ -59,7 +59,9 @@ export async function loadWidget(db: Db, operator: Operator, key: string): Promi
       },
     );
     const of = (w as { computedAtOf?: (d: unknown) => Date | null }).computedAtOf;
-    const computedAt = of ? of(r.value) : r.computedAt;
+    const asOf = (w as { asOfOf?: (d: unknown) => Date | null }).asOfOf?.(r.value) ?? null;
+    let computedAt = of ? of(r.value) : r.computedAt;
+    if (asOf && computedAt && asOf < computedAt) computedAt = asOf;
     return { key, title: w.title, permission: w.permission, ok: true, data: r.value, computedAt } as WidgetResult;
   } catch (e) {
     console.error(`[dashboard] widget ${key}`, e);

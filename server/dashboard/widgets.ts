@@ -12,6 +12,7 @@ import type { Operator } from '../auth/session';
 import type { Permission } from '../permissions';
 import type { CacheTier } from '../db/cache';
 import { homeSummary } from '../analytics/service';
+import { MEMBER_DIRECTORY_TAG } from '../analytics/members';
 import { backupHealthSummary } from '../backup/service';
 import { QUALITY_SUMMARY, storedQualitySummary } from '../quality/service';
 import { adminActivity, contentSummary, moderationQueues, pendingActions, platformCounts, systemStatus } from './service';
@@ -31,6 +32,11 @@ export interface WidgetDef<T> {
    * null: never computed. Absent: the cache's time.
    */
   computedAtOf?(data: T): Date | null;
+  /**
+   * Part of the data is older than when the widget computed it (null: it is not): the tile then shows this
+   * time (answered from a stored snapshot that is catching up, e.g. the member directory after a start).
+   */
+  asOfOf?(data: T): Date | null;
 }
 const widget = <T>(w: WidgetDef<T>) => w;
 
@@ -75,7 +81,15 @@ export const WIDGETS = {
     perRole: true,
     load: (db, op) => moderationQueues(db, op.role),
   }),
-  analytics: widget({ title: 'Engagement', permission: 'analytics.read', tier: 'dashboard', tags: ['activity_events'], load: (db) => homeSummary(db) }),
+  analytics: widget({
+    title: 'Engagement',
+    permission: 'analytics.read',
+    tier: 'dashboard',
+    // member_directory: a fresh process answers from the stored member directory; recomputed once it caught up
+    tags: ['activity_events', MEMBER_DIRECTORY_TAG],
+    load: (db) => homeSummary(db),
+    asOfOf: (d) => d.cohortAsOf,
+  }),
   backupHealth: widget({ title: 'Backup health', permission: 'backup.read', tier: 'hot', tags: ['backups'], load: (db) => backupHealthSummary(db) }),
   // The checks read every platform collection (minutes at 25×): the maintenance job `data-quality` computes and
   // stores them; the tile reads the stored summary (one `_id` lookup) and shows when it was computed.

@@ -35,6 +35,7 @@ export function tagPermission(tag: string): Permission {
   if (tag === 'backups') return 'backup.read';
   if (tag === 'audit_logs') return 'audit.read';
   if (tag === 'quality_summary') return 'data.validate'; // the data-quality job stored a new summary
+  if (tag === 'member_directory') return 'analytics.read'; // the member directory caught up after a start (analytics/members.ts)
   return 'dashboard.view';
 }
 

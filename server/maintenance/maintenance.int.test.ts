@@ -17,6 +17,7 @@ import { notifications } from '../notifications/service';
 import { MAINTENANCE_JOB_KEYS, runAuditRetention, runPrune } from './jobs';
 import { maintenanceRuns, runMaintenanceJob, runNeededAtStart } from './runner';
 import { storedQualitySummary } from '../quality/service';
+import { hasUsableSnapshot } from '../analytics/members';
 
 let t: TestDb;
 let other: MongoClient;
@@ -154,13 +155,15 @@ describe('maintenance', () => {
       const db2 = other2.db(fresh.db.databaseName);
       expect((await storedQualitySummary(fresh.db)).computedAt).toBeNull();
       const [a, b] = await Promise.all([runNeededAtStart(fresh.db, 'instance-1'), runNeededAtStart(db2, 'instance-2')]);
-      expect([...a, ...b]).toEqual(['data-quality']);
+      // the data-quality summary and the member directory snapshot are missing on a fresh database
+      expect([...a, ...b].sort()).toEqual(['data-quality', 'member-snapshot']);
+      expect(await hasUsableSnapshot(fresh.db)).toBe(true);
       const state = await maintenanceRuns(fresh.db).findOne({ _id: 'data-quality' });
       expect(state?.last?.trigger).toBe('startup');
       expect(state?.last?.result, state?.last?.error ?? '').toBe('success');
       expect((await storedQualitySummary(fresh.db)).computedAt).not.toBeNull();
       // no other job has a start-up run, and a successful one leaves no audit entry and no notification
-      expect(await maintenanceRuns(fresh.db).countDocuments({ 'last.trigger': 'startup' })).toBe(1);
+      expect(await maintenanceRuns(fresh.db).countDocuments({ 'last.trigger': 'startup' })).toBe(2);
       expect(await collections.auditLogs(fresh.db).countDocuments({})).toBe(0);
       expect(await notifications(fresh.db).countDocuments({})).toBe(0);
       // a later start: it ran, nothing to do
