@@ -1,5 +1,4 @@
 import 'server-only';
-import type { Db } from 'mongodb';
 import { getServerSession } from 'next-auth';
 import { getToken } from 'next-auth/jwt';
 import { cookies, headers } from 'next/headers';
@@ -7,9 +6,7 @@ import { env } from '../env';
 import { decodeSessionToken, freshToken, identityOfToken } from '../auth/token';
 import { authOptions, clientIp } from '../auth/options';
 import type { SessionIdentity } from '../auth/session';
-import { getDb } from '../db/client';
-import { createContextInner } from './init';
-import { completeIdentity } from './identity';
+import { completeIdentity, requestContext } from './request-context';
 
 /**
  * Reads the NextAuth session of an HTTP request: the identity inside it, or null. A recently renewed cookie
@@ -27,19 +24,6 @@ export async function sessionIdentity(): Promise<SessionIdentity | null> {
   return s?.identity ? completeIdentity(s.identity) : null;
 }
 
-export async function createContext(req: Request) {
-  let db: Db | undefined;
-  let dbError: Error | undefined;
-  try {
-    db = await getDb();
-  } catch (e) {
-    dbError = e as Error;
-  }
-  return createContextInner({
-    db: db as Db,
-    dbError,
-    session: dbError ? null : await sessionIdentity(),
-    ip: clientIp(req.headers),
-    userAgent: req.headers.get('user-agent'),
-  });
+export function createContext(req: Request) {
+  return requestContext(sessionIdentity, clientIp(req.headers), req.headers.get('user-agent'));
 }

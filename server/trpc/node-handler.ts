@@ -15,18 +15,16 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseCookies } from 'cookie';
-import type { Db } from 'mongodb';
 import { getToken } from 'next-auth/jwt';
 import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
 import { env } from '../env';
 import { clientIp } from '../auth/client-ip';
 import { decodeSessionToken, freshToken, identityOfToken } from '../auth/token';
 import type { SessionIdentity } from '../auth/session';
-import { getDb } from '../db/client';
 import { isSameOrigin } from '../http/origin';
 import { appRouter } from './root';
-import { createContextInner, type Context } from './init';
-import { completeIdentity } from './identity';
+import type { Context } from './init';
+import { completeIdentity, requestContext } from './request-context';
 
 export const TRPC_NODE_HANDLER = Symbol.for('acube.trpcNodeHandler');
 const PREFIX = '/api/trpc/';
@@ -102,22 +100,12 @@ export const handleTrpcNode: TrpcNodeHandler = async (req, res, headers) => {
     path,
     router: appRouter,
     maxBatchSize: env().TRPC_MAX_BATCH,
-    createContext: async () => {
-      let db: Db | undefined;
-      let dbError: Error | undefined;
-      try {
-        db = await getDb();
-      } catch (e) {
-        dbError = e as Error;
-      }
-      return (ctxRef = createContextInner({
-        db: db as Db,
-        dbError,
-        session: dbError ? null : session.identity,
-        ip: clientIp(req.headers),
-        userAgent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'] : null,
-      }));
-    },
+    createContext: async () =>
+      (ctxRef = await requestContext(
+        () => session.identity,
+        clientIp(req.headers),
+        typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'] : null,
+      )),
     responseMeta({ errors }) {
       const h = new Headers({ 'cache-control': 'no-store' });
       if (ctxRef?.retryAfter && errors.some((e) => e.code === 'TOO_MANY_REQUESTS')) h.set('retry-after', String(ctxRef.retryAfter));
