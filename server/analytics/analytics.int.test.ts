@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ObjectId } from 'mongodb';
 import { openTestDb, type TestDb } from '../../test/db';
 import { ingestEvents } from './ingest';
-import { activeUsers, atRisk, featureUsage, homeSummary, lifecycle, retention, stickiness } from './service';
+import { activeUsers, atRisk, atRiskAll, featureUsage, homeSummary, lifecycle, retention, stickiness } from './service';
 import { clearAnalyticsCache } from './cache';
 import { builtinRole } from '../permissions';
 import { expandRollupDoc, readMemberDay, rebuildRollup, ROLLUP } from './rollup';
@@ -188,6 +188,19 @@ describe('hand-built data set', () => {
     const admin = await atRisk(t.db, { asOf: '2026-02-01', event: null, sort: 'name', dir: 'desc', page: 1, pageSize: 1 }, builtinRole('super_admin'));
     expect(admin.rows).toHaveLength(1);
     expect(admin.rows[0]).toMatchObject({ name: 'Member H', email: 'h@example.com' });
+    // sorted by a score column the page is chosen first and only its members' details are read: the same
+    // rows as that slice of the whole sorted list
+    for (const sort of ['score', 'recencyDays', 'frequency90'] as const) {
+      for (const dir of ['asc', 'desc'] as const) {
+        const all = await atRiskAll(t.db, { asOf: '2026-02-01', event: null, sort, dir }, builtinRole('super_admin'));
+        expect(all).toHaveLength(2);
+        for (let page = 1; page <= all.length; page++) {
+          const one = await atRisk(t.db, { asOf: '2026-02-01', event: null, sort, dir, page, pageSize: 1 }, builtinRole('super_admin'));
+          expect(one.total).toBe(2);
+          expect(one.rows).toEqual(all.slice(page - 1, page));
+        }
+      }
+    }
   });
 
   it('home summary', async () => {
