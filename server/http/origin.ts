@@ -4,7 +4,10 @@
  * was addressed to); without `Origin`, a browser's `Sec-Fetch-Site: cross-site` is refused. Non-browser
  * clients send neither and still need a session cookie or an API key.
  */
-export function isSameOrigin(req: Request, publicUrl = process.env.NEXTAUTH_URL): boolean {
+/** What the check reads of a request: a fetch `Request`, or a view of Node's (server/trpc/node-handler.ts). */
+export type OriginCheckRequest = Pick<Request, 'method' | 'url'> & { headers: { get(name: string): string | null } };
+
+export function isSameOrigin(req: OriginCheckRequest, publicUrl = process.env.NEXTAUTH_URL): boolean {
   if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return true;
   const origin = req.headers.get('origin');
   if (!origin) return req.headers.get('sec-fetch-site') !== 'cross-site';

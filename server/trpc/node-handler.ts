@@ -21,7 +21,7 @@ import { env } from '../env';
 import { clientIp } from '../auth/client-ip';
 import { decodeSessionToken, freshToken, identityOfToken } from '../auth/token';
 import type { SessionIdentity } from '../auth/session';
-import { isSameOrigin } from '../http/origin';
+import { isSameOrigin, type OriginCheckRequest } from '../http/origin';
 import { appRouter } from './root';
 import type { Context } from './init';
 import { completeIdentity, requestContext } from './request-context';
@@ -45,14 +45,19 @@ function refuse(res: ServerResponse, status: number, code: string, message: stri
   return true;
 }
 
-/** A fetch-style view of the request's method, URL and headers (what isSameOrigin reads). */
-function requestView(req: IncomingMessage): Request {
+/** The request's method, URL and headers as isSameOrigin reads them. */
+function originView(req: IncomingMessage): OriginCheckRequest {
   const h = req.headers;
   return {
     method: req.method ?? 'GET',
     url: `http://${h.host ?? 'localhost'}${req.url ?? '/'}`,
-    headers: { get: (name: string) => (typeof h[name] === 'string' ? (h[name] as string) : Array.isArray(h[name]) ? (h[name] as string[]).join(', ') : null) },
-  } as unknown as Request;
+    headers: {
+      get: (name) => {
+        const v = h[name];
+        return typeof v === 'string' ? v : Array.isArray(v) ? v.join(', ') : null;
+      },
+    },
+  };
 }
 
 type SessionRead = { identity: SessionIdentity | null } | 'renew';
@@ -89,7 +94,7 @@ export const handleTrpcNode: TrpcNodeHandler = async (req, res, headers) => {
       ?.trim()
       .toLowerCase();
     if (type !== 'application/json') return refuse(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Send tRPC calls as application/json.');
-    if (!isSameOrigin(requestView(req))) return refuse(res, 403, 'FORBIDDEN', 'Cross-site request refused.');
+    if (!isSameOrigin(originView(req))) return refuse(res, 403, 'FORBIDDEN', 'Cross-site request refused.');
   }
   const q = url.indexOf('?');
   const path = decodeURIComponent(url.slice(PREFIX.length, q === -1 ? undefined : q));
