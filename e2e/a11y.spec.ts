@@ -45,6 +45,10 @@ const EXTRA: Record<string, { name: string; open: (page: Page) => Promise<void> 
 };
 
 async function check(page: Page, label: string) {
+  // Next.js streams the document's metadata: right after a client-side update (the search page writes its
+  // query into the URL) the <title> can be a moment behind, and axe run in that moment reports it missing
+  // (seen once, admin /search results, 2026-12-01). The page must have its title; then axe runs.
+  await expect(page, `${label}: document title`).toHaveTitle(/\S/);
   const overflow = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
   expect.soft(overflow.scroll, `${label}: page scrolls sideways (${overflow.scroll} > ${overflow.client})`).toBeLessThanOrEqual(overflow.client);
   // Email previews are the rendered email in a sandboxed srcdoc frame (scripts off): axe cannot run inside it
