@@ -16,6 +16,8 @@ export const ROLLUP = 'analytics_user_days';
  */
 export const DAY_ACTIVE = 'analytics_day_active';
 export const DAY_EVENT_ACTIVE = 'analytics_day_event_active';
+/** Event counts per UTC day, derived from the rollup (day-counts.ts). */
+export const DAY_COUNTS = 'analytics_day_counts';
 export const API_KEYS = 'analytics_api_keys';
 export const API_KEY_USAGE = 'analytics_api_key_usage';
 

@@ -21,6 +21,7 @@
 import { ObjectId, type Db } from 'mongodb';
 import { countedRollupDocs, expandRollupDoc, ROLLUP, type MemberDayRow, type RollupDocLike } from './rollup';
 import { dayKeyOfIndex, dayIndexOfDate } from './periods';
+import { invalidateDayCounts } from './day-counts';
 
 /** Member-days per chunk (~100 bytes each as JSON). */
 export const CHUNK = 20_000;
@@ -107,6 +108,8 @@ export async function compactDay(
   await coll.insertOne({ ...chunk(0), of, chunks: chunkIds });
   if (opts.crashAfterManifest) throw new Error('simulated crash after the manifest');
   await deleteIds(db, of);
+  // the counts are the same, but one added up while the documents were being replaced is not trusted
+  await invalidateDayCounts(db, [day]);
   return { memberDays: list.length, leftovers: dead.length };
 }
 

@@ -12,10 +12,6 @@ export interface UserDay {
   u: string;
   d: number;
 }
-/** With event counts by event name (feature usage). */
-export interface UserDayCounts extends UserDay {
-  e: Record<string, number>;
-}
 
 function byUser(pairs: readonly UserDay[]): Map<string, number[]> {
   const m = new Map<string, number[]>();
@@ -294,30 +290,45 @@ export interface FeatureUsage {
 
 export const BOOKING_EVENT = 'session.booked';
 
-export function computeFeatureUsage(rows: readonly UserDayCounts[], periods: readonly Period[]): FeatureUsage {
+/**
+ * Feature usage from day-level inputs: `pairs` are the (member, day) pairs with activity (of the filtered event,
+ * if any), `dayCounts` the events per day index by name (only the filtered event's, if any), `nameMembers` the
+ * distinct members per name over the whole range.
+ */
+export function computeFeatureUsage(
+  pairs: readonly UserDay[],
+  dayCounts: ReadonlyMap<number, Record<string, number>>,
+  nameMembers: ReadonlyMap<string, number>,
+  periods: readonly Period[],
+): FeatureUsage {
   const locate = periodLocator([...periods]);
   const series = periods.map((p) => ({ period: p.key, total: 0, members: new Set<string>(), days: 0, byName: {} as Record<string, number> }));
-  const totals = new Map<string, { events: number; members: Set<string> }>();
   const rangeMembers = new Set<string>();
-  for (const r of rows) {
-    const k = locate(r.d);
+  for (const p of pairs) {
+    const k = locate(p.d);
     if (k < 0) continue;
     const s = series[k]!;
-    s.members.add(r.u);
+    s.members.add(p.u);
     s.days++;
-    rangeMembers.add(r.u);
-    for (const [name, c] of Object.entries(r.e)) {
+    rangeMembers.add(p.u);
+  }
+  const totals = new Map<string, number>();
+  for (const [d, byName] of dayCounts) {
+    const k = locate(d);
+    if (k < 0) continue;
+    const s = series[k]!;
+    for (const [name, c] of Object.entries(byName)) {
       if (!c) continue;
       s.total += c;
       s.byName[name] = (s.byName[name] ?? 0) + c;
-      let t = totals.get(name);
-      if (!t) totals.set(name, (t = { events: 0, members: new Set() }));
-      t.events += c;
-      t.members.add(r.u);
+      totals.set(name, (totals.get(name) ?? 0) + c);
     }
   }
   const top = [...totals.entries()]
-    .map(([name, t]) => ({ name, events: t.events, members: t.members.size, memberShare: rangeMembers.size ? round4(t.members.size / rangeMembers.size) : 0 }))
+    .map(([name, events]) => {
+      const members = nameMembers.get(name) ?? 0;
+      return { name, events, members, memberShare: rangeMembers.size ? round4(members / rangeMembers.size) : 0 };
+    })
     .sort((a, b) => b.events - a.events || a.name.localeCompare(b.name));
   return {
     series: series.map((s) => {

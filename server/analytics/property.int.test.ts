@@ -15,6 +15,7 @@ import { activeUsers, atRisk, featureUsage, lifecycle, retention, stickiness } f
 import { builtinRole } from '../permissions';
 import { DAY_ACTIVE, DAY_EVENT_ACTIVE, ROLLUP } from './rollup';
 import { ROLLUP_QUEUE } from './queue';
+import { DAY_COUNTS } from './day-counts';
 
 const DAY = 86_400_000;
 type Interval = 'day' | 'week' | 'month';
@@ -44,7 +45,7 @@ beforeAll(async () => {
 afterAll(() => t.drop());
 
 async function generate(rng: Rng, rangeFrom: number, rangeTo: number) {
-  await Promise.all(['users', 'activity_events', ROLLUP, DAY_ACTIVE, DAY_EVENT_ACTIVE, ROLLUP_QUEUE].map((c) => t.db.collection(c).deleteMany({})));
+  await Promise.all(['users', 'activity_events', ROLLUP, DAY_ACTIVE, DAY_EVENT_ACTIVE, DAY_COUNTS, ROLLUP_QUEUE].map((c) => t.db.collection(c).deleteMany({})));
   clearAnalyticsCache();
   const users: Array<{ _id: ObjectId; createdAt: Date }> = [];
   const events: Array<Record<string, unknown>> = [];
@@ -182,18 +183,32 @@ describe('services agree with brute force over raw events', () => {
       expect(st.rows.map((r) => r.members)).toEqual(keys.map((_, i) => hist.get(i + 1) ?? 0));
 
       // --- feature usage
-      const fu = await featureUsage(t.db, input);
-      fu.series.forEach((s, i) => {
-        const evs = raw.filter((e) => keyOf(e.day, c.interval) === keys[i]);
-        const byName: Record<string, number> = {};
-        for (const e of evs) byName[e.name] = (byName[e.name] ?? 0) + 1;
-        const members = new Set(evs.map((e) => e.u)).size;
-        expect(s.total).toBe(evs.length);
-        expect(s.byName).toEqual(byName);
-        expect(s.activeMembers).toBe(members);
-        expect(s.bookingsPerActive).toBe(members ? r4((byName['session.booked'] ?? 0) / members) : 0);
-      });
-
+      const checkFeatureUsage = async (raw: Raw[]) => {
+        const fu = await featureUsage(t.db, input);
+        const inRange = raw.filter((e) => keys.includes(keyOf(e.day, c.interval)));
+        fu.series.forEach((s, i) => {
+          const evs = raw.filter((e) => keyOf(e.day, c.interval) === keys[i]);
+          const byName: Record<string, number> = {};
+          for (const e of evs) byName[e.name] = (byName[e.name] ?? 0) + 1;
+          const members = new Set(evs.map((e) => e.u)).size;
+          const memberDays = new Set(evs.map((e) => `${e.u}|${e.day}`)).size;
+          expect(s.total).toBe(evs.length);
+          expect(s.byName).toEqual(byName);
+          expect(s.activeMembers).toBe(members);
+          expect(s.bookingsPerActive).toBe(members ? r4((byName['session.booked'] ?? 0) / members) : 0);
+          expect(s.activeDaysPerActive).toBe(members ? r4(memberDays / members) : 0);
+        });
+        const rangeMembers = new Set(inRange.map((e) => e.u)).size;
+        const top = [...new Set(inRange.map((e) => e.name))]
+          .map((name) => {
+            const evs = inRange.filter((e) => e.name === name);
+            const members = new Set(evs.map((e) => e.u)).size;
+            return { name, events: evs.length, members, memberShare: r4(members / rangeMembers) };
+          })
+          .sort((a, b) => b.events - a.events || a.name.localeCompare(b.name));
+        expect(fu.top).toEqual(top);
+      };
+      await checkFeatureUsage(raw);
       // --- at-risk, as of the range end
       const ar = await atRisk(t.db, { asOf: input.to, event, sort: 'score', dir: 'desc', page: 1, pageSize: 200 }, builtinRole('super_admin'));
       const expected: Array<[string, number]> = [];
@@ -206,6 +221,19 @@ describe('services agree with brute force over raw events', () => {
         if (score >= 40) expected.push([u, score]);
       }
       expect(ar.rows.map((r) => [r.userId, r.score]).sort()).toEqual(expected.sort());
+      // Late events of days already counted: the stored day counts (day-counts.ts) must not keep the old figures.
+      const late = Array.from({ length: rng.int(5, 40) }, (_, k) => {
+        const d = rng.int(from, to);
+        return {
+          eventId: `late-${c.seed}-${k}`,
+          userId: rng.pick(raw.length ? raw : all).u,
+          name: rng.pick(NAMES),
+          ts: new Date(d * DAY + rng.int(0, DAY - 1)).toISOString(),
+        };
+      });
+      expect((await ingestEvents(t.db, late, { now: new Date((to + 30) * DAY) })).rejected).toEqual([]);
+      const lateRaw = late.map((e) => ({ u: e.userId, name: e.name, day: dayOf(new Date(e.ts)) }));
+      await checkFeatureUsage([...raw, ...(event ? lateRaw.filter((e) => e.name === event) : lateRaw)]);
     }, 60_000);
   }
 });

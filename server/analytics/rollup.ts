@@ -22,6 +22,7 @@ import { indexesFor } from '../db/index-policy';
 import { bumpGeneration } from './cache';
 import { recordsChanged } from '../live/tiles';
 import { dropQueued, queuedIds } from './queue';
+import { clearDayCounts, invalidateDayCounts } from './day-counts';
 
 export { ROLLUP, DAY_ACTIVE, DAY_EVENT_ACTIVE, ROLLUP_INDEXES } from './collections';
 import { ROLLUP, DAY_ACTIVE, DAY_EVENT_ACTIVE, ROLLUP_INDEXES } from './collections';
@@ -251,6 +252,8 @@ export async function applyToRollup(db: Db, events: EventForRollup[]): Promise<{
     p: JSON.stringify(list.map((r) => [r.u, r.n, r.e])),
   }));
   await db.collection<RollupPart>(ROLLUP).insertMany(parts, { ordered: false });
+  // after the parts, so that a reader who saw the old token cannot store counts without them (day-counts.ts)
+  await invalidateDayCounts(db, perDay.keys());
   const days = foldDays(rows);
   const writes: Array<() => Promise<void>> = [
     ...[...days.all].map(
@@ -355,6 +358,7 @@ export async function rebuildRollup(db: Db, onProgress?: (msg: string) => void):
     await db.collection(from).rename(to);
   }
   await dropQueued(db, queued);
+  await clearDayCounts(db);
   for (const c of RETIRED)
     await db
       .collection(c)

@@ -1,10 +1,11 @@
 /**
  * Analytics queries. Presence metrics read the day → members documents by `_id`, one per day;
- * feature usage reads the per-member-per-day rollup by a range on the UTC day (rollup.ts). Then
+ * feature usage adds up stored event counts per day (day-counts.ts, derived from the rollup) and takes its
+ * member counts from the same day → members documents. Then
  * the definitions in compute.ts apply. Results are cached briefly (cache.ts), keyed by database,
  * query and input.
  */
-import { ObjectId, type Db } from 'mongodb';
+import { ObjectId, type Binary, type Db } from 'mongodb';
 import { can, type ResolvedRole } from '../permissions';
 import { maskDoc } from '../registry';
 import { AppError } from '../errors';
@@ -19,10 +20,10 @@ import {
   computeRetention,
   computeStickiness,
   type UserDay,
-  type UserDayCounts,
 } from './compute';
 import { dayIndexOfDate, dayIndexOfKey, dayKeyOfIndex, periodsCovering, previousPeriod, type Period } from './periods';
-import { DAY_ACTIVE, DAY_EVENT_ACTIVE, decodeName, encodeName, readDayMembers, readRollupRows } from './rollup';
+import { DAY_ACTIVE, DAY_EVENT_ACTIVE, decodeName, encodeName, readDayMembers } from './rollup';
+import { readDayCounts } from './day-counts';
 import type { AtRiskInput, RangeInput, RetentionInput } from './schema';
 
 // ------------------------------------------------------------------ loading
@@ -48,27 +49,38 @@ export async function loadUserDays(db: Db, from: number, to: number, event?: str
   return out;
 }
 
-async function loadUserDayCounts(db: Db, from: number, to: number, event?: string | null): Promise<UserDayCounts[]> {
-  // One row per member-day: its documents and parts (rollup.ts) are added up.
-  const rows = new Map<string, UserDayCounts>();
-  const dayIdx = new Map<string, number>();
-  const wanted = event ? encodeName(event) : null;
-  await readRollupRows(db, dayKeyOfIndex(from), dayKeyOfIndex(to), (r) => {
-    if (wanted && !r.e[wanted]) return;
-    const key = `${r.u}|${r.d}`;
-    let row = rows.get(key);
-    if (!row) {
-      let d = dayIdx.get(r.d);
-      if (d === undefined) dayIdx.set(r.d, (d = dayIndexOfKey(r.d)));
-      rows.set(key, (row = { u: r.u, d, e: {} }));
+/**
+ * Distinct members per event name over days [from, to], from the day → members documents of each (day, name)
+ * that has events (`dayCounts`), fetched by `_id $in` (served from the primary key). Members are compared as
+ * their 12 bytes.
+ */
+async function loadNameMembers(db: Db, from: number, to: number, dayCounts: ReadonlyMap<number, Record<string, number>>): Promise<Map<string, number>> {
+  const ids: string[] = [];
+  for (let d = from; d <= to; d++) for (const [name, c] of Object.entries(dayCounts.get(d) ?? {})) if (c) ids.push(`${dayKeyOfIndex(d)}|${encodeName(name)}`);
+  const sets = new Map<string, Set<string>>();
+  const CHUNK = 500;
+  const chunks: string[][] = [];
+  for (let i = 0; i < ids.length; i += CHUNK) chunks.push(ids.slice(i, i + CHUNK));
+  for (let i = 0; i < chunks.length; i += 4) {
+    const got = await Promise.all(
+      chunks.slice(i, i + 4).map((c) =>
+        db
+          .collection<{ _id: string; k?: string; b?: Binary; m?: string[] }>(DAY_EVENT_ACTIVE)
+          .find({ _id: { $in: c } }, { projection: { k: 1, b: 1, m: 1 } })
+          .toArray(),
+      ),
+    );
+    for (const doc of got.flat()) {
+      const name = decodeName(doc.k ?? doc._id.slice(doc._id.indexOf('|') + 1));
+      let set = sets.get(name);
+      if (!set) sets.set(name, (set = new Set()));
+      if (doc.b) {
+        const buf = Buffer.from(doc.b.buffer);
+        for (let o = 0; o + 12 <= buf.length; o += 12) set.add(buf.toString('latin1', o, o + 12));
+      } else for (const u of doc.m ?? []) set.add(Buffer.from(u, 'hex').toString('latin1'));
     }
-    for (const [k, c] of Object.entries(r.e)) {
-      if (wanted && k !== wanted) continue;
-      const name = decodeName(k);
-      row.e[name] = (row.e[name] ?? 0) + c;
-    }
-  });
-  return [...rows.values()];
+  }
+  return new Map([...sets].map(([name, set]) => [name, set.size]));
 }
 
 /**
@@ -151,8 +163,17 @@ export async function featureUsage(db: Db, input: RangeInput) {
     const periods = rangePeriods(input);
     const lo = periods[0]!.start;
     const hi = periods[periods.length - 1]!.end;
-    const rows = await loadUserDayCounts(db, lo, hi, input.event);
-    return { interval: input.interval, from: dayKeyOfIndex(lo), to: dayKeyOfIndex(hi), ...computeFeatureUsage(rows, periods) };
+    const [stored, pairs] = await Promise.all([readDayCounts(db, dayKeyOfIndex(lo), dayKeyOfIndex(hi)), loadUserDays(db, lo, hi, input.event)]);
+    const wanted = input.event ? encodeName(input.event) : null;
+    const dayCounts = new Map<number, Record<string, number>>();
+    for (const [key, c] of stored) {
+      const byName: Record<string, number> = {};
+      for (const [k, n] of Object.entries(c.e)) if (!wanted || k === wanted) byName[decodeName(k)] = (byName[decodeName(k)] ?? 0) + n;
+      dayCounts.set(dayIndexOfKey(key), byName);
+    }
+    // With an event filter the pairs are that event's members: its distinct members are the range's.
+    const nameMembers = input.event ? new Map([[input.event, new Set(pairs.map((p) => p.u)).size]]) : await loadNameMembers(db, lo, hi, dayCounts);
+    return { interval: input.interval, from: dayKeyOfIndex(lo), to: dayKeyOfIndex(hi), ...computeFeatureUsage(pairs, dayCounts, nameMembers, periods) };
   });
 }
 

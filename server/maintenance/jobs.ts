@@ -14,7 +14,8 @@
  * - index-upkeep: the index set of server/db/indexes.ts made current (missing ones created, retired ones
  *   dropped). Runs as the start-up migration step (instrumentation.ts) and on demand.
  * - analytics-compaction: past days of analytics_user_days folded into one set per day
- *   (server/analytics/compact.ts); every metric reads the same before and after.
+ *   (server/analytics/compact.ts); every metric reads the same before and after. Then the event counts of the
+ *   last 100 days are stored (server/analytics/day-counts.ts), so feature usage's first read adds up days.
  * - member-directory: the full reconcile of the incremental member directory (server/analytics/members.ts):
  *   every instance rebuilds it at its next refresh (from the snapshot this run stores, or a full scan).
  * - member-snapshot: this instance's member directory, brought up to date, stored in the database, so a process
@@ -35,6 +36,11 @@ import { notify, pruneNotifications } from '../notifications/service';
 import { pruneSeries } from '../system/series';
 import { recordsChanged } from '../live/tiles';
 import { compactRollup } from '../analytics/compact';
+import { readDayCounts } from '../analytics/day-counts';
+import { dayIndexOfDate, dayKeyOfIndex } from '../analytics/periods';
+
+/** Days of event counts the compaction job stores ahead of the first feature-usage read (the default range is 12 weeks). */
+const DAY_COUNTS_AHEAD = 100;
 import { hasUsableSnapshot, reconcileMemberDirectory, storeMemberSnapshot } from '../analytics/members';
 import { refreshQualitySummary, storedQualitySummary } from '../quality/service';
 import type { Trigger } from './runner';
@@ -173,9 +179,16 @@ export const MAINTENANCE_JOBS: Record<MaintenanceJobKey, MaintenanceJob> = {
   'analytics-compaction': {
     key: 'analytics-compaction',
     label: 'Analytics compaction',
-    description: 'Folds the rollup parts of past days into one document set per day (each member-day once); no metric changes.',
+    description:
+      'Folds the rollup parts of past days into one document set per day (each member-day once), then stores the event counts of the last 100 days for feature usage; no metric changes.',
     cron: '10 2 * * *',
-    run: async (db, now) => ({ ...(await compactRollup(db, now)) }),
+    run: async (db, now) => {
+      const r = await compactRollup(db, now);
+      const t0 = Date.now();
+      const today = dayIndexOfDate(now);
+      const counted = await readDayCounts(db, dayKeyOfIndex(today - DAY_COUNTS_AHEAD), dayKeyOfIndex(today - 1));
+      return { ...r, dayCounts: counted.size, dayCountsMs: Date.now() - t0 };
+    },
   },
   'member-directory': {
     key: 'member-directory',
