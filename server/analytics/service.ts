@@ -163,16 +163,24 @@ export async function featureUsage(db: Db, input: RangeInput) {
     const periods = rangePeriods(input);
     const lo = periods[0]!.start;
     const hi = periods[periods.length - 1]!.end;
-    const [stored, pairs] = await Promise.all([readDayCounts(db, dayKeyOfIndex(lo), dayKeyOfIndex(hi)), loadUserDays(db, lo, hi, input.event)]);
     const wanted = input.event ? encodeName(input.event) : null;
-    const dayCounts = new Map<number, Record<string, number>>();
-    for (const [key, c] of stored) {
-      const byName: Record<string, number> = {};
-      for (const [k, n] of Object.entries(c.e)) if (!wanted || k === wanted) byName[decodeName(k)] = (byName[decodeName(k)] ?? 0) + n;
-      dayCounts.set(dayIndexOfKey(key), byName);
-    }
+    const countsRead = readDayCounts(db, dayKeyOfIndex(lo), dayKeyOfIndex(hi)).then((stored) => {
+      const byDay = new Map<number, Record<string, number>>();
+      for (const [key, c] of stored) {
+        const byName: Record<string, number> = {};
+        for (const [k, n] of Object.entries(c.e)) if (!wanted || k === wanted) byName[decodeName(k)] = (byName[decodeName(k)] ?? 0) + n;
+        byDay.set(dayIndexOfKey(key), byName);
+      }
+      return byDay;
+    });
+    // The members of each name are read beside the day → members documents, not after them.
+    const [dayCounts, pairs, perName] = await Promise.all([
+      countsRead,
+      loadUserDays(db, lo, hi, input.event),
+      input.event ? null : countsRead.then((byDay) => loadNameMembers(db, lo, hi, byDay)),
+    ]);
     // With an event filter the pairs are that event's members: its distinct members are the range's.
-    const nameMembers = input.event ? new Map([[input.event, new Set(pairs.map((p) => p.u)).size]]) : await loadNameMembers(db, lo, hi, dayCounts);
+    const nameMembers = perName ?? new Map([[input.event!, new Set(pairs.map((p) => p.u)).size]]);
     return { interval: input.interval, from: dayKeyOfIndex(lo), to: dayKeyOfIndex(hi), ...computeFeatureUsage(pairs, dayCounts, nameMembers, periods) };
   });
 }
