@@ -164,6 +164,15 @@ export async function readDayMembers(db: Db, coll: string, id: string): Promise<
   return membersOf(await db.collection<DayDoc>(coll).findOne({ _id: id }, { projection: { b: 1, m: 1 } }));
 }
 
+/** The member ids of the day documents with these ids (`coll` is DAY_ACTIVE or DAY_EVENT_ACTIVE); absent ones are left out. */
+export async function readDayMembersIn(db: Db, coll: string, ids: string[]): Promise<Map<string, string[]>> {
+  const docs = await db
+    .collection<DayDoc>(coll)
+    .find({ _id: { $in: ids } }, { projection: { b: 1, m: 1 } })
+    .toArray();
+  return new Map(docs.map((d) => [d._id, membersOf(d) ?? []]));
+}
+
 /**
  * The UTC days among `days` ('YYYY-MM-DD') on which a member was active, newest first: one `_id $in` find
  * of the day documents, each member set searched as packed bytes (no decoding to strings). For a member's
