@@ -65,6 +65,22 @@ test('tRPC calls take the direct path of scripts/serve.mjs once the route module
   expect(res.headers()['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
 });
 
+/** Issue 12 (ingestion round 7): POST /api/events takes the same kind of direct path, with the same headers and checks. */
+test('POST /api/events takes the direct path of scripts/serve.mjs once the route module is loaded', async ({ request }) => {
+  const post = () => request.post('/api/events', { data: { events: [] }, headers: { authorization: 'Bearer acube_not_a_key' } });
+  await post(); // the first call may go through Next.js, which loads the module
+  const res = await post();
+  expect(res.status()).toBe(401);
+  expect((await res.json()).error.code).toBe('UNAUTHORIZED');
+  const h = res.headers();
+  expect(h['vary'] ?? '').not.toContain('rsc');
+  expect(h['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
+  expect(h['x-frame-options']).toBe('DENY');
+  expect(h['cache-control']).toContain('no-store');
+  // another method still goes through Next.js: the route answers 405 there
+  expect((await request.get('/api/events')).status()).toBe(405);
+});
+
 test('a forged X-Forwarded-For does not change the IP the sign-in is recorded (and limited) under', async ({ playwright, baseURL }) => {
   const probe = `xff-probe-${Date.now()}@nowhere.test`;
   const anon = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { 'x-forwarded-for': '6.6.6.6', 'x-acube-client-ip': '7.7.7.7' } });

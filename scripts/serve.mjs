@@ -1,7 +1,8 @@
 // The production HTTP server (what `npm start` and the browser tests run): Next.js's request handler for
 // pages and routes, and tRPC calls served on Node's request objects by the tRPC route module's own
 // handler (server/trpc/node-handler.ts) — about two thirds of a cached call's CPU is Next.js's request
-// handling (docs/benchmarks.md, issue 16). Also what `next start` does not offer: a listen backlog and a
+// handling (docs/benchmarks.md, issue 16) — and the plain API routes that register a Node handler (POST
+// /api/events: server/http/node-route.ts) the same way. Also what `next start` does not offer: a listen backlog and a
 // keep-alive timeout of our choosing.
 //
 //   node scripts/serve.mjs [-p PORT] [-H HOST]      (env: PORT, HOSTNAME, HTTP_BACKLOG, HTTP_KEEPALIVE_MS)
@@ -32,26 +33,41 @@ if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`Not a 
 const backlog = intEnv('HTTP_BACKLOG', 4096, 1, 65535);
 const keepAliveMs = intEnv('HTTP_KEEPALIVE_MS', 65_000, 1_000, 600_000);
 
-// The headers next.config.js gives every /api/tRPC answer (the same rules, applied to the one path).
-const TRPC_HEADERS = (() => {
-  const probe = '/api/trpc/x';
+// The headers next.config.js gives a path's answers (the same rules, applied to the one path).
+function headersOf(probe) {
   const out = new Map();
   for (const rule of securityHeaders()) {
     const re = new RegExp(`^${rule.source.replace(':path*', '.*').replace(/:path\((.*)\)/, '$1')}$`);
     if (re.test(probe)) for (const h of rule.headers) out.set(h.key.toLowerCase(), { key: h.key, value: h.value });
   }
   return [...out.values()];
-})();
+}
+const TRPC_HEADERS = headersOf('/api/trpc/x');
+const routeHeaders = new Map(); // path -> headers, for the paths of registered routes only
 
 const HANDLER = Symbol.for('acube.trpcNodeHandler');
+// Plain API routes that registered a Node handler (server/http/node-route.ts; today POST /api/events).
+const ROUTES = Symbol.for('acube.nodeRoutes');
 const app = next({ dev: false, dir: ROOT, hostname, port });
 await app.prepare();
 const handle = app.getRequestHandler();
 
 const server = http.createServer(async (req, res) => {
   try {
-    const direct = req.url?.startsWith('/api/trpc/') ? globalThis[HANDLER] : undefined;
-    if (direct && (await direct(req, res, TRPC_HEADERS))) return;
+    const url = req.url ?? '/';
+    if (url.startsWith('/api/trpc/')) {
+      const direct = globalThis[HANDLER];
+      if (direct && (await direct(req, res, TRPC_HEADERS))) return;
+    } else if (url.startsWith('/api/')) {
+      const q = url.indexOf('?');
+      const pathname = q === -1 ? url : url.slice(0, q);
+      const route = globalThis[ROUTES]?.get(pathname);
+      if (route) {
+        let headers = routeHeaders.get(pathname);
+        if (!headers) routeHeaders.set(pathname, (headers = headersOf(pathname)));
+        if (await route(req, res, headers)) return;
+      }
+    }
     await handle(req, res);
   } catch (e) {
     console.error('[serve]', e);

@@ -4,7 +4,7 @@
  * queue them for the rollups (queue.ts).
  */
 import { MongoBulkWriteError, ObjectId, type Db } from 'mongodb';
-import { buckets } from '../lib/buckets';
+import { bucketsCache } from '../lib/buckets';
 import { KW_FIELD, keywordsCache } from '../search/keywords';
 import { AppError } from '../errors';
 import { incomingEvent, MAX_BATCH, MAX_FUTURE_MS } from './schema';
@@ -39,6 +39,8 @@ export interface IngestResult {
 }
 
 const eventKeywords = keywordsCache(EVENTS);
+/** The day / week / month keys, remembered per UTC day (a batch's events fall on a few days). */
+const eventBuckets = bucketsCache();
 
 /** Oldest accepted timestamp: events older than this are almost surely a client bug. */
 export const OLDEST_TS = Date.UTC(2015, 0, 1);
@@ -78,7 +80,7 @@ export async function ingestEvents(db: Db, batch: unknown, opts: { now?: Date; c
       return;
     }
     seenIds.set(ev.eventId, index);
-    const b = buckets(ts);
+    const b = eventBuckets(ts);
     const doc: StoredEvent = {
       _id: new ObjectId(),
       eventId: ev.eventId,

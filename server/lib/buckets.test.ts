@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { buckets, dayKey, isoWeek, isoWeekKey, monthKey } from './buckets';
+import { buckets, bucketsCache, dayKey, isoWeek, isoWeekKey, monthKey } from './buckets';
 
 const utc = (s: string) => new Date(`${s}Z`);
 
@@ -127,5 +127,24 @@ describe('buckets', () => {
     expect(a.day < b.day).toBe(true);
     expect(a.month < b.month).toBe(true);
     expect(a.week <= b.week).toBe(true);
+  });
+});
+
+describe('bucketsCache', () => {
+  it('gives what buckets gives, for every time of day, across year and ISO-week boundaries and before 1970', () => {
+    const cached = bucketsCache(8); // small: the memo starts over many times
+    const starts = ['2020-12-27', '2021-01-03', '2024-02-28', '2024-12-29', '2026-06-30', '1969-12-30'];
+    for (const s of starts) {
+      const t0 = Date.parse(`${s}T00:00:00Z`);
+      for (let t = t0; t < t0 + 5 * 86_400_000; t += 3_599_999) {
+        const d = new Date(t);
+        expect(cached(d)).toEqual(buckets(d));
+      }
+    }
+    expect(cached(utc('2024-12-30T23:59:59.999'))).toEqual({ day: '2024-12-30', week: '2025-W01', month: '2024-12' });
+  });
+
+  it('refuses an invalid date as buckets does', () => {
+    expect(() => bucketsCache()(new Date(NaN))).toThrow(RangeError);
   });
 });

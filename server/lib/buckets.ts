@@ -71,3 +71,21 @@ export function isoWeekKey(d: Date): string {
 export function buckets(d: Date): Buckets {
   return { day: dayKey(d), week: isoWeekKey(d), month: monthKey(d) };
 }
+
+/**
+ * `buckets` remembered per UTC day (the keys depend on the day alone): for hot paths that bucket many
+ * timestamps of a few days, such as an ingestion batch. The answer is shared between calls: read it, never
+ * change it. At most `max` days are kept (then it starts over).
+ */
+export function bucketsCache(max = 1000): (d: Date) => Readonly<Buckets> {
+  const memo = new Map<number, Readonly<Buckets>>();
+  return (d) => {
+    const day = Math.floor(assertValid(d) / DAY_MS);
+    let b = memo.get(day);
+    if (!b) {
+      if (memo.size >= max) memo.clear();
+      memo.set(day, (b = Object.freeze(buckets(d))));
+    }
+    return b;
+  };
+}

@@ -9,6 +9,7 @@
 import { ingestEvents } from '@/server/analytics/ingest';
 import { scheduleDrain } from '@/server/analytics/queue';
 import { defineRoute, jsonError } from '@/server/http/route';
+import { registerNodeRoute } from '@/server/http/node-route';
 import { ROUTE_SPECS } from '@/server/http/routes';
 
 export const dynamic = 'force-dynamic';
@@ -31,3 +32,7 @@ export const POST = defineRoute(ROUTE_SPECS.events, async ({ req, db }) => {
   if (result.accepted) scheduleDrain(db);
   return Response.json(result);
 });
+
+// scripts/serve.mjs serves POST /api/events through this module's instance without Next.js's request
+// handling (server/http/node-route.ts); `next start` and the first request take the route above as before.
+registerNodeRoute(ROUTE_SPECS.events.route, ROUTE_SPECS.events.method, POST);
