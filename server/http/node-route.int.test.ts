@@ -95,7 +95,12 @@ describe('POST /api/events without Next.js (scripts/serve.mjs)', () => {
     const body = await res.json();
     expect(body).toMatchObject({ received: 4, accepted: 2, duplicates: 0 });
     expect(body.rejected.map((r: { index: number }) => r.index)).toEqual([2, 3]);
-    expect(await client.db(DB_NAME).collection('activity_events').countDocuments({ eventId: { $in: ['n1', 'n2'] } })).toBe(2);
+    expect(
+      await client
+        .db(DB_NAME)
+        .collection('activity_events')
+        .countDocuments({ eventId: { $in: ['n1', 'n2'] } }),
+    ).toBe(2);
 
     // the same batch again, once over each path: nothing new stored
     const { viaNode, nodeBody, viaRoute, routeBody } = await both(JSON.stringify({ events: [ev('n1'), ev('n2')] }));
@@ -118,6 +123,32 @@ describe('POST /api/events without Next.js (scripts/serve.mjs)', () => {
       expect(nodeBody).toEqual(routeBody);
       expect(viaNode.headers.get('x-frame-options')).toBe('DENY');
     }
+  });
+
+  it('refuses a body over the limit from its Content-Length, before the body is read', async () => {
+    // 64 MB declared, 1 KB sent: the answer must come without waiting for (or holding) the rest.
+    const port = Number(new URL(base).port);
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/api/events',
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'content-length': String(64 * 1024 * 1024) },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on('error', reject);
+      req.write('x'.repeat(1024));
+      setTimeout(() => reject(new Error('no answer within 5 s: the body was being read')), 5_000).unref();
+    });
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body).error.code).toBe('PAYLOAD_TOO_LARGE');
   });
 
   it('leaves other methods to Next.js', async () => {

@@ -32,13 +32,11 @@ export async function toRequest(req: IncomingMessage, signal: AbortSignal): Prom
     if (typeof v === 'string') headers.set(k, v);
     else if (Array.isArray(v)) for (const x of v) headers.append(k, x);
   }
-  let body: Uint8Array<ArrayBuffer> | undefined;
-  if (method !== 'GET' && method !== 'HEAD') {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    body = Buffer.concat(chunks);
-  }
-  return new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, { method, headers, body, signal });
+  // The body as a stream, as Next.js passes it: the route reads it only after its own checks (a Content-Length
+  // over its limit is refused before a byte of the body is held in memory).
+  const body = method !== 'GET' && method !== 'HEAD' ? (Readable.toWeb(req) as unknown as ReadableStream<Uint8Array>) : undefined;
+  const init: RequestInit & { duplex?: 'half' } = { method, headers, body, signal, duplex: 'half' };
+  return new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, init);
 }
 
 /** Writes a fetch `Response` to the Node response, after the path's own headers. */
