@@ -2,7 +2,7 @@
 import { DashboardAlerts } from '@/components/system/dashboard-alerts';
 import { useEffect, useRef } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { useTRPC } from '@/components/providers/trpc';
+import { useTRPC, type RouterOutputs } from '@/components/providers/trpc';
 import { useLive, useLiveStatus } from '@/components/live/live-provider';
 import { eventTouches } from './live-tiles';
 import { Empty, ErrorBox } from '@/components/ui/states';
@@ -38,11 +38,14 @@ function WidgetSlot({ widgetKey, title, tags }: { widgetKey: string; title: stri
   );
 }
 
-/** The home page: the widgets of the caller's role (dashboard.list), each loaded on its own. */
-export function DashboardHome() {
+/**
+ * The home page: the widgets of the caller's role (dashboard.list), each loaded on its own. `widgets`: the list as
+ * the server page computed it (the query's initial data, so the widgets' requests need not wait for it).
+ */
+export function DashboardHome({ widgets }: { widgets?: RouterOutputs['dashboard']['list'] } = {}) {
   const trpc = useTRPC();
   const me = useQuery(trpc.me.get.queryOptions());
-  const list = useQuery(trpc.dashboard.list.queryOptions());
+  const list = useQuery({ ...trpc.dashboard.list.queryOptions(), initialData: widgets });
   return (
     <div>
       <h1>Dashboard</h1>

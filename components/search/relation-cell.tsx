@@ -37,8 +37,11 @@ export function RelationCell({ id, refValue, href }: { id: unknown; refValue: Re
       {sub && <span className="muted small relation-sub"> {sub}</span>}
     </>
   );
+  // prefetch={false}: the link only opens the drawer on the same page (a URL parameter); prefetching it rendered
+  // /search on the server once per reference in view — two per row of session bookings — while the person waited
+  // for their results (issue 12, round 7). The drawer's data comes from tRPC when it opens.
   return href ? (
-    <Link href={href} className="relation-link" data-testid="relation-link" scroll={false}>
+    <Link href={href} className="relation-link" data-testid="relation-link" scroll={false} prefetch={false}>
       {body}
     </Link>
   ) : (

@@ -4,7 +4,9 @@
  * as an analyst, the dashboard (the page, `me`, `dashboard.list`, then every widget of the role at once, as
  * the page does), the analytics page (the page, then each view with its default range, one after the
  * other, as a person clicking through the tabs) and the search page (the page, `search.collections`, the
- * first page of the first collection). Prints time to ready and, per request, its latency and when it
+ * first page of the first collection); then, as the super admin only (round 7), the audit log (the page, the
+ * action names and the first page, then each filter once: actor, action, last 7 days) and the backups page (the
+ * page, then the stats, list, jobs and schedule it asks for). Prints time to ready and, per request, its latency and when it
  * answered counted from the process start; with `--runs N`, each run is a fresh process and the medians
  * are printed at the end. Bounded in time: every request has a timeout, every run a deadline, and the
  * server is stopped after each run (and on Ctrl-C).
@@ -23,6 +25,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { MongoClient } from 'mongodb';
 import { makeSessions, type Sess } from './load-routes';
 
 const { values } = parseArgs({
@@ -223,6 +226,29 @@ async function oneRun(run: number, sessions: Sess[], logFile: string): Promise<{
       const cols = await record(role, 'search.collections', trpcPath('search.collections'), c);
       const first = Array.isArray(cols) ? (cols as { key: string }[])[0]?.key : undefined;
       if (first) await record(role, `search.query ${first}`, trpcPath('search.query', { collection: first, page: 1, pageSize: 50 }), c);
+      if (role !== 'super_admin') continue; // the analyst has neither the audit log nor backups
+      // Audit log (components/audit/audit-log.tsx): the page, then at once the action names (the Action field's
+      // list) and the first page (an infinite query: cursor null, 50 entries); then each filter once, as a person
+      // applying it from the form: actor (an operator's email), action, last 7 days (the From date's day start).
+      await record(role, 'page /audit', '/audit', c);
+      const auditPage = (f: Record<string, unknown>) => trpcPath('audit.list', { ...f, limit: 50, cursor: null });
+      await Promise.all([
+        record(role, 'audit.actions', trpcPath('audit.actions'), c),
+        record(role, 'audit.list first page', auditPage({}), c),
+      ]);
+      if (auditActor) await record(role, 'audit.list actor', auditPage({ actor: auditActor }), c);
+      await record(role, 'audit.list action', auditPage({ action: 'backup.create' }), c);
+      const weekAgo = new Date(`${utcDay(Date.now() - 6 * DAY)}T00:00:00.000Z`).toISOString();
+      await record(role, 'audit.list last 7 days', auditPage({ from: weekAgo }), c);
+      // Backups (components/backups/backups-page.tsx and its panels): the page, then at once the stats panel,
+      // the backup list (100), the jobs panel and the schedule panel.
+      await record(role, 'page /backups', '/backups', c);
+      await Promise.all([
+        record(role, 'backup.stats', trpcPath('backup.stats'), c),
+        record(role, 'backup.list', trpcPath('backup.list', { limit: 100 }), c),
+        record(role, 'backup.jobs', trpcPath('backup.jobs'), c),
+        record(role, 'backup.schedule.get', trpcPath('backup.schedule.get'), c),
+      ]);
     }
     return { readyMs, samples };
   } finally {
@@ -237,8 +263,23 @@ const median = (xs: number[]) => {
 };
 const fmt = (x: number) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '—');
 
+/** An operator's email that the audit log has entries of (the actor filter), read before the runs. */
+let auditActor: string | null = null;
+async function findAuditActor(): Promise<string | null> {
+  const client = new MongoClient(process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017');
+  await client.connect();
+  try {
+    const db = client.db(process.env.MONGODB_DB ?? 'acube');
+    const one = await db.collection('audit_logs').findOne({ actorEmail: { $gt: '' } }, { projection: { actorEmail: 1 } });
+    return typeof one?.actorEmail === 'string' ? one.actorEmail : null;
+  } finally {
+    await client.close();
+  }
+}
+
 async function main() {
   const sessions = (await makeSessions(1)).filter((s) => s.role === 'super_admin' || s.role === 'analyst');
+  auditActor = await findAuditActor();
   const logFile = values.log ?? path.join('.data', `cold-start-${PORT}.log`);
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   for (const sig of ['SIGINT', 'SIGTERM'] as const)
