@@ -32,7 +32,10 @@ export function RecordDrawer({
   const q = useQuery({ ...trpc.search.record.queryOptions(open && info ? open : { collection: '', id: '' }), enabled: !!(open && info) });
   // The related records (RelatedRecords, the same query) start with the record, not after it has drawn: one round
   // trip less before the drawer is complete (issue 12, round 7).
-  useQuery({ ...trpc.search.related.queryOptions(open && info ? { collection: open.collection, id: open.id } : { collection: '', id: '' }), enabled: !!(open && info) });
+  useQuery({
+    ...trpc.search.related.queryOptions(open && info ? { collection: open.collection, id: open.id } : { collection: '', id: '' }),
+    enabled: !!(open && info),
+  });
   const record = q.data?.row;
   const title = record && info ? cellText(record[info.titleField]) : '';
   return (

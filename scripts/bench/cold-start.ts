@@ -232,10 +232,7 @@ async function oneRun(run: number, sessions: Sess[], logFile: string): Promise<{
       // applying it from the form: actor (an operator's email), action, last 7 days (the From date's day start).
       await record(role, 'page /audit', '/audit', c);
       const auditPage = (f: Record<string, unknown>) => trpcPath('audit.list', { ...f, limit: 50, cursor: null });
-      await Promise.all([
-        record(role, 'audit.actions', trpcPath('audit.actions'), c),
-        record(role, 'audit.list first page', auditPage({}), c),
-      ]);
+      await Promise.all([record(role, 'audit.actions', trpcPath('audit.actions'), c), record(role, 'audit.list first page', auditPage({}), c)]);
       if (auditActor) await record(role, 'audit.list actor', auditPage({ actor: auditActor }), c);
       await record(role, 'audit.list action', auditPage({ action: 'backup.create' }), c);
       const weekAgo = new Date(`${utcDay(Date.now() - 6 * DAY)}T00:00:00.000Z`).toISOString();

@@ -65,7 +65,12 @@ async function pickFirstName(): Promise<string> {
   await client.connect();
   try {
     const db = client.db(process.env.MONGODB_DB ?? 'acube');
-    const u = await db.collection('users').find({}, { projection: { name: 1 } }).skip(777).limit(1).next();
+    const u = await db
+      .collection('users')
+      .find({}, { projection: { name: 1 } })
+      .skip(777)
+      .limit(1)
+      .next();
     return String(u?.name ?? 'Priya').split(/\s+/)[0]!;
   } finally {
     await client.close();
@@ -115,8 +120,12 @@ async function walk(page: Page, width: number, run: number, firstName: string, a
     const onDone = (req: Request) => {
       const tm = req.timing();
       const u = new URL(req.url());
-      const label = u.pathname.startsWith('/api/trpc/') ? `trpc ${u.pathname.slice(10)}` : `${req.resourceType()} ${u.pathname}${u.search.includes('_rsc') ? ' (RSC)' : ''}`;
-      seen.push(`      +${Math.round(tm.startTime - (performance.timeOrigin + t0))} ms  ${Math.round(tm.responseEnd).toString().padStart(6)} ms  ${label.slice(0, 110)}`);
+      const label = u.pathname.startsWith('/api/trpc/')
+        ? `trpc ${u.pathname.slice(10)}`
+        : `${req.resourceType()} ${u.pathname}${u.search.includes('_rsc') ? ' (RSC)' : ''}`;
+      seen.push(
+        `      +${Math.round(tm.startTime - (performance.timeOrigin + t0))} ms  ${Math.round(tm.responseEnd).toString().padStart(6)} ms  ${label.slice(0, 110)}`,
+      );
     };
     if (values.trace) page.on('requestfinished', onDone);
     let ok = true;
@@ -140,7 +149,9 @@ async function walk(page: Page, width: number, run: number, firstName: string, a
     const ms = performance.now() - t0;
     if (values.trace) page.off('requestfinished', onDone);
     rows.push({ width, run, step: name, ms, at: performance.now() - t00, ok, note });
-    console.error(`  ${String(width).padStart(4)} run ${run}  ${name.padEnd(34)} ${Math.round(ms).toLocaleString('en-US').padStart(7)} ms${ok ? '' : '  FAILED'}${note ? `  (${note})` : ''}`);
+    console.error(
+      `  ${String(width).padStart(4)} run ${run}  ${name.padEnd(34)} ${Math.round(ms).toLocaleString('en-US').padStart(7)} ms${ok ? '' : '  FAILED'}${note ? `  (${note})` : ''}`,
+    );
     if (values.trace) console.error(seen.join('\n'));
     await shot(name.replace(/[^a-z0-9]+/gi, '-').toLowerCase());
   };
@@ -162,13 +173,28 @@ async function walk(page: Page, width: number, run: number, firstName: string, a
   // Search
   await step('Search page (form)', () => nav('Search'), `(() => !!document.querySelector('[data-testid=search-form] select[aria-label=Collection] option'))`);
   await page.getByLabel('Collection', { exact: true }).selectOption('session_bookings');
-  await step('Session bookings: first page', () => page.getByRole('button', { name: 'Search', exact: true }).click(), `(() => ${searchSettled}() && document.querySelectorAll('[data-testid=results] tbody tr').length > 0)`, 'search.query');
+  await step(
+    'Session bookings: first page',
+    () => page.getByRole('button', { name: 'Search', exact: true }).click(),
+    `(() => ${searchSettled}() && document.querySelectorAll('[data-testid=results] tbody tr').length > 0)`,
+    'search.query',
+  );
   await page.getByLabel('Collection', { exact: true }).selectOption('activity_events');
   await page.getByLabel('Search words').fill('booking');
-  await step('Activity events: keyword "booking"', () => page.getByRole('button', { name: 'Search', exact: true }).click(), `(() => ${searchSettled}() && location.search.includes('activity_events'))`, 'search.query');
+  await step(
+    'Activity events: keyword "booking"',
+    () => page.getByRole('button', { name: 'Search', exact: true }).click(),
+    `(() => ${searchSettled}() && location.search.includes('activity_events'))`,
+    'search.query',
+  );
   await page.getByLabel('Collection', { exact: true }).selectOption('users');
   await page.getByLabel('Search words').fill(firstName);
-  await step(`Members: keyword (first name)`, () => page.getByRole('button', { name: 'Search', exact: true }).click(), `(() => ${searchSettled}() && document.querySelectorAll('[data-testid=results] tbody tr').length > 0)`, 'search.query');
+  await step(
+    `Members: keyword (first name)`,
+    () => page.getByRole('button', { name: 'Search', exact: true }).click(),
+    `(() => ${searchSettled}() && document.querySelectorAll('[data-testid=results] tbody tr').length > 0)`,
+    'search.query',
+  );
   await step(
     'Members: sort by City',
     () => page.getByTestId('results').getByRole('button', { name: /^City/ }).click(),
