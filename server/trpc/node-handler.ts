@@ -25,12 +25,13 @@ import { isSameOrigin, type OriginCheckRequest } from '../http/origin';
 import { appRouter } from './root';
 import type { Context } from './init';
 import { completeIdentity, requestContext } from './request-context';
+import type { HeaderList } from '../http/node-route';
 
 export const TRPC_NODE_HANDLER = Symbol.for('acube.trpcNodeHandler');
 const PREFIX = '/api/trpc/';
 
 /** Headers every answer of the path gets (the rules next.config.js applies to `/api/*`), given by the server. */
-export type HeaderList = ReadonlyArray<{ key: string; value: string }>;
+export type { HeaderList };
 
 /**
  * Serves one `/api/trpc/*` request, or returns false without touching the response when Next.js must
