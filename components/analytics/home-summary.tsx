@@ -1,11 +1,22 @@
 'use client';
-import Link from 'next/link';
-import { Sparkline } from '@/components/charts/charts';
+import NextLink from 'next/link';
+import dynamic from 'next/dynamic';
+import type { ComponentProps } from 'react';
 import { formatNumber, formatPercent } from '@/components/ui/format';
 import { UpdatedAgo } from '@/components/ui/updated-ago';
 import type { homeSummary } from '@/server/analytics/service';
 
 export type AnalyticsHomeData = Awaited<ReturnType<typeof homeSummary>>;
+
+// The sparkline is the dashboard's only chart, and Recharts most of the dashboard's script: loaded after the
+// figures are on screen (issue 12, round 7), in a box of the chart's height so nothing moves when it arrives.
+const Sparkline = dynamic(() => import('@/components/charts/charts').then((m) => m.Sparkline), {
+  ssr: false,
+  loading: () => <div style={{ height: 48 }} aria-hidden="true" />,
+});
+
+/** These tiles open an analytics view on click; they are not prefetched with every dashboard view. */
+const Link = (props: ComponentProps<typeof NextLink>) => <NextLink prefetch={false} {...props} />;
 
 /** Compact analytics for the dashboard home; the data comes from the dashboard's `analytics` widget. */
 export function AnalyticsHomeTiles({ data: d }: { data: AnalyticsHomeData }) {
