@@ -68,3 +68,30 @@ export async function loadWidget(db: Db, operator: Operator, key: string): Promi
     return { key, title: w.title, permission: w.permission, ok: false, error: 'This widget could not be loaded.' } as WidgetResult;
   }
 }
+
+/**
+ * The widgets whose data is ready within `budgetMs` (cached ones answer in a few ms), for the dashboard page to put
+ * in its HTML: a person sees those figures before the page's scripts have run. A widget not ready by then is left
+ * to the page's own request (its computation goes on and fills the cache). Same permission checks as `loadWidget`.
+ */
+export async function readyWidgets(
+  db: Db,
+  operator: Operator,
+  keys: readonly WidgetKey[],
+  budgetMs: number,
+): Promise<Partial<Record<WidgetKey, WidgetResult>>> {
+  const out: Partial<Record<WidgetKey, WidgetResult>> = {};
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, budgetMs)));
+  await Promise.race([
+    Promise.all(
+      keys.map(async (key) => {
+        const r = await loadWidget(db, operator, key).catch(() => null);
+        if (r?.ok) out[key] = r;
+      }),
+    ),
+    deadline,
+  ]);
+  clearTimeout(timer);
+  return { ...out };
+}
