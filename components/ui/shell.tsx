@@ -95,6 +95,9 @@ export function Shell({ user, sections, children }: ShellProps) {
               <li key={s.key}>
                 <Link
                   href={s.href}
+                  // Not prefetched: every page here is rendered per request, so a prefetch fetched little but cost a
+                  // server render per section (some twice) while the page just opened was still starting (issue 12).
+                  prefetch={false}
                   className={active(s.href) ? 'active' : undefined}
                   aria-current={active(s.href) ? 'page' : undefined}
                   data-section={s.key}

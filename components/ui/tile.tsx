@@ -33,7 +33,7 @@ export function Tile({
   );
   if (href) {
     return (
-      <Link href={href} className="tile tile-link" data-testid={testId}>
+      <Link href={href} className="tile tile-link" data-testid={testId} prefetch={false}>
         {body}
       </Link>
     );
