@@ -1,19 +1,12 @@
 'use client';
 import NextLink from 'next/link';
-import dynamic from 'next/dynamic';
+import { Sparkline } from '@/components/charts/sparkline';
 import type { ComponentProps } from 'react';
 import { formatNumber, formatPercent } from '@/components/ui/format';
 import { UpdatedAgo } from '@/components/ui/updated-ago';
 import type { homeSummary } from '@/server/analytics/service';
 
 export type AnalyticsHomeData = Awaited<ReturnType<typeof homeSummary>>;
-
-// The sparkline is the dashboard's only chart, and Recharts most of the dashboard's script: loaded after the
-// figures are on screen (issue 12, round 7), in a box of the chart's height so nothing moves when it arrives.
-const Sparkline = dynamic(() => import('@/components/charts/charts').then((m) => m.Sparkline), {
-  ssr: false,
-  loading: () => <div style={{ height: 48 }} aria-hidden="true" />,
-});
 
 /** These tiles open an analytics view on click; they are not prefetched with every dashboard view. */
 const Link = (props: ComponentProps<typeof NextLink>) => <NextLink prefetch={false} {...props} />;
@@ -27,7 +20,7 @@ export function AnalyticsHomeTiles({ data: d }: { data: AnalyticsHomeData }) {
         <Link className="tile tile-link" href="/analytics?tab=active-users&interval=day" data-testid="tile-dau">
           <div className="tile-label">Daily active members, last 30 days (UTC)</div>
           <div className="tile-value">{formatNumber(lastDau)}</div>
-          <Sparkline data={d.dau} dataKey="dau" />
+          <Sparkline data={d.dau} dataKey="dau" label="daily active members" />
         </Link>
         <Link className="tile tile-link" href="/analytics?tab=retention&interval=week" data-testid="tile-retention">
           <div className="tile-label">Week-1 retention, cohort {d.cohort?.week ?? '—'}</div>

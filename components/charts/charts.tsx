@@ -191,16 +191,3 @@ export function BarChartBox({
     </div>
   );
 }
-
-export function Sparkline({ data, dataKey, height = 48 }: { data: Row[]; dataKey: string; height?: number }) {
-  return (
-    <div style={{ height, width: '100%' }}>
-      <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={data} margin={{ top: 4, right: 2, bottom: 4, left: 2 }}>
-          <Line type="monotone" dataKey={dataKey} stroke="#3d5afe" dot={false} strokeWidth={2} isAnimationActive={false} />
-          <Tooltip formatter={(v) => [formatNumber(Number(v)), 'DAU']} labelFormatter={(_, p) => String(p?.[0]?.payload?.day ?? '')} />
-        </LineChart>
-      </ResponsiveContainer>
-    </div>
-  );
-}
