@@ -20,9 +20,9 @@
 import { ObjectId, type Db } from 'mongodb';
 import { isDuplicateKeyError } from '../db/util';
 import { bulkWriteChunked } from '../db/bulk';
-import { DAY_COUNTS, ROLLUP } from './collections';
+import { DAY_COUNTS } from './collections';
 import { dayIndexOfKey, dayKeyOfIndex } from './periods';
-import { countedRollupDocs, expandRollupDoc, type RollupDocLike } from './rollup';
+import { readRollupRows } from './rollup';
 
 export { DAY_COUNTS };
 
@@ -83,19 +83,12 @@ function runsOf(keys: string[]): Array<[string, string]> {
 export async function countDaysFromRollup(db: Db, fromKey: string, toKey: string): Promise<Map<string, DayCounts>> {
   const out = new Map<string, DayCounts>();
   for (let d = dayIndexOfKey(fromKey); d <= dayIndexOfKey(toKey); d++) out.set(dayKeyOfIndex(d), { n: 0, e: {} });
-  const docs: Array<Record<string, unknown> & RollupDocLike> = [];
-  const cursor = db
-    .collection(ROLLUP)
-    .find({ d: { $gte: fromKey, $lte: toKey } }, { projection: { u: 1, d: 1, e: 1, n: 1, p: 1, c: 1, of: 1, chunks: 1 }, batchSize: 20_000 });
-  for await (const doc of cursor) docs.push(doc as Record<string, unknown> & RollupDocLike);
-  for (const doc of countedRollupDocs(docs)) {
-    for (const r of expandRollupDoc(doc)) {
-      const day = out.get(r.d);
-      if (!day) continue;
-      day.n += r.n;
-      for (const [k, c] of Object.entries(r.e)) day.e[k] = (day.e[k] ?? 0) + c;
-    }
-  }
+  await readRollupRows(db, fromKey, toKey, (r) => {
+    const day = out.get(r.d);
+    if (!day) return;
+    day.n += r.n;
+    for (const [k, c] of Object.entries(r.e)) day.e[k] = (day.e[k] ?? 0) + c;
+  });
   return out;
 }
 

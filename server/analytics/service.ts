@@ -5,7 +5,7 @@
  * the definitions in compute.ts apply. Results are cached briefly (cache.ts), keyed by database,
  * query and input.
  */
-import { ObjectId, type Binary, type Db } from 'mongodb';
+import { ObjectId, type Db } from 'mongodb';
 import { can, type ResolvedRole } from '../permissions';
 import { maskDoc } from '../registry';
 import { AppError } from '../errors';
@@ -52,8 +52,7 @@ export async function loadUserDays(db: Db, from: number, to: number, event?: str
 
 /**
  * Distinct members per event name over days [from, to], from the day → members documents of each (day, name)
- * that has events (`dayCounts`), fetched by `_id $in` (served from the primary key). Members are compared as
- * their 12 bytes.
+ * that has events (`dayCounts`), fetched by `_id $in` (served from the primary key).
  */
 async function loadNameMembers(db: Db, from: number, to: number, dayCounts: ReadonlyMap<number, Record<string, number>>): Promise<Map<string, number>> {
   const ids: string[] = [];
@@ -63,22 +62,12 @@ async function loadNameMembers(db: Db, from: number, to: number, dayCounts: Read
   const chunks: string[][] = [];
   for (let i = 0; i < ids.length; i += CHUNK) chunks.push(ids.slice(i, i + CHUNK));
   for (let i = 0; i < chunks.length; i += 4) {
-    const got = await Promise.all(
-      chunks.slice(i, i + 4).map((c) =>
-        db
-          .collection<{ _id: string; k?: string; b?: Binary; m?: string[] }>(DAY_EVENT_ACTIVE)
-          .find({ _id: { $in: c } }, { projection: { k: 1, b: 1, m: 1 } })
-          .toArray(),
-      ),
-    );
-    for (const doc of got.flat()) {
-      const name = decodeName(doc.k ?? doc._id.slice(doc._id.indexOf('|') + 1));
+    const got = await Promise.all(chunks.slice(i, i + 4).map((c) => readDayMembersIn(db, DAY_EVENT_ACTIVE, c)));
+    for (const [id, members] of got.flatMap((m) => [...m])) {
+      const name = decodeName(id.slice(id.indexOf('|') + 1));
       let set = sets.get(name);
       if (!set) sets.set(name, (set = new Set()));
-      if (doc.b) {
-        const buf = Buffer.from(doc.b.buffer);
-        for (let o = 0; o + 12 <= buf.length; o += 12) set.add(buf.toString('latin1', o, o + 12));
-      } else for (const u of doc.m ?? []) set.add(Buffer.from(u, 'hex').toString('latin1'));
+      for (const u of members) set.add(u);
     }
   }
   return new Map([...sets].map(([name, set]) => [name, set.size]));
