@@ -23,10 +23,12 @@ export function Sparkline<Row extends Record<string, unknown>>({
   if (values.length === 0) return <div style={{ height }} aria-hidden="true" />;
   const W = 100;
   const pad = 4;
-  const lo = Math.min(...values);
+  // From zero, as the analytics charts' axes are: a dip reads as a dip, not as a fall to nothing; all zeros lie flat
+  // on the bottom.
+  const lo = Math.min(0, ...values);
   const hi = Math.max(...values);
   const x = (i: number) => (values.length === 1 ? W / 2 : (i / (values.length - 1)) * W);
-  const y = (v: number) => pad + (hi === lo ? 0.5 : 1 - (v - lo) / (hi - lo)) * (height - 2 * pad);
+  const y = (v: number) => pad + (hi === lo ? 1 : 1 - (v - lo) / (hi - lo)) * (height - 2 * pad);
   const step = values.length > 1 ? W / (values.length - 1) : W;
   const first = data[0]!;
   const last = data[data.length - 1]!;
